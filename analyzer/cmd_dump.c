@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: MIT
+/*
+ * `bpf-preflight dump`: disassembly interleaved with source lines, function
+ * and program boundaries, resolved call targets, helper and map names.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/libbpf.h>
+
+#include "cli.h"
+
+static const struct pf_call *call_at(const struct pf_function *f, size_t insn)
+{
+	size_t lo = 0, hi = f->call_cnt;
+
+	/* calls are recorded in instruction order */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (f->calls[mid].insn < insn)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < f->call_cnt && f->calls[lo].insn == insn ? &f->calls[lo] : NULL;
+}
+
+/* What a reader needs beside the raw instruction. */
+static void annotate(const struct pf_object *obj, const struct pf_section *sec,
+		     const struct pf_function *f, size_t i, char *buf, size_t len)
+{
+	const struct pf_call *c = call_at(f, i);
+	const struct pf_reloc *r;
+	const char *name;
+
+	buf[0] = '\0';
+	if (c) {
+		switch (c->kind) {
+		case PF_CALL_HELPER:
+			name = pf_helper__name(c->helper_id);
+			if (c->helper_id == PF_HELPER_TAIL_CALL) {
+				char idx[32] = "?";
+
+				if (c->index >= 0)
+					snprintf(idx, sizeof(idx), "%lld", (long long)c->index);
+				snprintf(buf, len, "bpf_tail_call(%s[%s])",
+					 c->map >= 0 ? obj->maps[c->map].name : "?", idx);
+			} else if (name) {
+				snprintf(buf, len, "bpf_%s", name);
+			} else {
+				snprintf(buf, len, "unknown helper #%d", c->helper_id);
+			}
+			return;
+		case PF_CALL_SUBPROG:
+			snprintf(buf, len, "-> %s", obj->funcs[c->target].name);
+			return;
+		case PF_CALL_KFUNC:
+			snprintf(buf, len, "kfunc %s", c->sym_name ? c->sym_name : "?");
+			return;
+		case PF_CALL_EXTERN:
+			snprintf(buf, len, "extern %s (unresolved)", c->sym_name);
+			return;
+		case PF_CALL_CALLBACK:
+			if (c->consumer_insn >= 0)
+				snprintf(buf, len, "&%s: %s callback for insn %d",
+					 obj->funcs[c->target].name,
+					 c->async ? "async" : "sync", c->consumer_insn);
+			else
+				snprintf(buf, len, "&%s: callback, consumer unknown",
+					 obj->funcs[c->target].name);
+			return;
+		}
+	}
+	r = pf_section__reloc_at(sec, i * PF_INSN_SZ);
+	if (r && pf_insn__is_ld_imm64(&sec->insns[i])) {
+		const struct pf_symbol *sym = &obj->syms[r->sym];
+		int m = pf_object__map_of_reloc(obj, r, &sec->insns[i]);
+
+		if (m >= 0) {
+			snprintf(buf, len, "map %s (%s)", obj->maps[m].name,
+				 pf_map_type_str(obj->maps[m].type));
+			return;
+		}
+		snprintf(buf, len, "%s%+d", sym->name[0] ? sym->name : "?",
+			 sec->insns[i].imm);
+	}
+}
+
+/* Print the source line when the line (not just the column) changes. */
+static void dump_source(const struct pf_object *obj, const struct pf_function *f,
+			size_t i, const struct pf_line **last)
+{
+	const struct pf_line *l = pf_object__line(obj, f->sec, i);
+	const char *base;
+
+	if (!l || (*last && (*last)->line == l->line && (*last)->file == l->file))
+		return;
+	*last = l;
+	base = l->file ? strrchr(l->file, '/') : NULL;
+	base = base ? base + 1 : (l->file ? l->file : "?");
+	printf("; %s:%u: %s\n", base, l->line, l->text ? l->text : "");
+}
+
+static void dump_function(const struct pf_object *obj, const struct pf_function *f,
+			  const struct pf_opts *opts)
+{
+	const struct pf_section *sec = &obj->secs[f->sec];
+	const struct pf_line *last = NULL;
+	char text[128], note[160];
+	size_t i;
+
+	printf("\n%s <%s>: %s %s, %zu insns%s%s\n", sec->name, f->name,
+	       f->global ? "global" : "static",
+	       f->entry ? "entry program" : "subprogram", f->end - f->start,
+	       f->has_func_info ? "" : ", no BTF func_info",
+	       f->has_tail_call ? ", tail-calls" : "");
+	for (i = f->start; i < f->end; i++) {
+		const struct pf_insn *next = i + 1 < f->end ? &sec->insns[i + 1] : NULL;
+		int n;
+
+		if (!opts->raw)
+			dump_source(obj, f, i, &last);
+		n = pf_insn__disasm(&sec->insns[i], next,
+				    opts->raw ? PF_DISASM_LLVM : PF_DISASM_KERNEL,
+				    text, sizeof(text));
+		note[0] = '\0';
+		if (!opts->raw)
+			annotate(obj, sec, f, i, note, sizeof(note));
+		if (note[0])
+			printf("%6zu: %-36s ; %s\n", i, text, note);
+		else
+			printf("%6zu: %s\n", i, text);
+		if (n == 2)
+			i++;
+	}
+}
+
+static int dump_object(const struct pf_object *obj, const struct pf_opts *opts,
+		       void *ctx)
+{
+	size_t p, k;
+
+	(void)ctx;
+	printf("%s: %s-endian BPF, %zu programs, %zu functions, %zu maps; %s%s%s%s\n",
+	       obj->path, obj->big_endian ? "big" : "little", obj->prog_cnt,
+	       obj->func_cnt, obj->map_cnt, obj->btf ? "BTF" : "no BTF",
+	       obj->has_line_info ? ", line info" : "",
+	       obj->has_dwarf ? ", DWARF" : "",
+	       obj->e_machine ? "" : ", e_machine 0");
+	for (k = 0; k < obj->map_cnt; k++) {
+		const struct pf_map *m = &obj->maps[k];
+
+		printf("map %s: %s, key %u, value %u, max_entries %u%s\n", m->name,
+		       pf_map_type_str(m->type), m->key_size, m->value_size,
+		       m->max_entries, m->legacy ? " (legacy bpf_map_def)" : "");
+	}
+	for (p = 0; p < obj->prog_cnt; p++) {
+		const struct pf_program *prog = &obj->progs[p];
+
+		if (opts->prog && strcmp(opts->prog, obj->funcs[prog->func].name))
+			continue;
+		printf("\nprogram %s: section %s, type %s, functions:",
+		       obj->funcs[prog->func].name, prog->sec_name,
+		       prog->type_known ? pf_prog_type_str(prog->prog_type) : "unknown");
+		for (k = 0; k < prog->func_cnt; k++)
+			printf(" %s", obj->funcs[prog->funcs[k]].name);
+		printf("\n");
+		for (k = 0; k < prog->func_cnt; k++)
+			dump_function(obj, &obj->funcs[prog->funcs[k]], opts);
+	}
+	/* Functions no program reaches are still worth seeing. */
+	if (!opts->prog) {
+		uint8_t *reached = calloc(obj->func_cnt + 1, 1);
+
+		if (!reached)
+			return PF_EXIT_INTERNAL;
+		for (p = 0; p < obj->prog_cnt; p++)
+			for (k = 0; k < obj->progs[p].func_cnt; k++)
+				reached[obj->progs[p].funcs[k]] = 1;
+		for (k = 0; k < obj->func_cnt; k++) {
+			if (reached[k])
+				continue;
+			printf("\nunreached:");
+			dump_function(obj, &obj->funcs[k], opts);
+		}
+		free(reached);
+	}
+	return PF_EXIT_OK;
+}
+
+int cmd_dump(struct pf_opts *opts)
+{
+	return pf_cli__for_each_object(opts, dump_object, NULL);
+}

@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: MIT
+/*
+ * pf_object life cycle: read the file, run the modelling stages in order,
+ * free everything. Every stage reports failure through pf_fail().
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <bpf/btf.h>
+#include <libelf.h>
+
+#include "internal.h"
+
+int pf_fail(struct pf_build *b, int errn, const char *fmt, ...)
+{
+	va_list ap;
+
+	/* Keep the first reason: later failures are consequences. */
+	if (b->err && b->errlen && !b->err[0]) {
+		va_start(ap, fmt);
+		vsnprintf(b->err, b->errlen, fmt, ap);
+		va_end(ap);
+	}
+	return errn < 0 ? errn : -EINVAL;
+}
+
+void pf_warn(struct pf_object *obj, const char *fmt, ...)
+{
+	char **arr;
+	char *line;
+	va_list ap;
+
+	/* A hostile object could warn per symbol; a few lines say enough. */
+	if (obj->warning_cnt >= 64)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&line, fmt, ap) < 0)
+		line = NULL;
+	va_end(ap);
+	if (!line)
+		return;
+	arr = realloc(obj->warnings, (obj->warning_cnt + 1) * sizeof(*arr));
+	if (!arr) {
+		free(line);
+		return;
+	}
+	obj->warnings = arr;
+	obj->warnings[obj->warning_cnt++] = line;
+}
+
+void *pf_calloc(size_t n, size_t size)
+{
+	if (!n)
+		n = 1;
+	return calloc(n, size);
+}
+
+int pf_grow(void **arr, size_t *cap, size_t need, size_t elem)
+{
+	size_t ncap;
+	void *p;
+
+	if (need <= *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 8;
+	while (ncap < need)
+		ncap *= 2;
+	if (ncap > SIZE_MAX / elem)
+		return -ENOMEM;
+	p = realloc(*arr, ncap * elem);
+	if (!p)
+		return -ENOMEM;
+	memset((char *)p + *cap * elem, 0, (ncap - *cap) * elem);
+	*arr = p;
+	*cap = ncap;
+	return 0;
+}
+
+static int read_file(const char *path, uint8_t **buf, size_t *size,
+		     char *err, size_t errlen)
+{
+	struct stat st;
+	ssize_t n;
+	size_t got = 0;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		return -errno;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "not a regular file");
+		close(fd);
+		return -EINVAL;
+	}
+	if ((uint64_t)st.st_size > PF_MAX_FILE_SIZE) {
+		snprintf(err, errlen, "file too large (%lld bytes, limit %u)",
+			 (long long)st.st_size, PF_MAX_FILE_SIZE);
+		close(fd);
+		return -EFBIG;
+	}
+	*buf = pf_calloc(st.st_size, 1);
+	if (!*buf) {
+		close(fd);
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	while (got < (size_t)st.st_size) {
+		n = read(fd, *buf + got, st.st_size - got);
+		if (n <= 0)
+			break;
+		got += n;
+	}
+	close(fd);
+	*size = got;
+	return 0;
+}
+
+static int object__model(struct pf_build *b)
+{
+	int err;
+
+	err = pf_elf__load(b);
+	if (!err)
+		err = pf_btf__load(b);
+	if (!err)
+		err = pf_functions__build(b);
+	if (!err)
+		err = pf_btf__apply_ext(b);
+	if (!err)
+		err = pf_maps__build(b);
+	if (!err)
+		err = pf_calls__build(b);
+	if (!err)
+		err = pf_programs__build(b);
+	return err;
+}
+
+int pf_object__open_mem(const char *name, const void *buf, size_t size,
+			struct pf_object **out, char *err, size_t errlen)
+{
+	struct pf_build b = { .err = err, .errlen = errlen };
+	struct pf_object *obj;
+	int ret;
+
+	if (err && errlen)
+		err[0] = '\0';
+	*out = NULL;
+	obj = calloc(1, sizeof(*obj));
+	if (!obj)
+		return pf_fail(&b, -ENOMEM, "out of memory");
+	obj->path = name;
+	obj->image = pf_calloc(size, 1);
+	if (!obj->image) {
+		free(obj);
+		return pf_fail(&b, -ENOMEM, "out of memory");
+	}
+	memcpy(obj->image, buf, size);
+	obj->image_size = size;
+	b.obj = obj;
+
+	ret = object__model(&b);
+	if (ret) {
+		pf_object__free(obj);
+		return ret;
+	}
+	*out = obj;
+	return 0;
+}
+
+int pf_object__open(const char *path, struct pf_object **out,
+		    char *err, size_t errlen)
+{
+	uint8_t *buf = NULL;
+	size_t size = 0;
+	int ret;
+
+	*out = NULL;
+	ret = read_file(path, &buf, &size, err, errlen);
+	if (ret)
+		return ret;
+	ret = pf_object__open_mem(path, buf, size, out, err, errlen);
+	free(buf);
+	return ret;
+}
+
+void pf_object__free(struct pf_object *obj)
+{
+	size_t i;
+
+	if (!obj)
+		return;
+	for (i = 0; i < obj->sec_cnt; i++) {
+		free(obj->secs[i].insns);
+		free(obj->secs[i].relocs);
+		free(obj->secs[i].line_idx);
+	}
+	for (i = 0; i < obj->func_cnt; i++)
+		free(obj->funcs[i].calls);
+	for (i = 0; i < obj->prog_cnt; i++)
+		free(obj->progs[i].funcs);
+	for (i = 0; i < obj->map_cnt; i++)
+		free(obj->maps[i].slots);
+	for (i = 0; i < obj->warning_cnt; i++)
+		free(obj->warnings[i]);
+	free(obj->warnings);
+	free(obj->lines);
+	free(obj->secs);
+	free(obj->syms);
+	free(obj->funcs);
+	free(obj->progs);
+	free(obj->maps);
+	btf__free(obj->btf);
+	if (obj->priv)
+		elf_end(obj->priv);
+	free(obj->image);
+	free(obj);
+}
+
+const struct pf_line *pf_object__line(const struct pf_object *obj,
+				      uint32_t sec, size_t insn)
+{
+	const struct pf_section *s;
+
+	if (sec >= obj->sec_cnt)
+		return NULL;
+	s = &obj->secs[sec];
+	if (!s->line_idx || insn >= s->insn_cnt || !s->line_idx[insn])
+		return NULL;
+	return &obj->lines[s->line_idx[insn] - 1];
+}
+
+int pf_object__func_at(const struct pf_object *obj, uint32_t sec, size_t insn)
+{
+	size_t lo = 0, hi = obj->func_cnt;
+
+	/* funcs are sorted by (sec, start) and do not overlap. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct pf_function *f = &obj->funcs[mid];
+
+		if (f->sec < sec || (f->sec == sec && f->end <= insn))
+			lo = mid + 1;
+		else if (f->sec > sec || f->start > insn)
+			hi = mid;
+		else
+			return (int)mid;
+	}
+	return -1;
+}
+
+const struct pf_reloc *pf_section__reloc_at(const struct pf_section *sec,
+					    uint64_t offset)
+{
+	size_t lo = 0, hi = sec->reloc_cnt;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (sec->relocs[mid].offset < offset)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < sec->reloc_cnt && sec->relocs[lo].offset == offset)
+		return &sec->relocs[lo];
+	return NULL;
+}
+
+int pf_object__find_func(const struct pf_object *obj, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < obj->func_cnt; i++)
+		if (obj->funcs[i].name && !strcmp(obj->funcs[i].name, name))
+			return (int)i;
+	return -1;
+}

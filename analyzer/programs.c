@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Programs: one per entry function, typed through libbpf's section table,
+ * with the functions it reaches in the order libbpf appends them. libbpf's
+ * bpf_object__reloc_code() appends a subprogram at its first call (or
+ * callback reference) and recurses into it at once, so the order is a
+ * depth-first pre-order over call sites in instruction order; the kernel
+ * numbers subprograms by start offset, hence this is its subprog order.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/libbpf.h>
+
+#include "internal.h"
+
+struct frame {
+	int func;
+	size_t next_call;
+};
+
+static bool call_is_edge(const struct pf_call *c)
+{
+	return (c->kind == PF_CALL_SUBPROG || c->kind == PF_CALL_CALLBACK) &&
+	       c->target >= 0;
+}
+
+/* Format "a -> b -> a" from the DFS stack into @buf for the error line. */
+static void cycle_path(const struct pf_object *obj, const struct frame *stack,
+		       size_t depth, int again, char *buf, size_t len)
+{
+	size_t i, used = 0;
+	int n;
+
+	buf[0] = '\0';
+	for (i = 0; i < depth && used < len; i++) {
+		n = snprintf(buf + used, len - used, "%s -> ",
+			     obj->funcs[stack[i].func].name);
+		if (n < 0)
+			return;
+		used += n;
+	}
+	if (used < len)
+		snprintf(buf + used, len - used, "%s", obj->funcs[again].name);
+}
+
+/*
+ * Iterative so that a hostile object cannot drive our stack depth; the
+ * explicit stack holds at most func_cnt frames because a function on the
+ * stack is never pushed again (that is a cycle, refused).
+ */
+static int program__order(struct pf_build *b, struct pf_program *prog,
+			  struct frame *stack, uint8_t *state)
+{
+	struct pf_object *obj = b->obj;
+	size_t depth = 0;
+
+	memset(state, 0, obj->func_cnt);
+	prog->funcs = pf_calloc(obj->func_cnt, sizeof(*prog->funcs));
+	if (!prog->funcs)
+		return pf_fail(b, -ENOMEM, "out of memory");
+	prog->funcs[prog->func_cnt++] = prog->func;
+	state[prog->func] = 1;	/* 1: on the stack, 2: done */
+	stack[depth++] = (struct frame){ .func = prog->func };
+
+	while (depth) {
+		struct frame *top = &stack[depth - 1];
+		const struct pf_function *f = &obj->funcs[top->func];
+		const struct pf_call *c;
+
+		if (top->next_call >= f->call_cnt) {
+			state[top->func] = 2;
+			depth--;
+			continue;
+		}
+		c = &f->calls[top->next_call++];
+		if (!call_is_edge(c))
+			continue;
+		if (state[c->target] == 1) {
+			char path[256];
+
+			cycle_path(obj, stack, depth, c->target, path, sizeof(path));
+			return pf_fail(b, -ELOOP, "program '%s': recursion in the call graph: %s",
+				       obj->funcs[prog->func].name, path);
+		}
+		if (state[c->target] == 2)
+			continue;
+		if (obj->funcs[c->target].entry && c->target != prog->func &&
+		    obj->secs[obj->funcs[c->target].sec].exec &&
+		    obj->funcs[c->target].sec != b->text_sec) {
+			/* libbpf only appends .text subprograms. */
+			pf_warn(obj, "program '%s' calls entry program '%s'",
+				obj->funcs[prog->func].name, obj->funcs[c->target].name);
+		}
+		prog->funcs[prog->func_cnt++] = c->target;
+		state[c->target] = 1;
+		stack[depth++] = (struct frame){ .func = c->target };
+	}
+	return 0;
+}
+
+static void program__type(struct pf_program *prog, const char *sec_name)
+{
+	enum bpf_prog_type type;
+	enum bpf_attach_type attach;
+
+	prog->sec_name = sec_name;
+	if (!libbpf_prog_type_by_name(sec_name, &type, &attach)) {
+		prog->type_known = true;
+		prog->prog_type = type;
+		prog->attach_type = attach;
+	}
+}
+
+/* One line for all programs libbpf cannot type, not one per program. */
+static void programs__warn_unknown(struct pf_object *obj)
+{
+	char names[200] = "";
+	size_t i, n = 0, used = 0;
+
+	for (i = 0; i < obj->prog_cnt; i++) {
+		const struct pf_program *p = &obj->progs[i];
+
+		if (p->type_known)
+			continue;
+		if (n++ < 4 && used < sizeof(names)) {
+			int w = snprintf(names + used, sizeof(names) - used, "%s'%s'",
+					 used ? ", " : "", p->sec_name);
+
+			used += w > 0 ? (size_t)w : 0;
+		}
+	}
+	if (n)
+		pf_warn(obj, "%zu program%s in section%s libbpf does not recognise: %s%s",
+			n, n > 1 ? "s" : "", n > 1 ? "s" : "", names, n > 4 ? ", ..." : "");
+}
+
+int pf_programs__build(struct pf_build *b)
+{
+	struct pf_object *obj = b->obj;
+	struct frame *stack;
+	uint8_t *state;
+	size_t i, nr = 0;
+	int err = 0;
+
+	for (i = 0; i < obj->func_cnt; i++)
+		nr += obj->funcs[i].entry;
+	if (!nr)
+		return pf_fail(b, -ENOENT,
+			       "no BPF programs: code only in .text, nothing a loader could load");
+	obj->progs = pf_calloc(nr, sizeof(*obj->progs));
+	stack = pf_calloc(obj->func_cnt, sizeof(*stack));
+	state = pf_calloc(obj->func_cnt, 1);
+	if (!obj->progs || !stack || !state) {
+		err = pf_fail(b, -ENOMEM, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < obj->func_cnt && !err; i++) {
+		struct pf_program *prog;
+
+		if (!obj->funcs[i].entry)
+			continue;
+		prog = &obj->progs[obj->prog_cnt++];
+		prog->func = (int)i;
+		program__type(prog, obj->secs[obj->funcs[i].sec].name);
+		err = program__order(b, prog, stack, state);
+	}
+	if (!err)
+		programs__warn_unknown(obj);
+out:
+	free(stack);
+	free(state);
+	return err;
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/* Command-line front end: shared options and the per-command entry points. */
+#ifndef PF_CLI_H
+#define PF_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "model.h"
+
+/* Exit statuses (documented in the man page). */
+enum {
+	PF_EXIT_OK = 0,
+	PF_EXIT_FINDINGS = 1,
+	PF_EXIT_INPUT = 2,	/* usage or input errors */
+	PF_EXIT_INTERNAL = 3,
+};
+
+enum pf_format { PF_FMT_TEXT, PF_FMT_JSON, PF_FMT_DOT, PF_FMT_SARIF };
+
+struct pf_opts {
+	enum pf_format format;
+	bool format_set;
+	const char *prog;	/* restrict to one program */
+	bool raw;		/* dump: llvm-objdump syntax, no annotations */
+	int argc;		/* remaining operands (objects) */
+	char **argv;
+};
+
+/* Report an unreadable/invalid input: "bpf-preflight: FILE: reason". */
+void pf_cli__input_error(const char *path, const char *reason);
+/* Print an object's modelling warnings to stderr. */
+void pf_cli__warnings(const struct pf_object *obj);
+/*
+ * Open every operand in turn and call @fn on each object that models;
+ * inputs that fail are reported and make the return PF_EXIT_INPUT.
+ */
+typedef int (*pf_object_fn)(const struct pf_object *obj,
+			    const struct pf_opts *opts, void *ctx);
+int pf_cli__for_each_object(const struct pf_opts *opts, pf_object_fn fn, void *ctx);
+
+int cmd_dump(struct pf_opts *opts);
+int cmd_graph(struct pf_opts *opts);
+int cmd_check(struct pf_opts *opts);
+
+/* Names for display ("xdp", "prog_array"); never NULL. */
+const char *pf_prog_type_str(int type);
+const char *pf_map_type_str(unsigned int type);
+
+#endif /* PF_CLI_H */

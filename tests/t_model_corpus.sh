@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Every valid object of the real-world corpus models and dumps cleanly under
+# ASan/UBSan; every file of its invalid/ folder gives exit 2 and one line.
+set -u
+cd "$PF_ROOT"
+corpus=../shared/corpus/ebpf-samples
+[ -d "$corpus" ] || { echo "SKIP: $corpus not found (shared/ beside the project)"; exit 77; }
+rc=0 n=0 m=0
+while read -r f; do
+	n=$((n + 1))
+	for cmd in check dump "graph --format=json"; do
+		# shellcheck disable=SC2086
+		timeout 60 "$PF_BIN" $cmd "$f" >/dev/null 2>"$PF_BUILD/err"
+		st=$?
+		if [ $st -ne 0 ] || grep -vq ': warning: ' "$PF_BUILD/err"; then
+			echo "FAIL $cmd $f (exit $st):"; head -n 5 "$PF_BUILD/err"; rc=1
+		fi
+	done
+done < <(find "$corpus" -name '*.o' -not -path '*/invalid/*' | sort)
+for f in "$corpus"/invalid/*; do
+	m=$((m + 1))
+	timeout 60 "$PF_BIN" check "$f" >/dev/null 2>"$PF_BUILD/err"
+	st=$?
+	lines=$(grep -vc ': warning: ' "$PF_BUILD/err")
+	if [ $st -ne 2 ] || [ "$lines" -ne 1 ] || ! grep -q "^bpf-preflight: $f: " "$PF_BUILD/err"; then
+		echo "FAIL invalid $f: exit $st, $lines error lines:"; head -n 5 "$PF_BUILD/err"; rc=1
+	else
+		echo "ok invalid $(basename "$f"): $(grep -v ': warning: ' "$PF_BUILD/err" | sed "s|^bpf-preflight: $f: ||")"
+	fi
+done
+echo "valid objects: $n, invalid files: $m"
+exit $rc

@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# Boot one kernel under qemu with a tiny initramfs and run the oracle
+# (tests/kernel/loader.c, statically linked) on BPF objects inside it.
+#
+# usage: tests/vm/run.sh KERNEL_VMLINUZ OBJ...
+#
+# Prints the loader's records on stdout (see loader.c; the first line is
+# "KERNEL <uname -r inside the VM>"), with serial noise (\r) removed.  One
+# boot serves all objects.
+#
+# Environment:
+#   LOADER_STATIC  prebuilt static loader (default: build with build-loader.sh)
+#   LOADER_ARGS    loader options (default "--all"; e.g. "--all --print-log")
+#   VM_TIMEOUT     hard limit in seconds for the whole boot (default 120)
+#   VM_MEM         guest memory (default 512M)
+#   VM_ACCEL       kvm | tcg | auto (default auto: KVM if /dev/kvm is usable)
+#   VM_WORKDIR     keep the initramfs, console.log and results.raw here
+#                  (default: a temporary directory, removed on success)
+#   VM_CMDLINE_EXTRA  appended to the kernel command line
+#
+# The guest writes the records to a second serial port (ttyS1 -> a file on
+# the host), so kernel messages on the console (ttyS0) never interleave with
+# them; markers delimit the records and carry the loader's exit code.
+#
+# Exit codes: 0 records complete, 1 boot/run failure (console tail on stderr),
+# 2 usage, 77 qemu/busybox missing.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+
+die() { echo "run.sh: $*" >&2; exit 1; }
+skip() { echo "SKIP: $*"; exit 77; }
+
+if [ $# -lt 2 ]; then
+	echo "usage: $0 KERNEL_VMLINUZ OBJ..." >&2
+	exit 2
+fi
+kernel=$1
+shift
+[ -r "$kernel" ] || die "kernel '$kernel' not readable"
+for o in "$@"; do
+	[ -f "$o" ] || die "object '$o' not found"
+done
+
+qemu=$(command -v qemu-system-x86_64 || true)
+[ -n "$qemu" ] || skip "qemu-system-x86_64 not installed (apt-get install qemu-system-x86)"
+command -v cpio >/dev/null || skip "cpio not installed"
+busybox=${BUSYBOX:-/bin/busybox}
+[ -x "$busybox" ] || skip "$busybox missing (apt-get install busybox-static)"
+# The initramfs has no libc: a dynamic busybox (package "busybox") cannot run.
+if command -v readelf >/dev/null && readelf -l "$busybox" 2>/dev/null | grep -q INTERP; then
+	skip "$busybox is dynamically linked (apt-get install busybox-static)"
+fi
+
+if [ -z "${LOADER_STATIC:-}" ]; then
+	"$repo/tests/kernel/build-loader.sh" "$repo/build/kernel"
+	LOADER_STATIC=$repo/build/kernel/loader-static
+fi
+[ -x "$LOADER_STATIC" ] || die "static loader '$LOADER_STATIC' missing"
+
+timeout_s=${VM_TIMEOUT:-120}
+mem=${VM_MEM:-512M}
+
+if [ -n "${VM_WORKDIR:-}" ]; then
+	work=$VM_WORKDIR
+	rm -rf "$work"
+	mkdir -p "$work"
+	keep_work=1
+else
+	work=$(mktemp -d "${TMPDIR:-/tmp}/bpf-vm.XXXXXX")
+	keep_work=0
+fi
+cleanup() { [ "$keep_work" = 1 ] || rm -rf "$work"; }
+trap cleanup EXIT
+
+# ---- initramfs -----------------------------------------------------------
+stage=$work/root
+mkdir -p "$stage"/{bin,dev,proc,sys,tmp,objs}
+cp "$busybox" "$stage/bin/busybox"
+for applet in sh mount mkdir cat echo poweroff uname stty sleep sync; do
+	ln -s busybox "$stage/bin/$applet"
+done
+cp "$LOADER_STATIC" "$stage/bin/loader"
+# The kernel opens /dev/console for init before /init can mount devtmpfs;
+# without the node init starts with no stdio (and /init re-opens it anyway).
+if [ "$(id -u)" -eq 0 ]; then
+	mknod -m 600 "$stage/dev/console" c 5 1
+fi
+
+# Objects are stored as /objs/<n>.o and printed under the name they were
+# given here (--as), so VM records match host records line for line.
+# POSIX sh single-quote quoting: busybox ash knows no $'...'.
+shq() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
+args=""
+i=0
+for o in "$@"; do
+	cp "$o" "$stage/objs/$i.o"
+	args+=" --as $(shq "$o") /objs/$i.o"
+	i=$((i + 1))
+done
+printf '#!/bin/sh\nexec /bin/loader %s%s\n' "${LOADER_ARGS:---all}" "$args" >"$stage/run-loader.sh"
+
+cat >"$stage/init" <<'EOF'
+#!/bin/sh
+# PID 1 of the test VM: set up the minimum, run the loader, power off.
+export PATH=/bin
+mount -t devtmpfs devtmpfs /dev
+exec </dev/console >/dev/console 2>&1
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t bpf bpf /sys/fs/bpf 2>/dev/null || true
+# Debian's kernels default to 1 (BPF_JIT_DEFAULT_ON); say it anyway, the
+# verdicts on tail calls in subprograms depend on it.
+[ -w /proc/sys/net/core/bpf_jit_enable ] && echo 1 >/proc/sys/net/core/bpf_jit_enable
+out=/dev/ttyS1
+[ -c "$out" ] || out=/dev/console
+# Raw: no \n -> \r\n translation on the results port.
+stty -F "$out" raw -echo 2>/dev/null || true
+{
+	echo "===BPF-PREFLIGHT-BEGIN==="
+	/bin/sh /run-loader.sh
+	echo "===BPF-PREFLIGHT-EXIT $?==="
+	echo "===BPF-PREFLIGHT-END==="
+} >"$out"
+# Closing the tty waits for its output to drain; sync is for good measure.
+sync
+poweroff -f
+EOF
+chmod +x "$stage/init" "$stage/run-loader.sh"
+
+(cd "$stage" && find . -print0 | LC_ALL=C sort -z |
+	cpio --null -o -H newc --owner 0:0 --quiet) >"$work/initramfs.cpio" ||
+	die "cannot build the initramfs"
+
+# ---- boot ----------------------------------------------------------------
+accel=${VM_ACCEL:-auto}
+if [ "$accel" = auto ]; then
+	if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then accel=kvm; else accel=tcg; fi
+fi
+case $accel in
+kvm) accel_args=(-machine accel=kvm:tcg -cpu max) ;;  # falls back to TCG if KVM fails
+tcg) accel_args=(-machine accel=tcg -cpu max) ;;
+*) die "VM_ACCEL must be kvm, tcg or auto" ;;
+esac
+
+: >"$work/results.raw"
+start=$(date +%s.%N)
+set +e
+timeout -k 5 "$timeout_s" "$qemu" -nographic -no-reboot -nodefaults \
+	"${accel_args[@]}" -smp 1 -m "$mem" \
+	-kernel "$kernel" -initrd "$work/initramfs.cpio" \
+	-append "console=ttyS0 panic=-1 quiet loglevel=3 ${VM_CMDLINE_EXTRA:-}" \
+	-serial "file:$work/console.log" -serial "file:$work/results.raw" \
+	-monitor none -nic none </dev/null >"$work/qemu.out" 2>&1
+rc=$?
+set -e
+end=$(date +%s.%N)
+elapsed=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
+
+tr -d '\r' <"$work/results.raw" >"$work/results.txt"
+if ! grep -q '^===BPF-PREFLIGHT-END===$' "$work/results.txt"; then
+	keep_work=1
+	{
+		if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+			echo "run.sh: $kernel: no complete results after ${timeout_s}s (timeout; raise VM_TIMEOUT)"
+		else
+			echo "run.sh: $kernel: no complete results (qemu exit $rc after ${elapsed}s)"
+		fi
+		echo "--- qemu output:"; tail -n 20 "$work/qemu.out"
+		echo "--- console tail ($work/console.log):"; tr -d '\r' <"$work/console.log" | tail -n 30
+		echo "--- partial results ($work/results.txt):"; tail -n 20 "$work/results.txt"
+	} >&2
+	exit 1
+fi
+
+sed -n '/^===BPF-PREFLIGHT-BEGIN===$/,/^===BPF-PREFLIGHT-END===$/p' "$work/results.txt" |
+	grep -v '^===BPF-PREFLIGHT-'
+loader_rc=$(sed -n 's/^===BPF-PREFLIGHT-EXIT \([0-9]*\)===$/\1/p' "$work/results.txt")
+echo "run.sh: $(basename "$kernel"): ${elapsed}s (accel $accel, qemu exit $rc, loader exit ${loader_rc:-?})" >&2
+[ "${loader_rc:-1}" = 0 ] || { keep_work=1; die "loader failed in the VM (exit ${loader_rc:-?}); see $work"; }
