@@ -35,25 +35,26 @@ DEPS_TEST  := clang clang-19 llvm-19 gcc-bpf bpftool qemu-system-x86 \
 
 all: bpf-preflight
 
+# V=1 shows the commands.
+Q := $(if $(V),,@)
+
 bpf-preflight: $(OBJS)
-	$(CC) $(CFLAGS) -o $@ $^ $(LIBS_PKG)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIBS_PKG)
 
 $(BUILD)/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/bpf-preflight-san: $(SAN_OBJS)
-	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LIBS_PKG)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LIBS_PKG)
 
 $(BUILD)/san/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(SAN) -c -o $@ $<
-
-# Test helpers: the llvm-compatible disassembler check and the kernel loader.
-$(BUILD)/disasm_check: tests/disasm_check.c analyzer/insn.c analyzer/disasm.c analyzer/helpers.c $(HDRS)
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(SAN) -o $@ tests/disasm_check.c analyzer/insn.c \
-		analyzer/disasm.c analyzer/helpers.c $(LIBS_PKG)
+	@echo "  CC      $< (sanitizers)"
+	$(Q)$(CC) $(CFLAGS) $(SAN) -c -o $@ $<
 
 # Installs only what is missing; apt-get update runs once, only if needed.
 deps:
@@ -66,7 +67,7 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@tools/demo.sh
 
-test: all $(BUILD)/bpf-preflight-san $(BUILD)/disasm_check
+test: all $(BUILD)/bpf-preflight-san
 	@tests/run.sh
 
 check: deps-test
@@ -74,6 +75,9 @@ check: deps-test
 
 vmtest: deps-test all
 	@tests/vm/vmtest.sh
+
+bench: deps-test all
+	@tools/bench.sh
 
 install: all
 	install -D -m 0755 bpf-preflight $(DESTDIR)$(PREFIX)/bin/bpf-preflight

@@ -77,7 +77,12 @@ static int scan__add_call(struct scan *sc, size_t insn, enum pf_call_kind kind,
 	return 0;
 }
 
-/* Resolve a subprogram start (section, slot) to a function index. */
+/*
+ * Resolve a subprogram start (section, slot) to a function index, or -1.
+ * A bad target spoils only the programs that contain the call (libbpf
+ * refuses to relocate it, "failed to relocate calls"), so it is a
+ * warning here and an unpredictable verdict for those programs.
+ */
 static int scan__target(struct scan *sc, size_t insn, int sec, int64_t tgt,
 			const char *what)
 {
@@ -85,19 +90,22 @@ static int scan__target(struct scan *sc, size_t insn, int sec, int64_t tgt,
 	int fi;
 
 	if (sec < 0 || !obj->secs[sec].exec || tgt < 0 ||
-	    (uint64_t)tgt >= obj->secs[sec].insn_cnt)
-		return pf_fail(sc->b, -EINVAL, "%s at %s insn %zu jumps out of range",
-			       what, sc->sec->name, insn);
+	    (uint64_t)tgt >= obj->secs[sec].insn_cnt) {
+		pf_warn(sc->b->obj, "%s at %s insn %zu jumps out of range", what,
+			sc->sec->name, insn);
+		return -1;
+	}
 	fi = pf_object__func_at(obj, sec, tgt);
-	if (fi < 0)
-		return pf_fail(sc->b, -EINVAL,
-			       "%s at %s insn %zu targets %s insn %lld, outside any function",
-			       what, sc->sec->name, insn, obj->secs[sec].name,
-			       (long long)tgt);
-	if (obj->funcs[fi].start != (size_t)tgt)
-		return pf_fail(sc->b, -EINVAL,
-			       "%s at %s insn %zu targets the middle of '%s'",
-			       what, sc->sec->name, insn, obj->funcs[fi].name);
+	if (fi < 0) {
+		pf_warn(sc->b->obj, "%s at %s insn %zu targets %s insn %lld, outside any function",
+			what, sc->sec->name, insn, obj->secs[sec].name, (long long)tgt);
+		return -1;
+	}
+	if (obj->funcs[fi].start != (size_t)tgt) {
+		pf_warn(sc->b->obj, "%s at %s insn %zu targets the middle of '%s'", what,
+			sc->sec->name, insn, obj->funcs[fi].name);
+		return -1;
+	}
 	return fi;
 }
 
@@ -138,6 +146,9 @@ static void scan__consume_callbacks(struct scan *sc, size_t insn, int helper,
 		cb->consumer_kfunc = kfunc;
 		cb->async = helper == BPF_FUNC_timer_set_callback ||
 			    kfunc_is_async(kfunc);
+		/* inline_bpf_loop() needs flags known to be zero */
+		cb->loop_inline = helper == BPF_FUNC_loop &&
+				  sc->regs[4].kind == REG_CONST && sc->regs[4].val == 0;
 	}
 }
 
@@ -172,7 +183,7 @@ static int scan__call(struct scan *sc, size_t i)
 		c->target = scan__target(sc, i, pf_elf__sec_by_shndx(obj, sym->shndx),
 					 (int64_t)(sym->value / PF_INSN_SZ) + insn->imm + 1,
 					 "call");
-		return c->target < 0 ? c->target : 0;
+		return 0;
 	}
 	if (insn->src == BPF_PSEUDO_CALL) {
 		err = scan__add_call(sc, i, PF_CALL_SUBPROG, &c);
@@ -180,7 +191,7 @@ static int scan__call(struct scan *sc, size_t i)
 			return err;
 		c->target = scan__target(sc, i, (int)(sc->sec - obj->secs),
 					 (int64_t)i + insn->imm + 1, "call");
-		return c->target < 0 ? c->target : 0;
+		return 0;
 	}
 	if (insn->src == BPF_PSEUDO_KFUNC_CALL) {
 		/* Already linked (src 2, imm = BTF id): no name to give. */
@@ -235,7 +246,7 @@ static int scan__ld_imm64(struct scan *sc, size_t i)
 					 (int64_t)(sym->value + insn->imm + r->addend) / PF_INSN_SZ,
 					 "callback reference");
 		if (c->target < 0)
-			return c->target;
+			return 0;
 		dst->kind = REG_FUNC;
 		dst->call = (int)(c - sc->f->calls);
 		return 0;

@@ -1,23 +1,309 @@
 // SPDX-License-Identifier: MIT
 /*
- * `bpf-preflight check`: the default command. Until the verdict stage
- * lands it models every object and reports input errors and warnings, so a
- * pre-commit hook already rejects objects libbpf could not load.
+ * `bpf-preflight check`, the default command: every program of every
+ * object against every selected kernel profile. A refusal becomes one
+ * diagnostic per distinct verifier message, naming the kernels that print
+ * it, at the source line of the culprit, with the call chain as notes.
  */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
 
 #include "cli.h"
+#include "verdict.h"
+
+struct check_ctx {
+	cJSON *root;
+	cJSON *objects;
+	cJSON *diags;
+	int status;
+};
+
+static const char *result_str(enum pf_result r)
+{
+	return r == PF_ACCEPT ? "accept" : r == PF_REJECT ? "reject" : "unknown";
+}
+
+/* "file:line:col" of a slot, or the object when there is no line info. */
+static void where(const struct pf_object *obj, const struct pf_function *f,
+		  size_t insn, char *buf, size_t len)
+{
+	const struct pf_line *l = pf_object__line(obj, f->sec, insn);
+
+	if (l && l->file)
+		snprintf(buf, len, "%s:%u:%u", l->file, l->line, l->col ? l->col : 1);
+	else
+		snprintf(buf, len, "%s:%s+%zu", obj->path, obj->secs[f->sec].name, insn);
+}
+
+static void json_loc(cJSON *o, const struct pf_object *obj, const struct pf_function *f,
+		     size_t insn)
+{
+	const struct pf_line *l = pf_object__line(obj, f->sec, insn);
+
+	cJSON_AddStringToObject(o, "file", l && l->file ? l->file : obj->path);
+	cJSON_AddNumberToObject(o, "line", l ? l->line : 0);
+	cJSON_AddNumberToObject(o, "column", l ? (l->col ? l->col : 1) : 0);
+	cJSON_AddNumberToObject(o, "insn", (double)(insn - f->start));
+}
+
+/* Kernels whose verdict equals verdicts[i]'s, as "6.1.170, 6.1.192". */
+static void kernels_like(const struct pf_opts *opts, const struct pf_verdict *vs,
+			 size_t i, char *buf, size_t len, cJSON *arr)
+{
+	size_t j, used = 0;
+
+	buf[0] = '\0';
+	for (j = 0; j < opts->profile_cnt; j++) {
+		if (vs[j].result != vs[i].result || strcmp(vs[j].message, vs[i].message))
+			continue;
+		if (used < len)
+			used += snprintf(buf + used, len - used, "%s%s", used ? ", " : "",
+					 opts->profiles[j].name);
+		if (arr)
+			cJSON_AddItemToArray(arr, cJSON_CreateString(opts->profiles[j].name));
+	}
+}
+
+static void kernels_accepting(const struct pf_opts *opts, const struct pf_verdict *vs,
+			      char *buf, size_t len)
+{
+	size_t j, used = 0;
+
+	buf[0] = '\0';
+	for (j = 0; j < opts->profile_cnt; j++)
+		if (vs[j].result == PF_ACCEPT && used < len)
+			used += snprintf(buf + used, len - used, "%s%s", used ? ", " : "",
+					 opts->profiles[j].name);
+}
+
+static void text_diag(const struct pf_object *obj, const struct pf_program *prog,
+		      const struct pf_opts *opts, const struct pf_verdict *vs, size_t i)
+{
+	const struct pf_verdict *v = &vs[i];
+	const struct pf_function *f = &obj->funcs[v->func];
+	char loc[512], kernels[512], ok[512];
+	size_t c;
+
+	where(obj, f, v->insn, loc, sizeof(loc));
+	kernels_like(opts, vs, i, kernels, sizeof(kernels), NULL);
+	kernels_accepting(opts, vs, ok, sizeof(ok));
+	printf("%s: %s: %s [%s]\n", loc, v->result == PF_REJECT ? "error" : "warning",
+	       v->message, v->rule ? v->rule : "verdict");
+	printf("%s: note: program '%s' in %s: %s on %s%s%s\n", loc,
+	       obj->funcs[prog->func].name, obj->path,
+	       v->result == PF_REJECT ? "refused" : "not predicted", kernels,
+	       ok[0] ? "; accepted on " : "", ok);
+	for (c = 0; c < v->chain_len; c++) {
+		const struct pf_frame *fr = &v->chain[c];
+		const struct pf_function *ff = &obj->funcs[fr->func];
+
+		where(obj, ff, fr->calls ? fr->call_insn : ff->start, loc,
+		      sizeof(loc));
+		printf("%s: note: frame %zu: %s, stack depth %u, counted %s%u%s\n", loc, c,
+		       ff->name, fr->depth, fr->priv ? "0 (private stack of " : "",
+		       fr->priv ? fr->depth : fr->rounded, fr->priv ? ")" : "");
+	}
+}
+
+static cJSON *json_diag(const struct pf_object *obj, const struct pf_program *prog,
+			const struct pf_opts *opts, const struct pf_verdict *vs, size_t i)
+{
+	const struct pf_verdict *v = &vs[i];
+	const struct pf_function *f = &obj->funcs[v->func];
+	cJSON *d = cJSON_CreateObject(), *notes, *kern;
+	char dummy[8];
+	size_t c;
+
+	cJSON_AddStringToObject(d, "rule", v->rule ? v->rule : "verdict");
+	cJSON_AddStringToObject(d, "severity", v->result == PF_REJECT ? "error" : "warning");
+	cJSON_AddStringToObject(d, "message", v->message);
+	json_loc(d, obj, f, v->insn);
+	cJSON_AddStringToObject(d, "object", obj->path);
+	cJSON_AddStringToObject(d, "program", obj->funcs[prog->func].name);
+	cJSON_AddStringToObject(d, "function", f->name);
+	kern = cJSON_AddArrayToObject(d, "kernels");
+	kernels_like(opts, vs, i, dummy, sizeof(dummy), kern);
+	notes = cJSON_AddArrayToObject(d, "notes");
+	for (c = 0; c < v->chain_len; c++) {
+		const struct pf_frame *fr = &v->chain[c];
+		const struct pf_function *ff = &obj->funcs[fr->func];
+		cJSON *n = cJSON_CreateObject();
+		char msg[160];
+
+		snprintf(msg, sizeof(msg), "frame %zu: %s, stack depth %u, counted %u", c,
+			 ff->name, fr->depth, fr->priv ? 0 : fr->rounded);
+		cJSON_AddStringToObject(n, "message", msg);
+		cJSON_AddStringToObject(n, "function", ff->name);
+		cJSON_AddNumberToObject(n, "stack_depth", fr->depth);
+		cJSON_AddNumberToObject(n, "counted", fr->priv ? 0 : fr->rounded);
+		json_loc(n, obj, ff, fr->calls ? fr->call_insn : ff->start);
+		cJSON_AddItemToArray(notes, n);
+	}
+	return d;
+}
+
+static cJSON *json_verdict(const struct pf_verdict *v, const struct pf_profile *p)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	if (p)
+		cJSON_AddStringToObject(o, "kernel", p->name);
+	cJSON_AddStringToObject(o, "result", result_str(v->result));
+	if (v->result != PF_ACCEPT)
+		cJSON_AddStringToObject(o, "message", v->message);
+	if (v->rule)
+		cJSON_AddStringToObject(o, "rule", v->rule);
+	return o;
+}
+
+static cJSON *json_program(const struct pf_object *obj, const struct pf_program *prog,
+			   const struct pf_opts *opts, const struct pf_verdict *vs)
+{
+	cJSON *o = cJSON_CreateObject(), *funcs, *verdicts;
+	bool single = opts->profile_cnt == 1;
+	size_t i, j;
+
+	cJSON_AddStringToObject(o, "name", obj->funcs[prog->func].name);
+	cJSON_AddStringToObject(o, "section", prog->sec_name);
+	cJSON_AddStringToObject(o, "type", prog->type_known ?
+				pf_prog_type_str(prog->prog_type) : "unknown");
+	funcs = cJSON_AddArrayToObject(o, "functions");
+	for (i = 0; i < prog->func_cnt; i++) {
+		cJSON *f = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(f, "name", obj->funcs[prog->funcs[i]].name);
+		if (single) {
+			if (i < vs[0].depth_cnt && vs[0].depth_known)
+				cJSON_AddNumberToObject(f, "stack_depth", vs[0].depths[i]);
+		} else {
+			cJSON *by = cJSON_AddObjectToObject(f, "stack_depth");
+
+			for (j = 0; j < opts->profile_cnt; j++)
+				if (i < vs[j].depth_cnt && vs[j].depth_known)
+					cJSON_AddNumberToObject(by, opts->profiles[j].name,
+								vs[j].depths[i]);
+		}
+		cJSON_AddItemToArray(funcs, f);
+	}
+	if (single) {
+		cJSON_AddItemToObject(o, "verdict", json_verdict(&vs[0], NULL));
+		return o;
+	}
+	verdicts = cJSON_AddArrayToObject(o, "verdicts");
+	for (j = 0; j < opts->profile_cnt; j++)
+		cJSON_AddItemToArray(verdicts, json_verdict(&vs[j], &opts->profiles[j]));
+	return o;
+}
+
+/* The first profile with this message reports it; the others join it. */
+static bool first_of_kind(const struct pf_verdict *vs, size_t i)
+{
+	size_t j;
+
+	for (j = 0; j < i; j++)
+		if (vs[j].result == vs[i].result && !strcmp(vs[j].message, vs[i].message))
+			return false;
+	return true;
+}
 
 static int check_object(const struct pf_object *obj, const struct pf_opts *opts,
-			void *ctx)
+			void *arg)
 {
-	(void)obj;
-	(void)opts;
-	(void)ctx;
+	struct check_ctx *ctx = arg;
+	struct pf_verdict *vs;
+	cJSON *jobj = NULL, *jprogs = NULL;
+	size_t p, i;
+
+	vs = calloc(opts->profile_cnt, sizeof(*vs));
+	if (!vs)
+		return PF_EXIT_INTERNAL;
+	if (ctx->root) {
+		jobj = cJSON_CreateObject();
+		cJSON_AddStringToObject(jobj, "path", obj->path);
+		jprogs = cJSON_AddArrayToObject(jobj, "programs");
+		cJSON_AddItemToArray(ctx->objects, jobj);
+	}
+	for (p = 0; p < obj->prog_cnt; p++) {
+		const struct pf_program *prog = &obj->progs[p];
+
+		if (opts->prog && strcmp(opts->prog, obj->funcs[prog->func].name))
+			continue;
+		for (i = 0; i < opts->profile_cnt; i++)
+			pf_verdict__program(obj, prog, &opts->profiles[i], &vs[i]);
+		if (jprogs)
+			cJSON_AddItemToArray(jprogs, json_program(obj, prog, opts, vs));
+		for (i = 0; i < opts->profile_cnt; i++) {
+			if (vs[i].result == PF_ACCEPT || !first_of_kind(vs, i))
+				continue;
+			if (vs[i].result == PF_REJECT)
+				ctx->status = PF_EXIT_FINDINGS;
+			if (ctx->root)
+				cJSON_AddItemToArray(ctx->diags, json_diag(obj, prog, opts, vs, i));
+			else
+				text_diag(obj, prog, opts, vs, i);
+		}
+	}
+	free(vs);
 	return PF_EXIT_OK;
+}
+
+static void json_target(cJSON *root, const struct pf_opts *opts)
+{
+	size_t i;
+
+	if (opts->profile_cnt == 1) {
+		cJSON *t = cJSON_AddObjectToObject(root, "target");
+
+		cJSON_AddStringToObject(t, "kernel", opts->profiles[0].name);
+		cJSON_AddStringToObject(t, "arch", pf_arch__name(opts->profiles[0].arch));
+		cJSON_AddBoolToObject(t, "jit", opts->profiles[0].jit);
+		return;
+	}
+	cJSON *ts = cJSON_AddArrayToObject(root, "targets");
+
+	for (i = 0; i < opts->profile_cnt; i++) {
+		cJSON *t = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(t, "kernel", opts->profiles[i].name);
+		cJSON_AddStringToObject(t, "arch", pf_arch__name(opts->profiles[i].arch));
+		cJSON_AddBoolToObject(t, "jit", opts->profiles[i].jit);
+		cJSON_AddItemToArray(ts, t);
+	}
 }
 
 int cmd_check(struct pf_opts *opts)
 {
-	return pf_cli__for_each_object(opts, check_object, NULL);
+	struct check_ctx ctx = { 0 };
+	char *text;
+	int ret;
+
+	if (opts->format_set && opts->format != PF_FMT_TEXT && opts->format != PF_FMT_JSON) {
+		fprintf(stderr, "bpf-preflight: check supports --format=text|json\n");
+		return PF_EXIT_INPUT;
+	}
+	if (pf_cli__profiles(opts))
+		return PF_EXIT_INPUT;
+	if (opts->format == PF_FMT_JSON) {
+		ctx.root = cJSON_CreateObject();
+		cJSON_AddNumberToObject(ctx.root, "version", 1);
+		json_target(ctx.root, opts);
+		ctx.objects = cJSON_AddArrayToObject(ctx.root, "objects");
+		ctx.diags = cJSON_AddArrayToObject(ctx.root, "diagnostics");
+	}
+	ret = pf_cli__for_each_object(opts, check_object, &ctx);
+	if (ctx.root) {
+		text = cJSON_Print(ctx.root);
+		if (!text) {
+			cJSON_Delete(ctx.root);
+			return PF_EXIT_INTERNAL;
+		}
+		printf("%s\n", text);
+		cJSON_free(text);
+		cJSON_Delete(ctx.root);
+	}
+	/* Input errors (2) outrank findings (1). */
+	return ret > ctx.status ? ret : ctx.status;
 }

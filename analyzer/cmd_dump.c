@@ -11,27 +11,11 @@
 
 #include "cli.h"
 
-static const struct pf_call *call_at(const struct pf_function *f, size_t insn)
-{
-	size_t lo = 0, hi = f->call_cnt;
-
-	/* calls are recorded in instruction order */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (f->calls[mid].insn < insn)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < f->call_cnt && f->calls[lo].insn == insn ? &f->calls[lo] : NULL;
-}
-
 /* What a reader needs beside the raw instruction. */
 static void annotate(const struct pf_object *obj, const struct pf_section *sec,
 		     const struct pf_function *f, size_t i, char *buf, size_t len)
 {
-	const struct pf_call *c = call_at(f, i);
+	const struct pf_call *c = pf_function__call_at(f, i);
 	const struct pf_reloc *r;
 	const char *name;
 
@@ -54,7 +38,8 @@ static void annotate(const struct pf_object *obj, const struct pf_section *sec,
 			}
 			return;
 		case PF_CALL_SUBPROG:
-			snprintf(buf, len, "-> %s", obj->funcs[c->target].name);
+			snprintf(buf, len, "-> %s", c->target >= 0 ?
+				 obj->funcs[c->target].name : "?? (no function there)");
 			return;
 		case PF_CALL_KFUNC:
 			snprintf(buf, len, "kfunc %s", c->sym_name ? c->sym_name : "?");
@@ -63,7 +48,9 @@ static void annotate(const struct pf_object *obj, const struct pf_section *sec,
 			snprintf(buf, len, "extern %s (unresolved)", c->sym_name);
 			return;
 		case PF_CALL_CALLBACK:
-			if (c->consumer_insn >= 0)
+			if (c->target < 0)
+				snprintf(buf, len, "&?? (no function there)");
+			else if (c->consumer_insn >= 0)
 				snprintf(buf, len, "&%s: %s callback for insn %d",
 					 obj->funcs[c->target].name,
 					 c->async ? "async" : "sync", c->consumer_insn);
@@ -103,8 +90,7 @@ static void dump_source(const struct pf_object *obj, const struct pf_function *f
 	printf("; %s:%u: %s\n", base, l->line, l->text ? l->text : "");
 }
 
-static void dump_function(const struct pf_object *obj, const struct pf_function *f,
-			  const struct pf_opts *opts)
+static void dump_function(const struct pf_object *obj, const struct pf_function *f)
 {
 	const struct pf_section *sec = &obj->secs[f->sec];
 	const struct pf_line *last = NULL;
@@ -120,14 +106,10 @@ static void dump_function(const struct pf_object *obj, const struct pf_function 
 		const struct pf_insn *next = i + 1 < f->end ? &sec->insns[i + 1] : NULL;
 		int n;
 
-		if (!opts->raw)
-			dump_source(obj, f, i, &last);
-		n = pf_insn__disasm(&sec->insns[i], next,
-				    opts->raw ? PF_DISASM_LLVM : PF_DISASM_KERNEL,
-				    text, sizeof(text));
-		note[0] = '\0';
-		if (!opts->raw)
-			annotate(obj, sec, f, i, note, sizeof(note));
+		dump_source(obj, f, i, &last);
+		n = pf_insn__disasm(&sec->insns[i], next, PF_DISASM_KERNEL, text,
+				    sizeof(text));
+		annotate(obj, sec, f, i, note, sizeof(note));
 		if (note[0])
 			printf("%6zu: %-36s ; %s\n", i, text, note);
 		else
@@ -137,12 +119,40 @@ static void dump_function(const struct pf_object *obj, const struct pf_function 
 	}
 }
 
+/*
+ * --raw: every slot of every code section in llvm-objdump's syntax, one
+ * line each, "SECTION<TAB>SLOT<TAB>TEXT": a listing for diffing.
+ */
+static void dump_raw(const struct pf_object *obj)
+{
+	char text[128];
+	size_t s, i;
+
+	for (s = 0; s < obj->sec_cnt; s++) {
+		const struct pf_section *sec = &obj->secs[s];
+
+		for (i = 0; sec->exec && i < sec->insn_cnt; i++) {
+			const struct pf_insn *next = i + 1 < sec->insn_cnt ? &sec->insns[i + 1] : NULL;
+			int n = pf_insn__disasm(&sec->insns[i], next, PF_DISASM_LLVM, text,
+						sizeof(text));
+
+			printf("%s\t%zu\t%s\n", sec->name, i, text);
+			if (n == 2)
+				i++;
+		}
+	}
+}
+
 static int dump_object(const struct pf_object *obj, const struct pf_opts *opts,
 		       void *ctx)
 {
 	size_t p, k;
 
 	(void)ctx;
+	if (opts->raw) {
+		dump_raw(obj);
+		return PF_EXIT_OK;
+	}
 	printf("%s: %s-endian BPF, %zu programs, %zu functions, %zu maps; %s%s%s%s\n",
 	       obj->path, obj->big_endian ? "big" : "little", obj->prog_cnt,
 	       obj->func_cnt, obj->map_cnt, obj->btf ? "BTF" : "no BTF",
@@ -168,7 +178,7 @@ static int dump_object(const struct pf_object *obj, const struct pf_opts *opts,
 			printf(" %s", obj->funcs[prog->funcs[k]].name);
 		printf("\n");
 		for (k = 0; k < prog->func_cnt; k++)
-			dump_function(obj, &obj->funcs[prog->funcs[k]], opts);
+			dump_function(obj, &obj->funcs[prog->funcs[k]]);
 	}
 	/* Functions no program reaches are still worth seeing. */
 	if (!opts->prog) {
@@ -183,7 +193,7 @@ static int dump_object(const struct pf_object *obj, const struct pf_opts *opts,
 			if (reached[k])
 				continue;
 			printf("\nunreached:");
-			dump_function(obj, &obj->funcs[k], opts);
+			dump_function(obj, &obj->funcs[k]);
 		}
 		free(reached);
 	}

@@ -11,9 +11,15 @@
  *    --mattr=+alu32 rather than "<unknown>". Load-acquire/store-release
  *    use the syntax of later LLVM releases.
  *
- *  - PF_DISASM_KERNEL: the verifier log / bpftool syntax: decimal
- *    immediates, "(r10 -8)" memory operands, "goto pc+5" jumps, hex
- *    comparison constants, without the "(opcode)" prefix.
+ *  - PF_DISASM_KERNEL: the verifier log syntax (checked against the log
+ *    of Linux 6.18 for every valid opcode): decimal immediates, "(r10 -8)"
+ *    memory operands, "goto pc+5" jumps, but hex comparison constants and
+ *    ld_imm64 values, as the kernel prints them; no "(opcode)" prefix.
+ *    Calls print the bare helper id ("call 1"), "call pc+N" for
+ *    bpf-to-bpf calls and "call kfunc#ID" for kfuncs: callers know names.
+ *    An ld_imm64 with a pseudo source says what it refers to, bpftool
+ *    style ("map[fd:3]", "map[idx:0][0]+16", "func pc+5"), where the
+ *    kernel would print the raw number.
  *
  * Invalid instructions (see pf_insn__valid()) are never pretty-printed: a
  * slot with reserved fields set does not mean what its opcode suggests.
@@ -483,7 +489,7 @@ int pf_insn__disasm(const struct pf_insn *insn, const struct pf_insn *next,
 		 * truncated or malformed pair is shown as one bad slot so the
 		 * listing resynchronises on the next.
 		 */
-		if (!next || next->code || next->dst || next->src || next->off) {
+		if (!next || !pf_insn__is_imm64_tail(next)) {
 			pf_out__printf(&o, "<invalid ld_imm64 pair 0x%02x>",
 				       insn->code);
 			return 1;

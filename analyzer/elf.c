@@ -391,6 +391,8 @@ int pf_elf__load(struct pf_build *b)
 			       (unsigned long long)(ehdr.e_shoff +
 				(uint64_t)ehdr.e_shnum * ehdr.e_shentsize),
 			       obj->image_size);
+	/* Instructions are decoded while sections load: byte order first. */
+	obj->big_endian = obj->image[EI_DATA] == ELFDATA2MSB;
 	err = elf__load_sections(b);
 	if (err)
 		return err;

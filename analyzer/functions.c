@@ -6,6 +6,7 @@
  * (old objects) is one program named by its section.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,12 +40,13 @@ static int add_func(struct pf_build *b, size_t *cap, uint32_t sec, int sym,
 	f->start = start;
 	f->end = end;
 	f->entry = sec != b->text_sec;
-	f->global = sym < 0 || obj->syms[sym].bind != STB_LOCAL;
+	/* A function without a symbol is a legacy program or a static callee. */
+	f->global = sym < 0 ? f->entry : obj->syms[sym].bind != STB_LOCAL;
 	return 0;
 }
 
 static int section__add_symbols(struct pf_build *b, uint32_t sec, size_t *cap,
-				size_t *found)
+				uint8_t type, size_t *found)
 {
 	struct pf_object *obj = b->obj;
 	struct pf_section *s = &obj->secs[sec];
@@ -56,7 +58,8 @@ static int section__add_symbols(struct pf_build *b, uint32_t sec, size_t *cap,
 		const struct pf_symbol *sym = &obj->syms[i];
 		uint64_t start, size;
 
-		if (sym->type != STT_FUNC || sym->shndx != s->elf_index)
+		if (sym->type != type || sym->shndx != s->elf_index ||
+		    (type == STT_NOTYPE && (sym->bind == STB_LOCAL || !sym->name[0])))
 			continue;
 		if (sym->value % PF_INSN_SZ || sym->size % PF_INSN_SZ ||
 		    sym->value > s->size || sym->size > s->size - sym->value)
@@ -80,7 +83,8 @@ static int functions__settle(struct pf_build *b)
 	struct pf_object *obj = b->obj;
 	size_t i;
 
-	qsort(obj->funcs, obj->func_cnt, sizeof(*obj->funcs), func_cmp);
+	if (obj->func_cnt)
+		qsort(obj->funcs, obj->func_cnt, sizeof(*obj->funcs), func_cmp);
 	for (i = 0; i < obj->func_cnt; i++) {
 		struct pf_function *f = &obj->funcs[i];
 		struct pf_function *next = i + 1 < obj->func_cnt &&
@@ -97,6 +101,91 @@ static int functions__settle(struct pf_build *b)
 	return 0;
 }
 
+static bool covered(const struct pf_object *obj, uint32_t sec, size_t slot)
+{
+	size_t i;
+
+	for (i = 0; i < obj->func_cnt; i++)
+		if (obj->funcs[i].sec == sec && slot >= obj->funcs[i].start &&
+		    (slot < obj->funcs[i].end || obj->funcs[i].end == obj->funcs[i].start))
+			return true;
+	return false;
+}
+
+/*
+ * Old clang (7 and before) emits no STT_FUNC for static functions: a call
+ * against the .text section symbol then lands where no symbol starts a
+ * function. The kernel splits subprograms at call targets anyway, so the
+ * target becomes a function of its own, named by its place.
+ */
+static int functions__add_call_targets(struct pf_build *b, size_t *cap)
+{
+	struct pf_object *obj = b->obj;
+	size_t nsym = obj->func_cnt, s, r;
+	int err;
+
+	if (!nsym)
+		return 0;
+	for (s = 0; s < obj->sec_cnt; s++) {
+		const struct pf_section *sec = &obj->secs[s];
+		size_t i;
+
+		/* Calls without a relocation stay in their section: pc + imm + 1. */
+		for (i = 0; i < sec->insn_cnt && sec->exec; i++) {
+			const struct pf_insn *insn = &sec->insns[i];
+			int64_t slot = (int64_t)i + insn->imm + 1;
+			char *name;
+
+			if (pf_insn__is_ld_imm64(insn)) {
+				i++;
+				continue;
+			}
+			if (!pf_insn__is_call(insn) || insn->src != BPF_PSEUDO_CALL ||
+			    pf_section__reloc_at(sec, i * PF_INSN_SZ) || slot < 0 ||
+			    (uint64_t)slot >= sec->insn_cnt || covered(obj, s, slot))
+				continue;
+			if (asprintf(&name, "%s+%lld", sec->name, (long long)slot) < 0)
+				return pf_fail(b, -ENOMEM, "out of memory");
+			err = pf_object__keep_string(obj, name);
+			if (!err)
+				err = add_func(b, cap, s, -1, name, slot, slot);
+			if (err)
+				return err;
+		}
+		for (r = 0; r < sec->reloc_cnt && sec->exec; r++) {
+			const struct pf_reloc *rel = &sec->relocs[r];
+			const struct pf_symbol *sym = &obj->syms[rel->sym];
+			const struct pf_insn *insn = &sec->insns[rel->offset / PF_INSN_SZ];
+			int tsec = pf_elf__sec_by_shndx(obj, sym->shndx);
+			int64_t slot;
+			char *name;
+
+			if (sym->type == STT_FUNC || tsec < 0 || !obj->secs[tsec].exec ||
+			    !pf_insn__is_call(insn) || rel->type != PF_R_BPF_64_32)
+				continue;
+			slot = (int64_t)(sym->value / PF_INSN_SZ) + insn->imm + 1;
+			if (slot < 0 || (uint64_t)slot >= obj->secs[tsec].insn_cnt ||
+			    covered(obj, tsec, slot))
+				continue;
+			/* A NOTYPE label at the target names it (clang 7 globals). */
+			if (sym->type != STT_SECTION && sym->name[0] &&
+			    sym->value == (uint64_t)slot * PF_INSN_SZ)
+				name = strdup(sym->name);
+			else if (asprintf(&name, "%s+%lld", obj->secs[tsec].name,
+					  (long long)slot) < 0)
+				name = NULL;
+			if (!name)
+				return pf_fail(b, -ENOMEM, "out of memory");
+			err = pf_object__keep_string(obj, name);
+			if (!err)
+				err = add_func(b, cap, tsec, -1, name, slot, slot);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
 int pf_functions__build(struct pf_build *b)
 {
 	struct pf_object *obj = b->obj;
@@ -108,7 +197,10 @@ int pf_functions__build(struct pf_build *b)
 
 		if (!s->exec || !s->insn_cnt)
 			continue;
-		err = section__add_symbols(b, i, &cap, &found);
+		err = section__add_symbols(b, i, &cap, STT_FUNC, &found);
+		/* clang <= 7: no STT_FUNC at all; global labels start functions. */
+		if (!err && !found && i == b->text_sec)
+			err = section__add_symbols(b, i, &cap, STT_NOTYPE, &found);
 		if (err)
 			return err;
 		/* Legacy: the whole section is the program (libbpf does too). */
@@ -118,6 +210,9 @@ int pf_functions__build(struct pf_build *b)
 				return err;
 		}
 	}
+	err = functions__add_call_targets(b, &cap);
+	if (err)
+		return err;
 	err = functions__settle(b);
 	if (err)
 		return err;

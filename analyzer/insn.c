@@ -211,25 +211,30 @@ bool pf_insn__valid(const struct pf_insn *insn)
 	}
 }
 
+bool pf_insn__is_imm64_tail(const struct pf_insn *insn)
+{
+	return insn->code == 0 && insn->dst == 0 && insn->src == 0 &&
+	       insn->off == 0;
+}
+
 int64_t pf_insn__jump_target(const struct pf_insn *insn, size_t idx)
 {
-	uint8_t cls = pf_insn__class(insn);
-	uint8_t op = BPF_OP(insn->code);
-
-	if ((cls != BPF_JMP && cls != BPF_JMP32) || !pf_insn__valid(insn))
+	/*
+	 * No validity check: the encoded target of a branch with reserved
+	 * fields set is still well defined, and callers that walk control
+	 * flow judge validity themselves (pf_insn__valid()).
+	 */
+	if (!pf_insn__is_jump(insn))
 		return -1;
-	/* Calls and exit leave the function rather than branch inside it. */
-	if (op == BPF_CALL || op == BPF_EXIT)
-		return -1;
-	if (cls == BPF_JMP32 && op == BPF_JA)
+	if (pf_insn__class(insn) == BPF_JMP32 && BPF_OP(insn->code) == BPF_JA)
 		return (int64_t)idx + 1 + insn->imm;
 	return (int64_t)idx + 1 + insn->off;
 }
 
 int64_t pf_insn__call_target(const struct pf_insn *insn, size_t idx)
 {
-	if (!pf_insn__is_call(insn) || insn->src != BPF_PSEUDO_CALL ||
-	    !pf_insn__valid(insn))
+	/* As for jumps, no validity check beyond the kind of call. */
+	if (!pf_insn__is_call(insn) || insn->src != BPF_PSEUDO_CALL)
 		return -1;
 	return (int64_t)idx + 1 + insn->imm;
 }

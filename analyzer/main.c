@@ -23,7 +23,8 @@ struct cmd {
 };
 
 static const struct cmd cmds[] = {
-	{ "check", cmd_check, "check [OPTIONS] OBJ...   model every program (default command)" },
+	{ "check", cmd_check, "check [OPTIONS] OBJ...   verifier verdicts for every program (default)" },
+	{ "stack", cmd_stack, "stack [OPTIONS] OBJ...   frames, rounded frames and worst chains per kernel" },
 	{ "dump",  cmd_dump,  "dump [--raw] [--prog NAME] OBJ...   disassembly with source, calls, maps" },
 	{ "graph", cmd_graph, "graph [--format=dot|json] OBJ...   programs, calls, callbacks, tail calls" },
 };
@@ -40,9 +41,12 @@ static void usage(FILE *out)
 		fprintf(out, "  %s\n", cmds[i].synopsis);
 	fprintf(out,
 		"\nOptions:\n"
+		"  -k, --kernel=LIST  kernels: X.Y[.Z], host, all (default), comma-separated\n"
+		"  -a, --arch=ARCH    x86_64 (default), arm64, s390x, loongarch64, riscv64, ppc64le\n"
+		"      --no-jit       the interpreter instead of the JIT\n"
 		"  -f, --format=FMT   output format: text, json, dot (graph)\n"
 		"  -p, --prog=NAME    only the program NAME\n"
-		"      --raw          dump: plain llvm-objdump syntax, no annotations\n"
+		"      --raw          dump: every slot as SECTION<TAB>SLOT<TAB>llvm-objdump text\n"
 		"  -h, --help         this help\n"
 		"  -V, --version      print the version\n"
 		"\nExit status: 0 clean, 1 findings, 2 usage or input error, 3 internal error.\n");
@@ -75,6 +79,9 @@ int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "format",  required_argument, NULL, 'f' },
+		{ "kernel",  required_argument, NULL, 'k' },
+		{ "arch",    required_argument, NULL, 'a' },
+		{ "no-jit",  no_argument,       NULL, 'J' },
 		{ "prog",    required_argument, NULL, 'p' },
 		{ "raw",     no_argument,       NULL, 'r' },
 		{ "help",    no_argument,       NULL, 'h' },
@@ -97,7 +104,7 @@ int main(int argc, char **argv)
 			}
 		}
 	}
-	while ((c = getopt_long(argc, argv, "f:p:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:p:k:a:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			if (parse_format(optarg, &opts)) {
@@ -107,6 +114,18 @@ int main(int argc, char **argv)
 			break;
 		case 'p':
 			opts.prog = optarg;
+			break;
+		case 'k':
+			opts.kernels = optarg;
+			break;
+		case 'a':
+			if (pf_arch__parse(optarg, &opts.arch)) {
+				fprintf(stderr, "bpf-preflight: unknown architecture '%s'\n", optarg);
+				return PF_EXIT_INPUT;
+			}
+			break;
+		case 'J':
+			opts.no_jit = true;
 			break;
 		case 'r':
 			opts.raw = true;

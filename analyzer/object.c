@@ -16,6 +16,7 @@
 #include <libelf.h>
 
 #include "internal.h"
+#include "stack.h"
 
 int pf_fail(struct pf_build *b, int errn, const char *fmt, ...)
 {
@@ -52,6 +53,19 @@ void pf_warn(struct pf_object *obj, const char *fmt, ...)
 	}
 	obj->warnings = arr;
 	obj->warnings[obj->warning_cnt++] = line;
+}
+
+int pf_object__keep_string(struct pf_object *obj, char *s)
+{
+	char **arr = realloc(obj->owned, (obj->owned_cnt + 1) * sizeof(*arr));
+
+	if (!arr) {
+		free(s);
+		return -ENOMEM;
+	}
+	obj->owned = arr;
+	obj->owned[obj->owned_cnt++] = s;
+	return 0;
 }
 
 void *pf_calloc(size_t n, size_t size)
@@ -140,6 +154,8 @@ static int object__model(struct pf_build *b)
 		err = pf_calls__build(b);
 	if (!err)
 		err = pf_programs__build(b);
+	if (!err)
+		err = pf_stack__analyze(b->obj, b->err, b->errlen);
 	return err;
 }
 
@@ -211,6 +227,9 @@ void pf_object__free(struct pf_object *obj)
 	for (i = 0; i < obj->warning_cnt; i++)
 		free(obj->warnings[i]);
 	free(obj->warnings);
+	for (i = 0; i < obj->owned_cnt; i++)
+		free(obj->owned[i]);
+	free(obj->owned);
 	free(obj->lines);
 	free(obj->secs);
 	free(obj->syms);
@@ -282,4 +301,20 @@ int pf_object__find_func(const struct pf_object *obj, const char *name)
 		if (obj->funcs[i].name && !strcmp(obj->funcs[i].name, name))
 			return (int)i;
 	return -1;
+}
+
+const struct pf_call *pf_function__call_at(const struct pf_function *f, size_t insn)
+{
+	size_t lo = 0, hi = f->call_cnt;
+
+	/* calls are recorded in instruction order */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (f->calls[mid].insn < insn)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < f->call_cnt && f->calls[lo].insn == insn ? &f->calls[lo] : NULL;
 }

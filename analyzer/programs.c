@@ -147,8 +147,7 @@ int pf_programs__build(struct pf_build *b)
 	for (i = 0; i < obj->func_cnt; i++)
 		nr += obj->funcs[i].entry;
 	if (!nr)
-		return pf_fail(b, -ENOENT,
-			       "no BPF programs: code only in .text, nothing a loader could load");
+		pf_warn(obj, "no entry programs: code only in .text (libbpf loads nothing from it)");
 	obj->progs = pf_calloc(nr, sizeof(*obj->progs));
 	stack = pf_calloc(obj->func_cnt, sizeof(*stack));
 	state = pf_calloc(obj->func_cnt, 1);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "model.h"
+#include "profile.h"
 
 /* Exit statuses (documented in the man page). */
 enum {
@@ -18,8 +19,15 @@ enum {
 
 enum pf_format { PF_FMT_TEXT, PF_FMT_JSON, PF_FMT_DOT, PF_FMT_SARIF };
 
+#define PF_MAX_PROFILES 32
+
 struct pf_opts {
 	enum pf_format format;
+	struct pf_profile profiles[PF_MAX_PROFILES];
+	size_t profile_cnt;
+	const char *kernels;	/* --kernel as given (NULL: all known) */
+	enum pf_arch arch;
+	bool no_jit;
 	bool format_set;
 	const char *prog;	/* restrict to one program */
 	bool raw;		/* dump: llvm-objdump syntax, no annotations */
@@ -42,6 +50,10 @@ int pf_cli__for_each_object(const struct pf_opts *opts, pf_object_fn fn, void *c
 int cmd_dump(struct pf_opts *opts);
 int cmd_graph(struct pf_opts *opts);
 int cmd_check(struct pf_opts *opts);
+int cmd_stack(struct pf_opts *opts);
+
+/* Resolve --kernel/--arch/--no-jit into opts->profiles; 0 or -EINVAL. */
+int pf_cli__profiles(struct pf_opts *opts);
 
 /* Names for display ("xdp", "prog_array"); never NULL. */
 const char *pf_prog_type_str(int type);

@@ -99,6 +99,12 @@ int pf_insn__disasm(const struct pf_insn *insn, const struct pf_insn *next,
 int64_t pf_insn__jump_target(const struct pf_insn *insn, size_t idx);
 
 /*
+ * True when @insn can be the second slot of an ld_imm64: everything but
+ * imm (the high 32 bits of the constant) is zero.
+ */
+bool pf_insn__is_imm64_tail(const struct pf_insn *insn);
+
+/*
  * Callee (slot index) of a bpf-to-bpf call (src_reg BPF_PSEUDO_CALL) at
  * @idx, or -1 for any other instruction. Like jump targets, the result
  * may lie outside the section; callers check the bounds.

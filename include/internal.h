@@ -30,6 +30,9 @@ int pf_fail(struct pf_build *b, int errn, const char *fmt, ...)
 void pf_warn(struct pf_object *obj, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Hand @s (malloc'ed) to @obj, freed with it; frees @s on failure. */
+int pf_object__keep_string(struct pf_object *obj, char *s);
+
 /* Bounded allocation helpers: abort nothing, return NULL on overflow. */
 void *pf_calloc(size_t n, size_t size);
 int pf_grow(void **arr, size_t *cap, size_t need, size_t elem);

@@ -94,6 +94,7 @@ struct pf_call {
 	int consumer_helper;	/* helper id, or -1 */
 	const char *consumer_kfunc;
 	bool async;		/* timer / wq callback: a root of its own */
+	bool loop_inline;	/* bpf_loop with constant zero flags: inlinable */
 
 	/* Tail calls (helper 12). */
 	int map;		/* map index of the prog array, or -1 */
@@ -114,6 +115,16 @@ struct pf_function {
 
 	struct pf_call *calls;
 	size_t call_cnt;
+
+	/* Stack facts (stack.c). */
+	struct pf_stack_facts {
+		uint32_t depth;		/* deepest byte below r10, unrounded */
+		int32_t arg_min_off[5];	/* deepest offset via pointer arg i */
+		uint8_t arg_used;	/* bit i: arg i was dereferenced */
+		bool bounded;		/* an access we could not place: an upper bound is unknown */
+		bool inexact;		/* variable offsets: depth is an upper bound */
+		size_t deepest_insn;	/* the access that set depth */
+	} stack;
 };
 
 struct pf_program {
@@ -176,6 +187,9 @@ struct pf_object {
 	char **warnings;
 	size_t warning_cnt;
 
+	char **owned;		/* strings the model made (names), freed with it */
+	size_t owned_cnt;
+
 	void *priv;		/* analyzer-private state (libelf handle) */
 };
 
@@ -208,6 +222,8 @@ int pf_object__func_at(const struct pf_object *obj, uint32_t sec, size_t insn);
 const struct pf_reloc *pf_section__reloc_at(const struct pf_section *sec,
 					    uint64_t offset);
 int pf_object__find_func(const struct pf_object *obj, const char *name);
+/* The call site (or callback reference) at slot @insn of @f, or NULL. */
+const struct pf_call *pf_function__call_at(const struct pf_function *f, size_t insn);
 /* Map an ld_imm64 relocation refers to, or -1. */
 int pf_object__map_of_reloc(const struct pf_object *obj, const struct pf_reloc *r,
 			    const struct pf_insn *insn);

@@ -96,6 +96,8 @@ static __noinline s64 signed_div(s64 a, s64 b, s32 c, s32 d)
 #if CPU >= 4
 	a /= b; a %= b; a /= -3; a %= 5;
 	c /= d; c %= d; c /= -7; c %= 9;
+#else
+	(void)b; (void)d;
 #endif
 	return a + c;
 }

@@ -31,8 +31,10 @@ for v in $VARIANTS; do
 		obj=$out/$v/${rel%.bpf.c}.o
 		mkdir -p "$(dirname "$obj")"
 		[ "$obj" -nt "$src" ] && continue
+		# A first line "// build: FLAGS" adds flags (e.g. -g0 for a BTF-less object).
+		extra=$(sed -n '1s|^// build: *||p' "$src")
 		# shellcheck disable=SC2086
-		if ! $cmd "${common[@]}" -c "$src" -o "$obj" 2>"$obj.err"; then
+		if ! $cmd "${common[@]}" $extra -c "$src" -o "$obj" 2>"$obj.err"; then
 			echo "build-testdata: $v: cannot compile $rel: $(head -n1 "$obj.err")" >&2
 			rm -f "$obj"
 		fi

@@ -7,7 +7,9 @@ export PF_ROOT=$PWD
 export PF_BIN=${PF_BIN:-$PWD/build/bpf-preflight-san}
 export PF_BIN_FAST=${PF_BIN_FAST:-$PWD/bpf-preflight}
 export PF_BUILD=$PWD/build/test
-export DISASM_CHECK=${DISASM_CHECK:-$PWD/build/disasm_check}
+# The Debian-packaged BPF objects (cilium/ebpf testdata, libxdp) join the
+# corpus tests; debian-objects.sh apt-installs them (root, as in CI).
+export PF_DEBIAN_OBJECTS=${PF_DEBIAN_OBJECTS:-1}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 mkdir -p "$PF_BUILD"

@@ -6,7 +6,7 @@
 # corpus, optionally the Debian-packaged objects (PF_DEBIAN_OBJECTS=1), and
 # testdata/disasm_isa.c compiled for both byte orders and cpu v2/v3/v4.
 #
-# Usage: DISASM_CHECK=build/disasm_check tests/t_disasm_llvm.sh
+# Usage: PF_BIN=./bpf-preflight tests/t_disasm_llvm.sh  (through the model: dump --raw)
 # Exit: 0 pass, 1 difference found, 77 skipped (reason on stdout).
 #
 # llvm-objdump-19's default decoder (no +alu32) knows no 32-bit atomic but
@@ -21,7 +21,7 @@ set -u
 set -o pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-check=${DISASM_CHECK:-$root/build/disasm_check}
+check=${PF_BIN:-$root/build/bpf-preflight-san}
 objdump=${LLVM_OBJDUMP:-llvm-objdump-19}
 clang=${CLANG:-clang-19}
 corpus=$root/../shared/corpus/ebpf-samples
@@ -35,6 +35,7 @@ skip() {
 command -v "$objdump" >/dev/null 2>&1 || skip "$objdump not found (apt install llvm-19)"
 [ -d "$corpus" ] || skip "corpus $corpus not found"
 [ -x "$check" ] || { echo "FAIL: $check not built"; exit 1; }
+echo "reference: $("$objdump" --version | grep -m1 -i 'llvm version' | sed 's/^ *//')"
 
 tmp=$(mktemp -d /tmp/t_disasm_llvm.XXXXXX) || exit 1
 trap 'rm -rf "$tmp"' EXIT
@@ -54,7 +55,11 @@ if [ -f "$debian_script" ]; then
 			objs+=("$f")
 			n=$((n + 1))
 		done < <(bash "$debian_script")
-		echo "debian: $n objects from debian-objects.sh"
+		if [ "$n" -eq 0 ]; then
+			echo "note: debian-objects.sh listed no objects (install failed?), none compared"
+		else
+			echo "debian: $n objects from debian-objects.sh"
+		fi
 	else
 		echo "note: Debian-packaged objects not compared (set PF_DEBIAN_OBJECTS=1 to install and include them)"
 	fi
@@ -119,7 +124,7 @@ llvm_list() {
 # disasm_check listing -> the same form.
 our_list() {
 	local file=$1
-	"$check" "$file" | awk -v file="$file" '
+	"$check" dump --raw "$file" | awk -v file="$file" '
 		{
 			t1 = index($0, "\t")
 			sec = substr($0, 1, t1 - 1)
@@ -136,7 +141,7 @@ w_atomic='(w[0-9]+ = (atomic_fetch_|xchg32_32[(]|cmpxchg32_32[(]).*|lock [*][(]u
 fail=0
 for f in "${objs[@]}"; do
 	if ! our_list "$f" >"$tmp/ours_one"; then
-		echo "FAIL: disasm_check failed on $f"
+		echo "FAIL: bpf-preflight dump --raw failed on $f"
 		fail=1
 	fi
 	cat "$tmp/ours_one" >>"$tmp/ours"
@@ -152,7 +157,7 @@ done
 touch "$tmp/ours" "$tmp/llvm" "$tmp/llvm_alu32"
 
 # Join the three listings on FILE/SECTION/INDEX and classify each slot.
-awk -v maxshow=20 -v watomic="^$w_atomic" '
+awk -v maxshow=20 -v watomic="^$w_atomic" -v corpus="$corpus/" -v tmpdir="$tmp/" '
 	function key_text(line,   a, b, c) {
 		a = index(line, "\t")
 		b = a + index(substr(line, a + 1), "\t")
@@ -172,6 +177,9 @@ awk -v maxshow=20 -v watomic="^$w_atomic" '
 		if (!(K in llvm)) { diff(K, T, "(no such slot)"); next }
 		seen[K] = 1
 		cmp++
+		if (index(K, corpus) == 1) group["corpus"]++
+		else if (index(K, tmpdir) == 1) group["testdata"]++
+		else group["debian"]++
 		if (T ~ / ll$/ || T ~ /^ld_pseudo\t/) slots += 2; else slots++
 		L = llvm[K]
 		if (T ~ watomic) {
@@ -188,6 +196,7 @@ awk -v maxshow=20 -v watomic="^$w_atomic" '
 		for (i = 1; i <= n; i++)
 			if (!(order[i] in seen)) diff(order[i], "(no such slot)", llvm[order[i]])
 		printf "compared %d instructions (%d slots): %d identical, %d rejected by both, %d matched via --mattr=+alu32, %d differences\n", cmp, slots, same, bothbad, viaalu32, ndiff
+		printf "instructions by origin: corpus %d, debian %d, testdata %d\n", group["corpus"], group["debian"], group["testdata"]
 		if (ndiff > maxshow) printf "(first %d differences shown)\n", maxshow
 		exit ndiff > 0 || cmp == 0
 	}' "$tmp/llvm_alu32" "$tmp/llvm" "$tmp/ours" || fail=1

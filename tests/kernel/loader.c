@@ -11,14 +11,17 @@
  *
  * Usage: loader [options] [--all | --prog NAME ...] OBJ...
  *
- * Output: one line "KERNEL <uname -r>", then one record per program:
+ * Output: "KERNEL <uname -r>" and "KVERSION <uname -v>", then one record per
+ * program:
  *
  *   PROG <obj> <prog>           (<prog> is "-" for object-level records)
  *   SEC <section> <prog type>
- *   NOTE <free text>            (zero or more: how the load was done)
+ *   NOTE <free text>            (zero or more, anywhere in the record: how
+ *                                the load was done, what is unavailable)
  *   RESULT ok | fail <errno> <ERRNAME> | libbpf-fail <errno> <ERRNAME>
- *        | open-fail <errno> <ERRNAME> | no-such-prog
- *   MSGCTX <line>               (zero or more, see extract_verifier_msg())
+ *        | open-fail <errno> <ERRNAME> | crash <signo> <SIGNAME>
+ *        | no-such-prog
+ *   MSGCTX <line>               (zero or more, see extract_log_info())
  *   MSG <verifier refusal line> (only when the log has one)
  *   DEPTH <a+b+c>               (the "stack depth" stats line, as printed)
  *   PROCESSED <n>               (from "processed N insns ...")
@@ -27,6 +30,14 @@
  *   LIBBPF <last libbpf warning> (when libbpf, not the verifier, failed)
  *   LOG <line>                  (with --print-log: the whole verifier log)
  *   END
+ *
+ * Each object is handled in a child process, because libbpf 1.1 crashes on
+ * some malformed objects (found by mutating test objects: SIGSEGV inside
+ * bpf_object__open_mem()).  A child killed by a signal gets the record
+ * "PROG <obj> -" / "RESULT crash <signal> <SIGNAME>" / "END".  Records are
+ * written with full buffering and flushed at END, so a crash normally drops
+ * the unfinished record; only one larger than the 1 MiB stdio buffer (e.g.
+ * with --print-log) can appear cut, without END, before the crash record.
  *
  * "fail" means the kernel refused BPF_PROG_LOAD for the program; "libbpf-fail"
  * means libbpf gave up before or after that syscall (map creation,
@@ -49,6 +60,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -94,7 +106,7 @@ struct loader_obj {
 	size_t slot_relocs_dropped;
 };
 
-/* What one load produced; filled by load_one(), printed by report(). */
+/* What one load produced; filled by load_one(), printed by run_program(). */
 struct load_result {
 	int err;		/* 0 or positive errno */
 	bool kernel_refused;	/* the BPF_PROG_LOAD syscall itself failed */
@@ -103,7 +115,7 @@ struct load_result {
 	__u32 log_level;
 	char section[256];
 	char type[64];
-	char libbpf_msg[512];
+	bool btf_rejected;	/* libbpf loaded it without the object's BTF */
 };
 
 static struct loader_opts opts = {
@@ -117,12 +129,20 @@ static char *log_buf;
 /* ---- libbpf print hook ------------------------------------------------ */
 
 /* libbpf reports why it failed only through its print callback.  We keep the
- * last warning (for LIBBPF lines) and recognise the two messages that tell a
- * kernel refusal apart from a libbpf-side failure. */
+ * last few warnings (LIBBPF lines: the cause is often not the last one, e.g.
+ * "no .text section found yet sub-program call exists" comes before "failed
+ * to relocate calls") and recognise the messages that tell a kernel refusal
+ * apart from a libbpf-side failure, or that change what the kernel saw. */
+#define LOADER_MAX_WARN 6
+
+static void put_clean(const char *s, size_t len);
+
 static struct {
-	char last_warn[512];
+	char warn[LOADER_MAX_WARN][512];
+	int nr_warn;		/* total seen; the last LOADER_MAX_WARN are kept */
 	bool prog_load_failed;
 	bool slot_init_failed;
+	bool btf_rejected;
 } lp;
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt,
@@ -136,7 +156,7 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 		fputs(line, stderr);
 	if (level != LIBBPF_WARN)
 		return 0;
-	/* libbpf 1.1: "prog '%s': BPF program load failed: %d" is printed right
+	/* libbpf 1.1: "prog '%s': BPF program load failed: %s" is printed right
 	 * after the BPF_PROG_LOAD syscall fails. */
 	if (strstr(line, "BPF program load failed"))
 		lp.prog_load_failed = true;
@@ -147,12 +167,35 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 	n = strlen(line);
 	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 		line[--n] = '\0';
-	/* Keep the cause, not libbpf's generic epilogue lines. */
+	/* libbpf 1.1 retries without BTF when the kernel refuses the object's
+	 * BTF (e.g. gcc-bpf's INT encodings on 6.18).  The program is then
+	 * verified without func_info, which changes verdicts (tail calls in
+	 * subprogs need BTF), so the record must say so. */
+	if (strstr(line, "BTF is optional, ignoring"))
+		lp.btf_rejected = true;
+	/* Keep causes, not the generic epilogue or the dumped logs (the
+	 * verifier log is ours anyway; -v shows BTF logs). */
 	if (n && !strstr(line, "failed to load object") &&
-	    !strstr(line, "-- BEGIN PROG LOAD LOG") &&
-	    !strstr(line, "-- END PROG LOAD LOG"))
-		snprintf(lp.last_warn, sizeof(lp.last_warn), "%s", line);
+	    !strstr(line, "LOAD LOG --")) {
+		snprintf(lp.warn[lp.nr_warn % LOADER_MAX_WARN],
+			 sizeof(lp.warn[0]), "%s", line);
+		lp.nr_warn++;
+	}
 	return 0;
+}
+
+/* The kept warnings, oldest first, as LIBBPF lines. */
+static void print_libbpf_warnings(void)
+{
+	int first = lp.nr_warn > LOADER_MAX_WARN ? lp.nr_warn - LOADER_MAX_WARN : 0;
+
+	for (int i = first; i < lp.nr_warn; i++) {
+		const char *w = lp.warn[i % LOADER_MAX_WARN];
+
+		fputs("LIBBPF ", stdout);
+		put_clean(w, strlen(w));
+		putchar('\n');
+	}
 }
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -183,15 +226,35 @@ static bool starts_with(const char *s, const char *pfx)
 	return strncmp(s, pfx, strlen(pfx)) == 0;
 }
 
-/* Print a string with control characters replaced, so a record stays one
- * line whatever the log or a name contains. */
+/* Print a string as printable ASCII: tabs and other control characters
+ * become spaces, bytes >= 0x7f become \xNN.  A record then stays one text
+ * line whatever a (possibly corrupt) object's names or libbpf's messages
+ * about them contain, and line tools never take the output for binary. */
 static void put_clean(const char *s, size_t len)
 {
 	for (size_t i = 0; i < len && s[i]; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		putchar(c < 0x20 || c == 0x7f ? ' ' : c);
+		if (c >= 0x7f)
+			printf("\\x%02x", c);
+		else
+			putchar(c < 0x20 ? ' ' : c);
 	}
+}
+
+static void put_str(const char *s)
+{
+	put_clean(s, strlen(s));
+}
+
+/* "PROG <obj> <prog>": names come from the command line and the ELF. */
+static void put_prog_line(const char *obj, const char *prog)
+{
+	fputs("PROG ", stdout);
+	put_str(obj);
+	putchar(' ');
+	put_str(prog);
+	putchar('\n');
 }
 
 static void put_line(const char *tag, const char *s, size_t len)
@@ -353,7 +416,11 @@ struct log_info {
  * order (e.g. "invalid access to map value, ..." above "R1 min value is
  * outside of the allowed memory range").  With log_level 4 alone there is no
  * trace and the same rule picks the last message.  Only used for refused
- * programs: an accepted program's log has no refusal line.
+ * programs: an accepted program's log has no refusal line.  One libbpf
+ * touch: for an instruction it poisoned because a CO-RE relocation failed,
+ * libbpf 1.1 rewrites the kernel's "invalid func unknown#195896080" in the
+ * log into "<insn>: <invalid CO-RE relocation>" and "failed to resolve CO-RE
+ * relocation ...", so that is what MSG shows then.
  */
 static void extract_log_info(const char *log, struct log_info *li)
 {
@@ -435,7 +502,7 @@ static void extract_log_info(const char *log, struct log_info *li)
  * program is in subprogram index order, the order of "stack depth". */
 static void print_funcs(int prog_fd)
 {
-	struct bpf_prog_info info = {};
+	struct bpf_prog_info info = { 0 };
 	__u32 len = sizeof(info);
 	struct bpf_func_info *fi;
 	struct btf *btf;
@@ -513,9 +580,11 @@ static void write_log_file(const char *obj, const char *prog)
 static struct bpf_object *open_obj(const struct loader_obj *o, int *errp)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo,
-		/* Same object name as bpf_object__open_file() would derive, so
-		 * internal map names (.rodata, ...) come out the same. */
-		.object_name = o->path,
+		/* The printed name, not the path we read: libbpf derives the
+		 * internal map names (.rodata, ...) from it as open_file()
+		 * would, and quotes it in messages, so LIBBPF lines are the
+		 * same on the host and in the VM (where the path is /objs/N.o). */
+		.object_name = o->name,
 	);
 	struct bpf_object *obj;
 
@@ -546,7 +615,6 @@ static void load_one(const struct loader_obj *o, const char *prog_name,
 	obj = open_obj(o, &err);
 	if (!obj) {	/* opened fine before; treat as libbpf failure */
 		r->err = err;
-		snprintf(r->libbpf_msg, sizeof(r->libbpf_msg), "%s", lp.last_warn);
 		return;
 	}
 	bpf_object__for_each_program(p, obj) {
@@ -574,7 +642,7 @@ static void load_one(const struct loader_obj *o, const char *prog_name,
 	err = bpf_object__load(obj);
 	r->slot_init_failed = lp.slot_init_failed;
 	r->kernel_refused = lp.prog_load_failed;
-	snprintf(r->libbpf_msg, sizeof(r->libbpf_msg), "%s", lp.last_warn);
+	r->btf_rejected = lp.btf_rejected;
 	if (err == 0) {
 		r->err = 0;
 		*objp = obj;
@@ -634,7 +702,7 @@ static void print_log_lines(void)
 
 static void run_program(const struct loader_obj *o, const char *prog_name)
 {
-	struct load_result r = {};
+	struct load_result r = { 0 };
 	struct bpf_object *obj;
 
 	load_one(o, prog_name, opts.log_level, &r, &obj);
@@ -648,9 +716,12 @@ static void run_program(const struct loader_obj *o, const char *prog_name)
 		r.retried_stats_only = true;
 	}
 
-	printf("PROG %s %s\n", o->name, prog_name);
-	if (r.section[0])
-		printf("SEC %s %s\n", r.section, r.type);
+	put_prog_line(o->name, prog_name);
+	if (r.section[0]) {
+		fputs("SEC ", stdout);
+		put_str(r.section);
+		printf(" %s\n", r.type);
+	}
 	if (o->slot_relocs_dropped)
 		printf("NOTE static map slot init skipped (%zu relocations)\n",
 		       o->slot_relocs_dropped);
@@ -669,13 +740,16 @@ static void run_program(const struct loader_obj *o, const char *prog_name)
 	} else {
 		printf("RESULT libbpf-fail %d %s\n", r.err, errname(r.err));
 	}
+	if (r.btf_rejected)
+		puts("NOTE kernel refused the object's BTF; libbpf loaded the program without BTF");
 	report_log(&r);
+	/* Before program_act(): lp still holds this load's messages. */
+	if (r.err && !r.kernel_refused)
+		print_libbpf_warnings();
 	if (obj) {
 		program_act(obj, prog_name);
 		bpf_object__close(obj);
 	}
-	if (r.err && !r.kernel_refused && r.libbpf_msg[0])
-		put_line("LIBBPF", r.libbpf_msg, strlen(r.libbpf_msg));
 	if (opts.print_log)
 		print_log_lines();
 	if (opts.log_dir)
@@ -697,13 +771,12 @@ static bool selected(const char *name)
 static void object_record(const char *obj, const char *prog, const char *result,
 			  int err)
 {
-	printf("PROG %s %s\n", obj, prog);
+	put_prog_line(obj, prog);
 	if (err)
 		printf("RESULT %s %d %s\n", result, err, errname(err));
 	else
 		printf("RESULT %s\n", result);
-	if (lp.last_warn[0])
-		put_line("LIBBPF", lp.last_warn, strlen(lp.last_warn));
+	print_libbpf_warnings();
 	puts("END");
 	fflush(stdout);
 }
@@ -720,8 +793,9 @@ static void run_object(const char *name, const char *path)
 	memset(&lp, 0, sizeof(lp));
 	err = read_file(path, &o.buf, &o.size);
 	if (err) {
-		snprintf(lp.last_warn, sizeof(lp.last_warn), "cannot read %s: %s",
+		snprintf(lp.warn[0], sizeof(lp.warn[0]), "cannot read %s: %s",
 			 path, strerror(err));
+		lp.nr_warn = 1;
 		object_record(name, "-", "open-fail", err);
 		return;
 	}
@@ -788,6 +862,40 @@ static int probe(void)
 	close(fd);
 	puts("PROBE ok");
 	return 0;
+}
+
+/* Run one object in a child so that a libbpf crash costs one record, not
+ * the rest of the run (see the top comment). */
+static void run_object_isolated(const char *name, const char *path)
+{
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {		/* no isolation, but still an answer */
+		run_object(name, path);
+		return;
+	}
+	if (pid == 0) {
+		run_object(name, path);
+		fflush(stdout);
+		_exit(0);
+	}
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			status = 0;
+			break;
+		}
+	}
+	if (WIFSIGNALED(status)) {
+		int sig = WTERMSIG(status);
+		const char *sn = sigabbrev_np(sig);
+
+		put_prog_line(name, "-");
+		printf("RESULT crash %d SIG%s\nEND\n", sig, sn ? sn : "?");
+		fflush(stdout);
+	}
 }
 
 static void usage(FILE *f)
@@ -919,11 +1027,17 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	libbpf_set_print(libbpf_print);
+	/* Whole records or nothing on a crash (see the top comment). */
+	setvbuf(stdout, NULL, _IOFBF, 1 << 20);
 
-	printf("KERNEL %s\n", uname(&u) == 0 ? u.release : "?");
+	/* KVERSION tells Debian builds apart: 6.1.0-47 is "Debian 6.1.170-3". */
+	if (uname(&u) == 0)
+		printf("KERNEL %s\nKVERSION %s\n", u.release, u.version);
+	else
+		puts("KERNEL ?");
 	fflush(stdout);
 	for (size_t i = 0; i < nr_objs; i++)
-		run_object(as[i] ? as[i] : objs[i], objs[i]);
+		run_object_isolated(as[i] ? as[i] : objs[i], objs[i]);
 
 	free(log_buf);
 	free(objs);

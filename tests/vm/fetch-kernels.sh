@@ -42,9 +42,15 @@ newest_pkg() {
 	found=$(apt-cache search --names-only "$regex" 2>/dev/null |
 		awk '{print $1}' | sort -V | tail -n 1)
 	if [ -z "$found" ]; then
-		found=$(cd "$cache" && ls -d $glob 2>/dev/null | sort -V | tail -n 1 || true)
-		[ -n "$found" ] && echo "fetch-kernels.sh: apt lists have no '$regex';" \
-			"using cached $found (run apt-get update for newer ones)" >&2
+		# $glob unquoted on purpose: it is a pattern over cached dirs.
+		# shellcheck disable=SC2086
+		found=$(cd "$cache" && for d in $glob; do
+			if [ -d "$d/boot" ]; then echo "$d"; fi
+		done | sort -V | tail -n 1)
+		if [ -n "$found" ]; then
+			echo "fetch-kernels.sh: apt lists have no '$regex';" \
+				"using cached $found (run apt-get update for newer ones)" >&2
+		fi
 	fi
 	echo "$found"
 }
@@ -76,7 +82,7 @@ check_config() {
 # config, System.map): the 90 MB of modules are not needed.
 fetch() {
 	local pkg=$1 dir=$cache/$1 deb tmp vmlinuz
-	if ! ls "$dir"/boot/vmlinuz-* >/dev/null 2>&1; then
+	if ! compgen -G "$dir/boot/vmlinuz-*" >/dev/null; then
 		tmp=$(mktemp -d "$cache/.dl.XXXXXX")
 		# apt-get download drops root privileges to _apt, which may not
 		# be able to write here; root itself can, so disable the sandbox.
@@ -93,7 +99,7 @@ fetch() {
 		cp /dev/null "$dir/.from-$(basename "$deb")"
 		rm -rf "$tmp"
 	fi
-	vmlinuz=$(ls "$dir"/boot/vmlinuz-* | head -n 1)
+	for vmlinuz in "$dir"/boot/vmlinuz-*; do break; done
 	check_config "$dir/boot/config-${vmlinuz##*/vmlinuz-}"
 	echo "${vmlinuz##*/vmlinuz-} $vmlinuz"
 }

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Helper argument kinds that matter to stack accounting, in the shape of
+ * the kernel's struct bpf_func_proto: the verifier charges a frame for
+ * every stack byte a helper may read or write (check_stack_range_
+ * initialized()), so a pointer into the stack passed as a memory argument
+ * counts with its size. Only helpers with such arguments are listed.
+ */
+#include "stack.h"
+
+#define P(...) { .arg = { __VA_ARGS__ } }
+
+static const struct pf_helper_proto protos[] = {
+	[BPF_FUNC_map_lookup_elem]	= P(PF_ARG_MAP, PF_ARG_KEY),
+	[BPF_FUNC_map_update_elem]	= P(PF_ARG_MAP, PF_ARG_KEY, PF_ARG_VALUE),
+	[BPF_FUNC_map_delete_elem]	= P(PF_ARG_MAP, PF_ARG_KEY),
+	[BPF_FUNC_probe_read]		= P(PF_ARG_MEM, PF_ARG_SIZE),
+	[BPF_FUNC_trace_printk]		= P(PF_ARG_MEM, PF_ARG_SIZE),
+	[BPF_FUNC_skb_store_bytes]	= P(0, 0, PF_ARG_MEM, PF_ARG_SIZE),
+	[BPF_FUNC_get_current_comm]	= P(PF_ARG_MEM, PF_ARG_SIZE),
+	[BPF_FUNC_skb_get_tunnel_key]	= P(0, PF_ARG_MEM, PF_ARG_SIZE),
+	[BPF_FUNC_skb_set_tunnel_key]	= P(0, PF_ARG_MEM, PF_ARG_SIZE),
+	[BPF_FUNC_perf_event_output]	= P(0, PF_ARG_MAP, 0, PF_ARG_MEM, PF_ARG_SIZE),
+	[BPF_FUNC_skb_load_bytes]	= P(0, 0, PF_ARG_MEM, PF_ARG_SIZE),
+	[BPF_FUNC_csum_diff]		= P(PF_ARG_MEM, PF_ARG_SIZE, PF_ARG_MEM, PF_ARG_SIZE),
+	[BPF_FUNC_skb_get_tunnel_opt]	= P(0, PF_ARG_MEM, PF_ARG_SIZE),
+	[BPF_FUNC_skb_set_tunnel_opt]	= P(0, PF_ARG_MEM, PF_ARG_SIZE),
+	[BPF_FUNC_perf_event_read_value] = P(0, 0, PF_ARG_MEM, PF_ARG_SIZE),
+	[BPF_FUNC_perf_prog_read_value]	= P(0, PF_ARG_MEM, PF_ARG_SIZE),
+	[BPF_FUNC_getsockopt]		= P(0, 0, 0, PF_ARG_MEM, PF_ARG_SIZE),
+	[BPF_FUNC_setsockopt]		= P(0, 0, 0, PF_ARG_MEM, PF_ARG_SIZE),
+	[BPF_FUNC_get_stack]		= P(0, PF_ARG_MEM, PF_ARG_SIZE),
+	[BPF_FUNC_skb_load_bytes_relative] = P(0, 0, PF_ARG_MEM, PF_ARG_SIZE),
+	[BPF_FUNC_fib_lookup]		= P(0, PF_ARG_MEM, PF_ARG_SIZE),
+	[BPF_FUNC_map_push_elem]	= P(PF_ARG_MAP, PF_ARG_VALUE),
+	[BPF_FUNC_map_pop_elem]		= P(PF_ARG_MAP, PF_ARG_VALUE),
+	[BPF_FUNC_map_peek_elem]	= P(PF_ARG_MAP, PF_ARG_VALUE),
+	[BPF_FUNC_sk_lookup_tcp]	= P(0, PF_ARG_MEM, PF_ARG_SIZE),
+	[BPF_FUNC_sk_lookup_udp]	= P(0, PF_ARG_MEM, PF_ARG_SIZE),
+	[BPF_FUNC_skc_lookup_tcp]	= P(0, PF_ARG_MEM, PF_ARG_SIZE),
+	[BPF_FUNC_sysctl_get_name]	= P(0, PF_ARG_MEM, PF_ARG_SIZE),
+	[BPF_FUNC_sysctl_get_current_value] = P(0, PF_ARG_MEM, PF_ARG_SIZE),
+	[BPF_FUNC_sysctl_get_new_value]	= P(0, PF_ARG_MEM, PF_ARG_SIZE),
+	[BPF_FUNC_sysctl_set_new_value]	= P(0, PF_ARG_MEM, PF_ARG_SIZE),
+	[BPF_FUNC_strtol]		= P(PF_ARG_MEM, PF_ARG_SIZE, 0, PF_ARG_FIXED8),
+	[BPF_FUNC_strtoul]		= P(PF_ARG_MEM, PF_ARG_SIZE, 0, PF_ARG_FIXED8),
+	[BPF_FUNC_probe_read_user]	= P(PF_ARG_MEM, PF_ARG_SIZE),
+	[BPF_FUNC_probe_read_kernel]	= P(PF_ARG_MEM, PF_ARG_SIZE),
+	[BPF_FUNC_probe_read_user_str]	= P(PF_ARG_MEM, PF_ARG_SIZE),
+	[BPF_FUNC_probe_read_kernel_str] = P(PF_ARG_MEM, PF_ARG_SIZE),
+	[BPF_FUNC_skb_output]		= P(0, PF_ARG_MAP, 0, PF_ARG_MEM, PF_ARG_SIZE),
+	[BPF_FUNC_read_branch_records]	= P(0, PF_ARG_MEM, PF_ARG_SIZE),
+	[BPF_FUNC_xdp_output]		= P(0, PF_ARG_MAP, 0, PF_ARG_MEM, PF_ARG_SIZE),
+	[BPF_FUNC_ringbuf_output]	= P(PF_ARG_MAP, PF_ARG_MEM, PF_ARG_SIZE),
+	[BPF_FUNC_seq_printf]		= P(0, PF_ARG_MEM, PF_ARG_SIZE, PF_ARG_MEM, PF_ARG_SIZE),
+	[BPF_FUNC_seq_write]		= P(0, PF_ARG_MEM, PF_ARG_SIZE),
+	[BPF_FUNC_d_path]		= P(0, PF_ARG_MEM, PF_ARG_SIZE),
+	[BPF_FUNC_copy_from_user]	= P(PF_ARG_MEM, PF_ARG_SIZE),
+	[BPF_FUNC_snprintf_btf]		= P(PF_ARG_MEM, PF_ARG_SIZE, PF_ARG_MEM, PF_ARG_SIZE),
+	[BPF_FUNC_seq_printf_btf]	= P(0, PF_ARG_MEM, PF_ARG_SIZE),
+	[BPF_FUNC_get_task_stack]	= P(0, PF_ARG_MEM, PF_ARG_SIZE),
+	[BPF_FUNC_bprm_opts_set]	= P(0),
+	[BPF_FUNC_ima_inode_hash]	= P(0, PF_ARG_MEM, PF_ARG_SIZE),
+	[BPF_FUNC_check_mtu]		= P(0, 0, PF_ARG_FIXED4),
+	[BPF_FUNC_snprintf]		= P(PF_ARG_MEM, PF_ARG_SIZE, 0, PF_ARG_MEM, PF_ARG_SIZE),
+	[BPF_FUNC_sys_bpf]		= P(0, PF_ARG_MEM, PF_ARG_SIZE),
+	[BPF_FUNC_btf_find_by_name_kind] = P(PF_ARG_MEM, PF_ARG_SIZE),
+	[BPF_FUNC_trace_vprintk]	= P(PF_ARG_MEM, PF_ARG_SIZE, PF_ARG_MEM, PF_ARG_SIZE),
+	[BPF_FUNC_get_func_arg]		= P(0, 0, PF_ARG_FIXED8),
+	[BPF_FUNC_get_func_ret]		= P(0, PF_ARG_FIXED8),
+	[BPF_FUNC_ima_file_hash]	= P(0, PF_ARG_MEM, PF_ARG_SIZE),
+	[BPF_FUNC_copy_from_user_task]	= P(PF_ARG_MEM, PF_ARG_SIZE),
+	[BPF_FUNC_ringbuf_reserve_dynptr] = P(PF_ARG_MAP, 0, 0, PF_ARG_FIXED16),
+	[BPF_FUNC_dynptr_from_mem]	= P(PF_ARG_MEM, PF_ARG_SIZE, 0, PF_ARG_FIXED16),
+	[BPF_FUNC_dynptr_read]		= P(PF_ARG_MEM, PF_ARG_SIZE, PF_ARG_FIXED16),
+	[BPF_FUNC_dynptr_write]		= P(PF_ARG_FIXED16, 0, PF_ARG_MEM, PF_ARG_SIZE),
+	[BPF_FUNC_dynptr_data]		= P(PF_ARG_FIXED16),
+	[BPF_FUNC_ringbuf_submit_dynptr] = P(PF_ARG_FIXED16),
+	[BPF_FUNC_ringbuf_discard_dynptr] = P(PF_ARG_FIXED16),
+	[BPF_FUNC_tcp_raw_gen_syncookie_ipv4] = P(PF_ARG_MEM, PF_ARG_MEM, PF_ARG_SIZE),
+	[BPF_FUNC_tcp_raw_gen_syncookie_ipv6] = P(PF_ARG_MEM, PF_ARG_MEM, PF_ARG_SIZE),
+	[BPF_FUNC_get_current_ancestor_cgroup_id] = P(0),
+};
+
+const struct pf_helper_proto *pf_helper__proto(int id)
+{
+	if (id <= 0 || (size_t)id >= sizeof(protos) / sizeof(protos[0]))
+		return NULL;
+	return &protos[id];
+}

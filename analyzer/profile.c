@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The kernel fact table. Each fact: the upstream release that brought it
+ * (per architecture where the JIT matters) and, per stable series, the
+ * backport: the first release known to carry it and the last known not
+ * to. Releases between those two are honestly unknown. Sources are in
+ * ../shared/docs/verifier-facts.md; "measured" means a Debian kernel
+ * booted by `make vmtest` (6.1.170, 6.1.192, 6.12.x) or the 6.18 host.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "profile.h"
+
+struct backport {
+	uint32_t series;	/* PF_KV(x, y, 0) */
+	uint8_t first_with;	/* first patch release known to carry it */
+	uint8_t last_without;	/* last patch release known not to (0: none known) */
+};
+
+struct fact_row {
+	enum pf_fact fact;
+	uint32_t upstream[PF_ARCH_NR];	/* 0: never (as of 6.18) */
+	struct backport bp[4];
+};
+
+#define ALL(v)	{ v, v, v, v, v, v }
+
+static const struct fact_row facts[] = {
+	/* "bpf: Fix test verif_scale_strobemeta_subprogs failure due to llvm19" */
+	{ PF_FACT_ROUND16_JIT, ALL(PF_KV(6, 9, 0)), {} },
+	/* grow_stack_state() rounds to 8; measured: 6.1.170 exact, 6.1.192 by 8 */
+	{ PF_FACT_DEPTH_ROUND8, ALL(PF_KV(6, 8, 0)),
+	  { { PF_KV(6, 1, 0), 192, 170 } } },
+	/* 5415ccd50a86 "bpf: Fix max stack depth check for async callbacks" */
+	{ PF_FACT_ASYNC_CB_ROOT, ALL(PF_KV(6, 5, 0)),
+	  { { PF_KV(6, 1, 0), 170, 0 } } },
+	{ PF_FACT_TIMERS, ALL(PF_KV(5, 15, 0)), {} },
+	/* x86-64 e411901c0b77 (5.10), arm64 6.0, s390x dd691e847d28, loongarch bb035ef0cc91 */
+	{ PF_FACT_SUBPROG_TAILCALL,
+	  { PF_KV(5, 10, 0), PF_KV(6, 0, 0), PF_KV(6, 3, 0), PF_KV(6, 4, 0), 0, 0 }, {} },
+	/* a2598045ead9 "bpf: clarify a misleading verifier error message" */
+	{ PF_FACT_MIXING_MSG_V615, ALL(PF_KV(6, 15, 0)), {} },
+	/* "bpf: Support private stack for bpf progs" (x86-64), 6c17a882d380 (arm64) */
+	{ PF_FACT_PRIV_STACK, { PF_KV(6, 13, 0), PF_KV(6, 17, 0), 0, 0, 0, 0 }, {} },
+	{ PF_FACT_EXCEPTION_CB, ALL(PF_KV(6, 7, 0)), {} },
+	/* 116e04ba1459 "bpf, x64: Fix tailcall hierarchy" and its arm64 twin */
+	{ PF_FACT_TAILCALL_HIER_FIX,
+	  { PF_KV(6, 12, 0), PF_KV(6, 12, 0), PF_KV(6, 17, 0), 0, 0, 0 },
+	  { { PF_KV(6, 12, 0), 54, 0 } } },
+	/* d6083f040d5d "bpf: Prevent tailcall infinite loop caused by freplace" */
+	{ PF_FACT_EXT_PROG_ARRAY_BAN, ALL(PF_KV(6, 13, 0)),
+	  { { PF_KV(6, 1, 0), 192, 170 }, { PF_KV(6, 12, 0), 117, 0 } } },
+	/* 4540aed51b12 "bpf: Enforce expected_attach_type for tailcall compatibility" */
+	{ PF_FACT_PROG_ARRAY_ATTACH_TYPE, ALL(PF_KV(6, 18, 0)),
+	  { { PF_KV(6, 1, 0), 192, 170 }, { PF_KV(6, 12, 0), 57, 0 } } },
+	/* "bpf: check changes_pkt_data property for extension programs" */
+	{ PF_FACT_EXT_PKT_DATA, ALL(PF_KV(6, 13, 0)),
+	  { { PF_KV(6, 12, 0), 117, 0 } } },
+	/* "bpf: Find eligible subprogs for private stack support"; Debian 6.12 carries it */
+	{ PF_FACT_ROOTS_REVERSE, ALL(PF_KV(6, 13, 0)),
+	  { { PF_KV(6, 12, 0), 58, 0 } } },
+	/* "bpf: Inline calls to bpf_loop when callback is known" */
+	{ PF_FACT_BPF_LOOP_INLINE, ALL(PF_KV(5, 19, 0)), {} },
+	/* "bpf: Support new sign-extension load insns" and the rest of cpu v4 */
+	{ PF_FACT_ISA_V4, ALL(PF_KV(6, 6, 0)), {} },
+	/* 69c087ba6225 "bpf: Add bpf_for_each_map_elem() helper" */
+	{ PF_FACT_CALLBACKS, ALL(PF_KV(5, 13, 0)), {} },
+};
+
+enum pf_tristate pf_profile__has(const struct pf_profile *p, enum pf_fact fact)
+{
+	uint32_t series = p->version & ~0xffu;
+	size_t i, j;
+
+	for (i = 0; i < sizeof(facts) / sizeof(facts[0]); i++) {
+		const struct fact_row *row = &facts[i];
+		uint32_t up = row->upstream[p->arch];
+
+		if (row->fact != fact)
+			continue;
+		if (up && series >= up)
+			return PF_YES;
+		for (j = 0; j < sizeof(row->bp) / sizeof(row->bp[0]); j++) {
+			const struct backport *bp = &row->bp[j];
+
+			if (bp->series != series || !bp->first_with)
+				continue;
+			if (!p->patch_known)
+				return PF_NO;	/* "x.y" means the x.y.0 release */
+			if (PF_KV_PATCH(p->version) >= bp->first_with)
+				return PF_YES;
+			if (PF_KV_PATCH(p->version) <= bp->last_without)
+				return PF_NO;
+			return PF_UNKNOWN;
+		}
+		return PF_NO;
+	}
+	return PF_UNKNOWN;
+}
+
+static const char *const arch_names[PF_ARCH_NR] = {
+	[PF_ARCH_X86_64] = "x86_64",
+	[PF_ARCH_ARM64] = "arm64",
+	[PF_ARCH_S390X] = "s390x",
+	[PF_ARCH_LOONGARCH64] = "loongarch64",
+	[PF_ARCH_RISCV64] = "riscv64",
+	[PF_ARCH_PPC64LE] = "ppc64le",
+};
+
+const char *pf_arch__name(enum pf_arch arch)
+{
+	return arch < PF_ARCH_NR ? arch_names[arch] : "?";
+}
+
+int pf_arch__parse(const char *s, enum pf_arch *out)
+{
+	int i;
+
+	if (!strcmp(s, "amd64"))
+		s = "x86_64";
+	else if (!strcmp(s, "aarch64"))
+		s = "arm64";
+	for (i = 0; i < PF_ARCH_NR; i++) {
+		if (!strcmp(s, arch_names[i])) {
+			*out = i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+int pf_profile__parse(const char *s, enum pf_arch arch, bool jit,
+		      struct pf_profile *out)
+{
+	unsigned long a, b, c = 0;
+	char *end;
+
+	memset(out, 0, sizeof(*out));
+	a = strtoul(s, &end, 10);
+	if (end == s || *end != '.')
+		return -EINVAL;
+	s = end + 1;
+	b = strtoul(s, &end, 10);
+	if (end == s)
+		return -EINVAL;
+	if (*end == '.') {
+		s = end + 1;
+		c = strtoul(s, &end, 10);
+		if (end == s)
+			return -EINVAL;
+		out->patch_known = true;
+	}
+	/* Anything after the numbers ("-47-cloud-amd64", "+deb12") is a build tag. */
+	if (*end && *end != '-' && *end != '+' && *end != '_')
+		return -EINVAL;
+	if (a < 4 || a > 255 || b > 255)
+		return -EINVAL;
+	out->version = PF_KV(a, b, c > 255 ? 255 : c);
+	out->arch = arch;
+	out->jit = jit;
+	if (out->patch_known)
+		snprintf(out->name, sizeof(out->name), "%lu.%lu.%lu", a, b, c);
+	else
+		snprintf(out->name, sizeof(out->name), "%lu.%lu", a, b);
+	return 0;
+}
+
+const char *const *pf_profile__known(void)
+{
+	/*
+	 * Releases the tool speaks for when no --kernel is given: the LTS
+	 * lines and the releases where a fact changed, plus the Debian
+	 * builds `make vmtest` boots.
+	 */
+	static const char *const known[] = {
+		"5.10", "5.15", "6.1.170", "6.1.192", "6.6", "6.8", "6.9",
+		"6.12.117", "6.13", "6.15", "6.18", NULL,
+	};
+	return known;
+}

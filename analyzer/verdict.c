@@ -1,0 +1,558 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The verifier's stack and call-depth decisions, replayed on the model in
+ * the order the kernel meets them (verifier-facts.md §2, §3):
+ *   1. check_btf_info(): tail calls in subprograms need BTF func_info;
+ *      resolve_pseudo_ldimm64(): LDX modes the kernel does not know;
+ *   2. do_check(): the tail-call/bpf-to-bpf mixing gate at each tail call,
+ *      and the frame limit when descending into static subprograms and
+ *      synchronous callbacks (main first, then each global function);
+ *   3. check_max_stack_depth(): the walk over every root with per-frame
+ *      rounding, the 512-byte limit, the 256-byte tail-call rule, the
+ *      eight-frame limit and private stacks.
+ * Kernel differences come from pf_profile__has() only.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/bpf.h>
+#include <bpf/btf.h>
+
+#include "verdict.h"
+
+#define round_up(x, a)	((((x) + (a) - 1) / (a)) * (a))
+
+/* One program as the kernel sees it: subprograms in index order. */
+struct kprog {
+	const struct pf_object *obj;
+	const struct pf_program *prog;
+	const struct pf_profile *p;
+	struct pf_verdict *v;
+	int *idx_of;		/* function index -> subprog index, -1 */
+	bool *async_cb;		/* per subprog */
+	uint8_t *priv;		/* per subprog: 0 unknown, 1 adaptive, 2 normal */
+};
+
+static const struct pf_function *kfunc_of(const struct kprog *k, int sub)
+{
+	return &k->obj->funcs[k->prog->funcs[sub]];
+}
+
+uint32_t pf_verdict__recorded_depth(const struct pf_function *f,
+				    const struct pf_profile *p, bool *known)
+{
+	enum pf_tristate r8 = pf_profile__has(p, PF_FACT_DEPTH_ROUND8);
+
+	if (r8 == PF_UNKNOWN && f->stack.depth % 8)
+		*known = false;
+	return r8 == PF_YES ? round_up(f->stack.depth, 8) : f->stack.depth;
+}
+
+uint32_t pf_verdict__round_frame(uint32_t depth, const struct pf_profile *p)
+{
+	/* mirrors round_up_stack_depth(), 6.9+; 32 with a minimum of 1 before */
+	if (p->jit && pf_profile__has(p, PF_FACT_ROUND16_JIT) == PF_YES)
+		return round_up(depth, 16);
+	return round_up(depth ? depth : 1, 32);
+}
+
+static void reject(struct kprog *k, const char *rule, int func, size_t insn,
+		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void reject(struct kprog *k, const char *rule, int func, size_t insn,
+		   const char *fmt, ...)
+{
+	struct pf_verdict *v = k->v;
+	va_list ap;
+
+	v->result = PF_REJECT;
+	v->rule = rule;
+	v->func = func;
+	v->insn = insn;
+	va_start(ap, fmt);
+	vsnprintf(v->message, sizeof(v->message), fmt, ap);
+	va_end(ap);
+}
+
+static void cannot_predict(struct kprog *k, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void cannot_predict(struct kprog *k, const char *fmt, ...)
+{
+	struct pf_verdict *v = k->v;
+	int n;
+	va_list ap;
+
+	v->result = PF_UNPREDICTABLE;
+	v->rule = NULL;
+	n = snprintf(v->message, sizeof(v->message), "cannot predict: ");
+	va_start(ap, fmt);
+	vsnprintf(v->message + n, sizeof(v->message) - n, fmt, ap);
+	va_end(ap);
+}
+
+static bool decided(const struct kprog *k)
+{
+	return k->v->result != PF_ACCEPT;
+}
+
+/* Edges the kernel treats as calls: pseudo calls and callback addresses. */
+static bool is_edge(const struct pf_call *c)
+{
+	return (c->kind == PF_CALL_SUBPROG || c->kind == PF_CALL_CALLBACK) &&
+	       c->target >= 0;
+}
+
+/* ---- 1. check_btf_info() ---- */
+
+/* btf_type_is_small_int() or any enum, after modifiers and typedefs */
+static bool btf_returns_scalar(const struct pf_object *obj, const struct pf_function *f)
+{
+	const struct btf_type *t = btf__type_by_id(obj->btf, f->btf_id);
+
+	if (!t)
+		return true;
+	t = btf__type_by_id(obj->btf, t->type);	/* FUNC -> FUNC_PROTO */
+	if (!t)
+		return true;
+	t = btf__type_by_id(obj->btf, t->type);	/* return type; 0 is void */
+	while (t && (btf_is_mod(t) || btf_is_typedef(t)))
+		t = btf__type_by_id(obj->btf, t->type);
+	return t && ((btf_is_int(t) && t->size <= 8) || btf_is_any_enum(t));
+}
+
+static void check_btf_info(struct kprog *k)
+{
+	const struct pf_function *main_f = kfunc_of(k, 0);
+	size_t i;
+
+	/* libbpf hands func_info to the kernel only when the object has it. */
+	if (main_f->has_func_info) {
+		/* check_btf_func(): subprogs that tail-call must return a scalar */
+		for (i = 1; i < k->prog->func_cnt && !decided(k); i++) {
+			const struct pf_function *f = kfunc_of(k, i);
+
+			if (f->has_tail_call && f->btf_id && !btf_returns_scalar(k->obj, f))
+				reject(k, "tailcall-btf", k->prog->funcs[i], f->start,
+				       "tail_call is only allowed in functions that return 'int'.");
+		}
+		return;
+	}
+	for (i = 1; i < k->prog->func_cnt && !decided(k); i++) {
+		const struct pf_function *f = kfunc_of(k, i);
+
+		if (f->has_tail_call)
+			reject(k, "tailcall-btf", k->prog->funcs[i], f->start,
+			       "tail_call is not allowed in subprogs without BTF");
+	}
+}
+
+/* ---- 2. do_check() ---- */
+
+static void mixing_message(struct kprog *k, int func, size_t insn)
+{
+	if (pf_profile__has(k->p, PF_FACT_MIXING_MSG_V615) == PF_YES)
+		reject(k, "tailcall-mixing", func, insn,
+		       "mixing of tail_calls and bpf-to-bpf calls is not supported");
+	else
+		reject(k, "tailcall-mixing", func, insn,
+		       "tail_calls are not allowed in non-JITed programs with bpf-to-bpf calls");
+}
+
+/*
+ * cpu v4 encodings on a kernel without them: check_alu_op() and friends
+ * refuse the reserved fields. Returns the message, NULL when fine, "" when
+ * the kernel's reaction is not known (may_goto, gotol: check_cfg() sees
+ * them first).
+ */
+static const char *isa_v4_message(const struct pf_insn *insn)
+{
+	uint8_t cls = pf_insn__class(insn), op = BPF_OP(insn->code);
+
+	if (cls == BPF_ALU || cls == BPF_ALU64) {
+		if (op == BPF_MOV && insn->off)
+			return "BPF_MOV uses reserved fields";
+		if ((op == BPF_DIV || op == BPF_MOD) && insn->off)
+			return "BPF_ALU uses reserved fields";
+		if (op == BPF_END && cls == BPF_ALU64)
+			return "BPF_END uses reserved fields";
+	}
+	if (cls == BPF_JMP32 && op == BPF_JA)
+		return "";
+	if (cls == BPF_JMP && op == BPF_JCOND)
+		return "";
+	return NULL;
+}
+
+/*
+ * Walk the code from @root in the order do_check() meets it: straight
+ * through each function, descending into static subprograms and
+ * synchronous callbacks at their call (each a frame); global functions
+ * and async callbacks are verified on their own.
+ */
+static void do_check_from(struct kprog *k, int root)
+{
+	struct { int sub; size_t pc; } stk[PF_MAX_CALL_FRAMES + 1];
+	bool mix_ok = k->p->jit &&
+		      pf_profile__has(k->p, PF_FACT_SUBPROG_TAILCALL) == PF_YES;
+	bool v4 = pf_profile__has(k->p, PF_FACT_ISA_V4) == PF_YES;
+	size_t depth = 0;
+
+	stk[depth].sub = root;
+	stk[depth++].pc = kfunc_of(k, root)->start;
+	while (depth && !decided(k)) {
+		int fidx = k->prog->funcs[stk[depth - 1].sub];
+		const struct pf_function *f = &k->obj->funcs[fidx];
+		const struct pf_insn *insn;
+		const struct pf_call *c;
+		size_t pc = stk[depth - 1].pc;
+		const char *isa;
+		int callee;
+
+		if (pc >= f->end) {
+			depth--;
+			continue;
+		}
+		insn = &k->obj->secs[f->sec].insns[pc];
+		stk[depth - 1].pc = pc + (pf_insn__is_ld_imm64(insn) ? 2 : 1);
+		isa = v4 ? NULL : isa_v4_message(insn);
+		if (isa && !*isa) {
+			cannot_predict(k, "cpu v4 jump (gotol/may_goto) at %s insn %zu on a kernel before 6.6",
+				       k->obj->secs[f->sec].name, pc);
+			k->v->func = fidx;
+			k->v->insn = pc;
+			return;
+		}
+		if (isa) {
+			reject(k, "isa-v4", fidx, pc, "%s", isa);
+			return;
+		}
+		c = pf_insn__is_call(insn) || pf_insn__is_ld_imm64(insn) ?
+		    pf_function__call_at(f, pc) : NULL;
+		if (!c)
+			continue;
+		if (c->kind == PF_CALL_HELPER && c->helper_id == PF_HELPER_TAIL_CALL &&
+		    k->prog->func_cnt > 1 && !mix_ok) {
+			mixing_message(k, fidx, c->insn);
+			return;
+		}
+		if (!is_edge(c))
+			continue;
+		callee = k->idx_of[c->target];
+		if (callee < 0 || k->async_cb[callee])
+			continue;
+		if (c->kind == PF_CALL_SUBPROG && k->obj->funcs[c->target].global)
+			continue;
+		/* setup_func_entry(): curframe + 1 >= MAX_CALL_FRAMES */
+		if (depth >= PF_MAX_CALL_FRAMES) {
+			reject(k, "call-depth", fidx, c->insn,
+			       "the call stack of %zu frames is too deep", depth + 1);
+			return;
+		}
+		stk[depth].sub = callee;
+		stk[depth++].pc = k->obj->funcs[c->target].start;
+	}
+}
+
+/*
+ * resolve_pseudo_ldimm64() scans the whole loaded program (subprograms in
+ * index order) after check_btf_info() (measured: 6.1 reports a BTF-less
+ * tail-calling subprog first) and refuses LDX with a mode other than
+ * BPF_MEM: the sign-extending loads of cpu v4 on kernels before 6.6.
+ */
+static void check_ldx_fields(struct kprog *k)
+{
+	size_t i, pc;
+
+	if (pf_profile__has(k->p, PF_FACT_ISA_V4) == PF_YES)
+		return;
+	for (i = 0; i < k->prog->func_cnt; i++) {
+		const struct pf_function *f = kfunc_of(k, i);
+
+		for (pc = f->start; pc < f->end; pc++) {
+			const struct pf_insn *insn = &k->obj->secs[f->sec].insns[pc];
+
+			if (pf_insn__class(insn) == BPF_LDX && BPF_MODE(insn->code) != BPF_MEM) {
+				reject(k, "isa-v4", k->prog->funcs[i], pc,
+				       "BPF_LDX uses reserved fields");
+				return;
+			}
+		}
+	}
+}
+
+static void do_check(struct kprog *k)
+{
+	size_t i;
+
+	do_check_from(k, 0);
+	/* do_check_subprogs(): global functions, in index order */
+	for (i = 1; i < k->prog->func_cnt && !decided(k); i++)
+		if (kfunc_of(k, i)->global)
+			do_check_from(k, i);
+	/* async callbacks start from frame 0 (push_async_cb()) */
+	for (i = 1; i < k->prog->func_cnt && !decided(k); i++)
+		if (k->async_cb[i])
+			do_check_from(k, i);
+}
+
+/* ---- 3. check_max_stack_depth() ---- */
+
+static void chain_push(struct kprog *k, int sub, size_t call_insn, uint32_t depth,
+		       uint32_t rounded, bool priv)
+{
+	struct pf_verdict *v = k->v;
+
+	if (v->chain_len >= sizeof(v->chain) / sizeof(v->chain[0]))
+		return;
+	v->chain[v->chain_len++] = (struct pf_frame){
+		.func = k->prog->funcs[sub], .call_insn = call_insn,
+		.depth = depth, .rounded = rounded, .priv = priv,
+	};
+}
+
+/* mirrors check_max_stack_depth_subprog(), 6.1 and 6.13 */
+static void walk_root(struct kprog *k, int root, bool priv_ok)
+{
+	struct { int sub; size_t next; uint32_t counted; } stk[PF_MAX_CALL_FRAMES];
+	bool async_fix = pf_profile__has(k->p, PF_FACT_ASYNC_CB_ROOT) == PF_YES;
+	uint32_t depth = 0;
+	int frame = 0, sub = root;
+	size_t next = 0;
+	bool known = true;
+
+	for (;;) {
+		const struct pf_function *f = kfunc_of(k, sub);
+		uint32_t d = pf_verdict__recorded_depth(f, k->p, &known);
+		uint32_t r = pf_verdict__round_frame(d, k->p);
+		bool priv;
+
+		if (sub && f->has_tail_call && depth >= PF_TAILCALL_STACK_MAX) {
+			size_t j;
+
+			for (j = 0; j < f->call_cnt; j++)
+				if (f->calls[j].kind == PF_CALL_HELPER &&
+				    f->calls[j].helper_id == PF_HELPER_TAIL_CALL)
+					break;
+			reject(k, "stack-tailcall-frames", k->prog->funcs[sub],
+			       j < f->call_cnt ? f->calls[j].insn : f->start,
+			       "tail_calls are not allowed when call stack of previous frames is %u bytes. Too large",
+			       depth);
+			k->v->chain_total = depth;
+			return;
+		}
+		if (priv_ok && !k->priv[sub] && r >= PF_PRIV_STACK_MIN)
+			k->priv[sub] = 1;
+		if (!priv_ok)
+			k->priv[sub] = 2;
+		priv = k->priv[sub] == 1;
+		chain_push(k, sub, 0, d, priv ? 0 : r, priv);
+		if (priv) {
+			if (r > PF_MAX_BPF_STACK) {
+				reject(k, "stack-frame", k->prog->funcs[sub], f->stack.deepest_insn,
+				       "stack size of subprog %d is %u. Too large", sub, r);
+				return;
+			}
+		} else {
+			depth += r;
+			if (depth > PF_MAX_BPF_STACK) {
+				reject(k, "stack-combined", k->prog->funcs[sub],
+				       f->stack.deepest_insn,
+				       "combined stack size of %d calls is %u. Too large",
+				       frame + 1, depth);
+				k->v->chain_total = depth;
+				return;
+			}
+		}
+		stk[frame].counted = priv ? 0 : r;
+		/* scan this frame's calls from @next */
+		for (;;) {
+			const struct pf_function *cf = kfunc_of(k, sub);
+			int callee = -1;
+
+			while (next < cf->call_cnt) {
+				const struct pf_call *c = &cf->calls[next++];
+
+				if (!is_edge(c) || k->idx_of[c->target] < 0)
+					continue;
+				callee = k->idx_of[c->target];
+				if (k->async_cb[callee]) {
+					/* async callbacks count only when called directly */
+					if (!async_fix || c->kind != PF_CALL_SUBPROG) {
+						callee = -1;
+						continue;
+					}
+				}
+				if (k->v->chain_len) {
+					k->v->chain[k->v->chain_len - 1].call_insn = c->insn;
+					k->v->chain[k->v->chain_len - 1].calls = true;
+				}
+				break;
+			}
+			if (callee >= 0) {
+				stk[frame].sub = sub;
+				stk[frame].next = next;
+				frame++;
+				if (frame >= PF_MAX_CALL_FRAMES) {
+					reject(k, "call-depth", k->prog->funcs[sub],
+					       k->v->chain[k->v->chain_len - 1].call_insn,
+					       "the call stack of %d frames is too deep !", frame);
+					return;
+				}
+				sub = callee;
+				next = 0;
+				break;	/* process_func for the callee */
+			}
+			/* end of this frame: return to the caller */
+			if (frame == 0) {
+				k->v->chain_len = 0;
+				if (!known)
+					cannot_predict(k, "kernel %s rounds stack depth to 8 or not (stable backport, not measured)",
+						       k->p->name);
+				return;
+			}
+			depth -= stk[frame].counted;
+			k->v->chain_len--;
+			frame--;
+			sub = stk[frame].sub;
+			next = stk[frame].next;
+		}
+	}
+}
+
+static bool priv_stack_eligible(const struct kprog *k)
+{
+	size_t i;
+
+	if (!k->p->jit || pf_profile__has(k->p, PF_FACT_PRIV_STACK) != PF_YES ||
+	    !k->prog->type_known)
+		return false;
+	for (i = 0; i < k->prog->func_cnt; i++)
+		if (kfunc_of(k, i)->has_tail_call)
+			return false;
+	switch (k->prog->prog_type) {
+	case BPF_PROG_TYPE_KPROBE:
+	case BPF_PROG_TYPE_TRACEPOINT:
+	case BPF_PROG_TYPE_PERF_EVENT:
+	case BPF_PROG_TYPE_RAW_TRACEPOINT:
+		return true;
+	case BPF_PROG_TYPE_TRACING:
+		return k->prog->attach_type != BPF_TRACE_ITER;
+	default:
+		return false;
+	}
+}
+
+static void check_max_stack_depth(struct kprog *k)
+{
+	bool reverse = pf_profile__has(k->p, PF_FACT_ROOTS_REVERSE) == PF_YES;
+	bool async_fix = pf_profile__has(k->p, PF_FACT_ASYNC_CB_ROOT) == PF_YES;
+	bool priv = priv_stack_eligible(k);
+	size_t n = k->prog->func_cnt, i;
+
+	for (i = 0; i < n && !decided(k); i++) {
+		size_t sub = reverse ? n - 1 - i : i;
+
+		if (sub && !(async_fix && k->async_cb[sub]))
+			continue;
+		k->v->chain_len = 0;
+		walk_root(k, (int)sub, priv && sub == 0);
+	}
+}
+
+/* ---- the "stack depth" statistics line ---- */
+
+static void record_depths(struct kprog *k)
+{
+	bool inline_loop = pf_profile__has(k->p, PF_FACT_BPF_LOOP_INLINE) == PF_YES;
+	struct pf_verdict *v = k->v;
+	size_t i, j;
+
+	v->depth_known = true;
+	for (i = 0; i < k->prog->func_cnt && i < sizeof(v->depths) / sizeof(v->depths[0]); i++) {
+		const struct pf_function *f = kfunc_of(k, i);
+		uint32_t d = pf_verdict__recorded_depth(f, k->p, &v->depth_known);
+
+		/* optimize_bpf_loop(): three spill slots after the check */
+		for (j = 0; inline_loop && j < f->call_cnt; j++) {
+			if (f->calls[j].kind == PF_CALL_CALLBACK && f->calls[j].loop_inline) {
+				d = round_up(f->stack.depth, 8) + 24;
+				break;
+			}
+		}
+		v->depths[v->depth_cnt++] = d;
+	}
+}
+
+void pf_verdict__program(const struct pf_object *obj, const struct pf_program *prog,
+			 const struct pf_profile *p, struct pf_verdict *v)
+{
+	struct kprog k = { .obj = obj, .prog = prog, .p = p, .v = v };
+	size_t i, j;
+
+	memset(v, 0, sizeof(*v));
+	v->result = PF_ACCEPT;
+	v->func = prog->func;
+	k.idx_of = malloc(obj->func_cnt * sizeof(*k.idx_of));
+	k.async_cb = calloc(prog->func_cnt + 1, sizeof(*k.async_cb));
+	k.priv = calloc(prog->func_cnt + 1, 1);
+	if (!k.idx_of || !k.async_cb || !k.priv) {
+		cannot_predict(&k, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < obj->func_cnt; i++)
+		k.idx_of[i] = -1;
+	for (i = 0; i < prog->func_cnt; i++)
+		k.idx_of[prog->funcs[i]] = (int)i;
+	/* is_async_cb: the subprog is handed to bpf_timer_set_callback or a wq */
+	for (i = 0; i < prog->func_cnt; i++) {
+		const struct pf_function *f = kfunc_of(&k, i);
+
+		for (j = 0; j < f->call_cnt; j++)
+			if (f->calls[j].kind == PF_CALL_CALLBACK && f->calls[j].async &&
+			    k.idx_of[f->calls[j].target] >= 0)
+				k.async_cb[k.idx_of[f->calls[j].target]] = true;
+	}
+	record_depths(&k);
+	for (i = 0; i < prog->func_cnt; i++) {
+		const struct pf_function *f = kfunc_of(&k, i);
+
+		for (j = 0; j < f->call_cnt; j++) {
+			const struct pf_call *c = &f->calls[j];
+
+			if ((c->kind == PF_CALL_SUBPROG || c->kind == PF_CALL_CALLBACK) &&
+			    c->target < 0) {
+				cannot_predict(&k, "%s insn %zu: the call has no valid target; libbpf refuses to relocate it",
+					       obj->secs[f->sec].name, c->insn);
+				v->func = prog->funcs[i];
+				v->insn = c->insn;
+				goto out;
+			}
+			if (c->kind == PF_CALL_EXTERN) {
+				cannot_predict(&k, "call to unresolved extern '%s' (libbpf cannot link it)",
+					       c->sym_name);
+				v->func = prog->funcs[i];
+				v->insn = c->insn;
+				goto out;
+			}
+			if (c->kind == PF_CALL_KFUNC && c->sym_name &&
+			    !strcmp(c->sym_name, "bpf_throw")) {
+				cannot_predict(&k, "bpf_throw exception callbacks are not modelled");
+				goto out;
+			}
+		}
+	}
+	check_btf_info(&k);
+	if (!decided(&k))
+		check_ldx_fields(&k);
+	if (!decided(&k))
+		do_check(&k);
+	if (!decided(&k))
+		check_max_stack_depth(&k);
+out:
+	free(k.idx_of);
+	free(k.async_cb);
+	free(k.priv);
+}

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Kernel profiles: what a given kernel (version, architecture, JIT) does.
+ * Every kernel difference the rules depend on is one row of the fact table
+ * in analyzer/profile.c, with the upstream release that brought it and the
+ * first release of each stable series that carries a backport. Rules ask
+ * pf_profile__has(); they never compare versions themselves.
+ */
+#ifndef PF_PROFILE_H
+#define PF_PROFILE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define PF_KV(a, b, c)	(((uint32_t)(a) << 16) | ((uint32_t)(b) << 8) | (uint32_t)(c))
+#define PF_KV_MAJOR(v)	((v) >> 16)
+#define PF_KV_MINOR(v)	(((v) >> 8) & 0xff)
+#define PF_KV_PATCH(v)	((v) & 0xff)
+
+enum pf_arch {
+	PF_ARCH_X86_64,
+	PF_ARCH_ARM64,
+	PF_ARCH_S390X,
+	PF_ARCH_LOONGARCH64,
+	PF_ARCH_RISCV64,
+	PF_ARCH_PPC64LE,
+	PF_ARCH_NR,
+};
+
+enum pf_fact {
+	/* check_max_stack_depth rounds frames to 16 (JIT) instead of 32, min 1 */
+	PF_FACT_ROUND16_JIT,
+	/* stack_depth is recorded rounded up to 8 (else the exact offset) */
+	PF_FACT_DEPTH_ROUND8,
+	/* async (timer, wq) callbacks are walked as roots of their own */
+	PF_FACT_ASYNC_CB_ROOT,
+	/* the JIT supports tail calls in programs with bpf-to-bpf calls */
+	PF_FACT_SUBPROG_TAILCALL,
+	/* "mixing of tail_calls and bpf-to-bpf calls is not supported" text */
+	PF_FACT_MIXING_MSG_V615,
+	/* private stacks for kprobe/tracepoint/perf_event/raw_tp/tracing */
+	PF_FACT_PRIV_STACK,
+	/* exception callbacks (bpf_throw) are separate roots */
+	PF_FACT_EXCEPTION_CB,
+	/* bpf_timer and async callbacks exist at all */
+	PF_FACT_TIMERS,
+	/* tail-call counter shared through subprograms (hierarchy fix) */
+	PF_FACT_TAILCALL_HIER_FIX,
+	/* EXT programs refused as prog_array members (CVE-2024-47794 fix) */
+	PF_FACT_EXT_PROG_ARRAY_BAN,
+	/* prog_array members need equal expected_attach_type */
+	PF_FACT_PROG_ARRAY_ATTACH_TYPE,
+	/* extensions must not change packet data unless the target does */
+	PF_FACT_EXT_PKT_DATA,
+	/* check_max_stack_depth walks roots from the last subprog down */
+	PF_FACT_ROOTS_REVERSE,
+	/* bpf_loop calls with a known callback are inlined: +24 bytes of stack */
+	PF_FACT_BPF_LOOP_INLINE,
+	/* BPF_PSEUDO_FUNC callbacks (bpf_for_each_map_elem) exist */
+	PF_FACT_CALLBACKS,
+	/* cpu v4 instructions: sign-extending loads/moves, sdiv/smod, bswap, gotol */
+	PF_FACT_ISA_V4,
+	PF_FACT_NR,
+};
+
+enum pf_tristate { PF_NO = 0, PF_YES = 1, PF_UNKNOWN = -1 };
+
+struct pf_profile {
+	uint32_t version;	/* PF_KV(); patch 0 = the x.y release */
+	bool patch_known;	/* "6.1" vs "6.1.170" */
+	enum pf_arch arch;
+	bool jit;
+	char name[48];		/* "6.1.170 x86_64", "+nojit" */
+};
+
+/* Parse "6.1", "6.1.170", "6.12.117+deb12-cloud-amd64"; 0 on success. */
+int pf_profile__parse(const char *s, enum pf_arch arch, bool jit,
+		      struct pf_profile *out);
+int pf_arch__parse(const char *s, enum pf_arch *out);
+const char *pf_arch__name(enum pf_arch arch);
+
+enum pf_tristate pf_profile__has(const struct pf_profile *p, enum pf_fact fact);
+
+/* The kernels `--kernel all` (and no --kernel) reports on. */
+const char *const *pf_profile__known(void);
+
+#endif /* PF_PROFILE_H */

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# `make vmtest`: run the oracle on Debian's 6.1 (old and newest build) and
+# 6.12 kernels, each booted once under qemu with all the objects.
+#
+# usage: tests/vm/vmtest.sh [OBJ...]
+#   Without objects (as `make vmtest` calls it): every object that
+#   tests/build-testdata.sh compiles from testdata/, built into
+#   build/vm/objs, except the big-endian variant (x86 kernels).
+#
+# For each kernel, writes the loader's records (first lines: "KERNEL <uname -r
+# inside the VM>", "KVERSION <uname -v>") to
+#   $VM_RESULTS_DIR/results-<uname -r>.txt   (default <repo>/build/vm)
+# and prints one summary line per kernel on stdout.  With VMTEST_PRINT=1 the
+# records are printed too.
+#
+# Exits 77 with "SKIP: <reason>" when qemu, busybox-static, cpio or the kernel
+# packages cannot be had; 1 when a kernel gives no complete results; else 0.
+# Other knobs: see run.sh (VM_TIMEOUT, VM_ACCEL, ...) and fetch-kernels.sh
+# (VM_KERNEL_DIR, VM_PKG_*).
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+results=${VM_RESULTS_DIR:-$repo/build/vm}
+
+die() { echo "vmtest.sh: $*" >&2; exit 1; }
+skip() { echo "SKIP: $*"; exit 77; }
+
+if [ $# -eq 0 ]; then
+	bash "$repo/tests/build-testdata.sh" "$repo/build/vm/objs" ||
+		die "tests/build-testdata.sh failed"
+	mapfile -t objs < <(cd "$repo" && find build/vm/objs -name '*.o' -not -path '*bpfeb*' | sort)
+	[ ${#objs[@]} -gt 0 ] || die "tests/build-testdata.sh built no objects"
+	set -- "${objs[@]}"
+	cd "$repo"	# the object paths above are relative to it
+fi
+for o in "$@"; do
+	[ -f "$o" ] || die "object '$o' not found"
+done
+
+command -v qemu-system-x86_64 >/dev/null ||
+	skip "qemu-system-x86_64 not installed (apt-get install qemu-system-x86)"
+command -v cpio >/dev/null || skip "cpio not installed (apt-get install cpio)"
+[ -x /bin/busybox ] || skip "busybox not installed (apt-get install busybox-static)"
+
+"$repo/tests/kernel/build-loader.sh" "$repo/build/kernel"
+export LOADER_STATIC=$repo/build/kernel/loader-static
+
+set +e
+kernels=$("$here/fetch-kernels.sh")
+rc=$?
+set -e
+case $rc in
+0) ;;
+77) skip "Debian kernel packages unavailable (see fetch-kernels.sh message above)" ;;
+*) die "fetch-kernels.sh failed (exit $rc)" ;;
+esac
+
+mkdir -p "$results"
+failed=0
+while read -r label release vmlinuz; do
+	[ -n "$label" ] || continue
+	tmp=$results/.results-$release.tmp
+	start=$(date +%s.%N)
+	if ! "$here/run.sh" "$vmlinuz" "$@" >"$tmp"; then
+		echo "vmtest: $label $release: FAILED (see messages above)"
+		rm -f "$tmp"
+		failed=1
+		continue
+	fi
+	end=$(date +%s.%N)
+	secs=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
+	# Trust the VM, not the package name: results are filed under the
+	# release the booted kernel reports.
+	vm_release=$(sed -n 's/^KERNEL //p' "$tmp" | head -n 1)
+	vm_version=$(sed -n 's/^KVERSION //p' "$tmp" | head -n 1)
+	if [ "$vm_release" != "$release" ]; then
+		echo "vmtest: $label: booted kernel says '$vm_release', package is '$release'" >&2
+		failed=1
+	fi
+	out=$results/results-${vm_release:-$release}.txt
+	mv "$tmp" "$out"
+	n=$(grep -c '^PROG ' "$out" || true)
+	ok=$(grep -c '^RESULT ok' "$out" || true)
+	echo "vmtest: $label ${vm_release:-?} (${vm_version:-?}): $n records, $ok ok, ${secs}s -> ${out#"$repo"/}"
+	if [ "${VMTEST_PRINT:-0}" = 1 ]; then
+		cat "$out"
+	fi
+done <<<"$kernels"
+
+exit $failed
