@@ -342,6 +342,8 @@ static int calls__scan_function(struct pf_build *b, struct pf_function *f,
 			pf_warn(b->obj, "%s insn %zu: invalid instruction (code 0x%02x)",
 				sc.sec->name, i, insn->code);
 		}
+		if (pf_insn__is_v4(insn))
+			f->has_isa_v4 = true;
 		if (insn->dst > 10 || insn->src > 10)
 			continue;
 		if (pf_insn__is_ld_imm64(insn)) {

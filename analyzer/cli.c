@@ -107,6 +107,8 @@ int pf_cli__profiles(struct pf_opts *opts)
 	char *list, *tok, *save = NULL;
 	int err = 0;
 
+	if (opts->kernels && !strcmp(opts->kernels, "none"))
+		return 0;
 	if (!opts->kernels || !strcmp(opts->kernels, "all")) {
 		for (; *known && !err; known++)
 			err = add_profile(opts, *known);

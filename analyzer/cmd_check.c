@@ -250,6 +250,14 @@ static int check_object(const struct pf_object *obj, const struct pf_opts *opts,
 	return PF_EXIT_OK;
 }
 
+static int model_only(const struct pf_object *obj, const struct pf_opts *opts, void *ctx)
+{
+	(void)obj;
+	(void)opts;
+	(void)ctx;
+	return PF_EXIT_OK;
+}
+
 static void json_target(cJSON *root, const struct pf_opts *opts)
 {
 	size_t i;
@@ -286,6 +294,9 @@ int cmd_check(struct pf_opts *opts)
 	}
 	if (pf_cli__profiles(opts))
 		return PF_EXIT_INPUT;
+	/* --kernel none: model and report input problems only */
+	if (!opts->profile_cnt)
+		return pf_cli__for_each_object(opts, model_only, NULL);
 	if (opts->format == PF_FMT_JSON) {
 		ctx.root = cJSON_CreateObject();
 		cJSON_AddNumberToObject(ctx.root, "version", 1);

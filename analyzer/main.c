@@ -41,7 +41,7 @@ static void usage(FILE *out)
 		fprintf(out, "  %s\n", cmds[i].synopsis);
 	fprintf(out,
 		"\nOptions:\n"
-		"  -k, --kernel=LIST  kernels: X.Y[.Z], host, all (default), comma-separated\n"
+		"  -k, --kernel=LIST  kernels: X.Y[.Z], host, all (default), none; comma-separated\n"
 		"  -a, --arch=ARCH    x86_64 (default), arm64, s390x, loongarch64, riscv64, ppc64le\n"
 		"      --no-jit       the interpreter instead of the JIT\n"
 		"  -f, --format=FMT   output format: text, json, dot (graph)\n"

@@ -12,6 +12,7 @@
  * processed in time linear in its size times a small constant.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,10 +24,11 @@
 
 enum val_kind { V_NONE, V_UNK, V_CONST, V_FP, V_ARG, V_MAP };
 
+/* 8 bytes: states are copied and joined at every block edge. */
 struct val {
 	uint8_t kind;
 	uint8_t arg;		/* V_ARG: which argument (0..4) */
-	int64_t v;		/* V_CONST value, V_FP/V_ARG offset, V_MAP index */
+	int32_t v;		/* V_CONST value, V_FP/V_ARG offset, V_MAP index */
 };
 
 #define NSLOTS	64		/* 512 bytes of 8-byte slots */
@@ -54,6 +56,14 @@ static struct val unk(void)
 	return (struct val){ .kind = V_UNK };
 }
 
+/* A value of @kind, or unknown when @v does not fit the 32-bit field. */
+static struct val mk(uint8_t kind, int64_t v)
+{
+	if (v < INT32_MIN || v > INT32_MAX)
+		return unk();
+	return (struct val){ .kind = kind, .v = (int32_t)v };
+}
+
 static bool val_eq(const struct val *a, const struct val *b)
 {
 	return a->kind == b->kind && a->arg == b->arg && a->v == b->v;
@@ -79,6 +89,8 @@ static bool join_state(struct state *into, const struct state *from)
 		*into = *from;
 		return true;
 	}
+	if (!memcmp(into, from, sizeof(*into)))
+		return false;
 	for (i = 0; i < 11; i++)
 		join_val(&into->r[i], &from->r[i], &changed);
 	for (i = 0; i < NSLOTS; i++)
@@ -160,22 +172,23 @@ static void step_alu(struct state *s, const struct pf_insn *insn)
 
 	if (op == BPF_MOV && insn->off == 0) {
 		if (BPF_SRC(insn->code) == BPF_K)
-			*dst = (struct val){ .kind = V_CONST,
-					     .v = is64 ? k : (int64_t)(uint32_t)insn->imm };
+			*dst = mk(V_CONST, is64 ? k : (int64_t)(uint32_t)insn->imm);
 		else if (is64)
 			*dst = *src;
 		else
 			*dst = src->kind == V_CONST ?
-			       (struct val){ .kind = V_CONST, .v = (uint32_t)src->v } : unk();
+			       mk(V_CONST, (uint32_t)src->v) : unk();
 		return;
 	}
 	if (!is64 || (op != BPF_ADD && op != BPF_SUB)) {
 		if (dst->kind == V_CONST && BPF_SRC(insn->code) == BPF_K && is64 &&
 		    (op == BPF_AND || op == BPF_OR || op == BPF_LSH || op == BPF_RSH)) {
 			/* Cheap constant folding keeps helper sizes known. */
-			dst->v = op == BPF_AND ? dst->v & k : op == BPF_OR ? dst->v | k :
-				 op == BPF_LSH ? (int64_t)((uint64_t)dst->v << (k & 63)) :
-				 (int64_t)((uint64_t)dst->v >> (k & 63));
+			int64_t x = dst->v;
+
+			*dst = mk(V_CONST, op == BPF_AND ? x & k : op == BPF_OR ? x | k :
+				  op == BPF_LSH ? (int64_t)((uint64_t)x << (k & 63)) :
+				  (int64_t)((uint64_t)x >> (k & 63)));
 			return;
 		}
 		*dst = unk();
@@ -188,10 +201,14 @@ static void step_alu(struct state *s, const struct pf_insn *insn)
 		}
 		k = src->v;
 	}
-	if (dst->kind == V_FP || dst->kind == V_ARG || dst->kind == V_CONST)
-		dst->v += op == BPF_ADD ? k : -k;
-	else
+	if (dst->kind == V_FP || dst->kind == V_ARG || dst->kind == V_CONST) {
+		uint8_t arg = dst->arg;
+
+		*dst = mk(dst->kind, (int64_t)dst->v + (op == BPF_ADD ? k : -k));
+		dst->arg = arg;
+	} else {
 		*dst = unk();
+	}
 }
 
 static void step_mem(struct walk *w, struct state *s, const struct pf_insn *insn,
@@ -435,10 +452,9 @@ static void walk_block(struct walk *w, size_t start)
 			const struct pf_reloc *r = pf_section__reloc_at(w->sec, i * PF_INSN_SZ);
 			int m = r ? pf_object__map_of_reloc(w->obj, r, insn) : -1;
 
-			s.r[insn->dst] = m >= 0 ? (struct val){ .kind = V_MAP, .v = m } :
-					 r ? unk() : (struct val){ .kind = V_CONST, .v =
-					 (int64_t)(((uint64_t)(uint32_t)insn[1].imm << 32) |
-						   (uint32_t)insn->imm) };
+			s.r[insn->dst] = m >= 0 ? mk(V_MAP, m) : r ? unk() :
+					 mk(V_CONST, (int64_t)(((uint64_t)(uint32_t)insn[1].imm << 32) |
+							       (uint32_t)insn->imm));
 			i++;
 			continue;
 		}

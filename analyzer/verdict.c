@@ -194,45 +194,57 @@ static const char *isa_v4_message(const struct pf_insn *insn)
  */
 static void do_check_from(struct kprog *k, int root)
 {
-	struct { int sub; size_t pc; } stk[PF_MAX_CALL_FRAMES + 1];
+	/* pc: next slot when walking instructions, else next call index */
+	struct { int sub; size_t pc; bool insns; } stk[PF_MAX_CALL_FRAMES + 1];
 	bool mix_ok = k->p->jit &&
 		      pf_profile__has(k->p, PF_FACT_SUBPROG_TAILCALL) == PF_YES;
 	bool v4 = pf_profile__has(k->p, PF_FACT_ISA_V4) == PF_YES;
 	size_t depth = 0;
 
 	stk[depth].sub = root;
-	stk[depth++].pc = kfunc_of(k, root)->start;
+	stk[depth].insns = !v4 && kfunc_of(k, root)->has_isa_v4;
+	stk[depth++].pc = stk[0].insns ? kfunc_of(k, root)->start : 0;
 	while (depth && !decided(k)) {
 		int fidx = k->prog->funcs[stk[depth - 1].sub];
 		const struct pf_function *f = &k->obj->funcs[fidx];
-		const struct pf_insn *insn;
 		const struct pf_call *c;
 		size_t pc = stk[depth - 1].pc;
-		const char *isa;
 		int callee;
 
-		if (pc >= f->end) {
-			depth--;
-			continue;
+		if (stk[depth - 1].insns) {
+			const struct pf_insn *insn;
+			const char *isa;
+
+			if (pc >= f->end) {
+				depth--;
+				continue;
+			}
+			insn = &k->obj->secs[f->sec].insns[pc];
+			stk[depth - 1].pc = pc + (pf_insn__is_ld_imm64(insn) ? 2 : 1);
+			isa = isa_v4_message(insn);
+			if (isa && !*isa) {
+				cannot_predict(k, "cpu v4 jump (gotol/may_goto) at %s insn %zu on a kernel before 6.6",
+					       k->obj->secs[f->sec].name, pc);
+				k->v->func = fidx;
+				k->v->insn = pc;
+				return;
+			}
+			if (isa) {
+				reject(k, "isa-v4", fidx, pc, "%s", isa);
+				return;
+			}
+			c = pf_insn__is_call(insn) || pf_insn__is_ld_imm64(insn) ?
+			    pf_function__call_at(f, pc) : NULL;
+			if (!c)
+				continue;
+		} else {
+			/* No v4 encoding to meet: only the calls matter. */
+			if (pc >= f->call_cnt) {
+				depth--;
+				continue;
+			}
+			c = &f->calls[stk[depth - 1].pc++];
 		}
-		insn = &k->obj->secs[f->sec].insns[pc];
-		stk[depth - 1].pc = pc + (pf_insn__is_ld_imm64(insn) ? 2 : 1);
-		isa = v4 ? NULL : isa_v4_message(insn);
-		if (isa && !*isa) {
-			cannot_predict(k, "cpu v4 jump (gotol/may_goto) at %s insn %zu on a kernel before 6.6",
-				       k->obj->secs[f->sec].name, pc);
-			k->v->func = fidx;
-			k->v->insn = pc;
-			return;
-		}
-		if (isa) {
-			reject(k, "isa-v4", fidx, pc, "%s", isa);
-			return;
-		}
-		c = pf_insn__is_call(insn) || pf_insn__is_ld_imm64(insn) ?
-		    pf_function__call_at(f, pc) : NULL;
-		if (!c)
-			continue;
 		if (c->kind == PF_CALL_HELPER && c->helper_id == PF_HELPER_TAIL_CALL &&
 		    k->prog->func_cnt > 1 && !mix_ok) {
 			mixing_message(k, fidx, c->insn);
@@ -252,7 +264,9 @@ static void do_check_from(struct kprog *k, int root)
 			return;
 		}
 		stk[depth].sub = callee;
-		stk[depth++].pc = k->obj->funcs[c->target].start;
+		stk[depth].insns = !v4 && k->obj->funcs[c->target].has_isa_v4;
+		stk[depth].pc = stk[depth].insns ? k->obj->funcs[c->target].start : 0;
+		depth++;
 	}
 }
 
@@ -271,7 +285,7 @@ static void check_ldx_fields(struct kprog *k)
 	for (i = 0; i < k->prog->func_cnt; i++) {
 		const struct pf_function *f = kfunc_of(k, i);
 
-		for (pc = f->start; pc < f->end; pc++) {
+		for (pc = f->start; f->has_isa_v4 && pc < f->end; pc++) {
 			const struct pf_insn *insn = &k->obj->secs[f->sec].insns[pc];
 
 			if (pf_insn__class(insn) == BPF_LDX && BPF_MODE(insn->code) != BPF_MEM) {
@@ -358,8 +372,13 @@ static void walk_root(struct kprog *k, int root, bool priv_ok)
 		} else {
 			depth += r;
 			if (depth > PF_MAX_BPF_STACK) {
-				reject(k, "stack-combined", k->prog->funcs[sub],
-				       f->stack.deepest_insn,
+				/* point at the call that overflows, else the deepest access */
+				const struct pf_frame *caller = k->v->chain_len > 1 ?
+					&k->v->chain[k->v->chain_len - 2] : NULL;
+
+				reject(k, "stack-combined",
+				       caller ? caller->func : k->prog->funcs[sub],
+				       caller ? caller->call_insn : f->stack.deepest_insn,
 				       "combined stack size of %d calls is %u. Too large",
 				       frame + 1, depth);
 				k->v->chain_total = depth;

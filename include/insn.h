@@ -66,6 +66,20 @@ static inline bool pf_insn__is_jump(const struct pf_insn *insn)
 	       op != BPF_EXIT;
 }
 
+/* cpu v4 (RFC 9669 "v4") encodings older kernels refuse. */
+static inline bool pf_insn__is_v4(const struct pf_insn *insn)
+{
+	uint8_t cls = insn->code & 0x07, op = insn->code & 0xf0;
+
+	if (cls == BPF_ALU || cls == BPF_ALU64)
+		return (op == BPF_MOV && insn->off) ||
+		       ((op == BPF_DIV || op == BPF_MOD) && insn->off) ||
+		       (op == BPF_END && cls == BPF_ALU64);
+	if (cls == BPF_LDX)
+		return (insn->code & 0xe0) == BPF_MEMSX;
+	return (cls == BPF_JMP32 && op == BPF_JA) || (cls == BPF_JMP && op == BPF_JCOND);
+}
+
 /* Decode one slot; @big_endian selects the object's byte order. */
 void pf_insn__decode(const uint8_t *raw, bool big_endian, struct pf_insn *out);
 

@@ -112,6 +112,7 @@ struct pf_function {
 	int btf_id;		/* BTF FUNC type id, 0 when absent */
 	bool has_func_info;	/* a .BTF.ext func_info record names it */
 	bool has_tail_call;	/* any call 12 inside, reachable or not */
+	bool has_isa_v4;	/* uses cpu v4 encodings (sign-extension, sdiv, bswap, gotol) */
 
 	struct pf_call *calls;
 	size_t call_cnt;
