@@ -29,7 +29,7 @@ HDRS       := $(wildcard include/*.h)
 DEPS_BUILD := gcc make pkg-config libbpf-dev libelf-dev libdwarf-dev \
               libcjson-dev zlib1g-dev linux-libc-dev
 DEPS_TEST  := clang clang-19 llvm-19 gcc-bpf bpftool qemu-system-x86 \
-              busybox-static cpio zstd
+              busybox-static cpio zstd python3 mandoc bsdextrautils
 
 .PHONY: all deps deps-test demo check test vmtest bench install clean
 

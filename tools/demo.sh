@@ -10,4 +10,10 @@ echo "== bpf-preflight graph $obj"
 echo "== bpf-preflight dump --prog entry $obj"
 ./bpf-preflight dump --prog entry "$obj"
 echo "== bpf-preflight check build/demo/clang14-v3/core/*.o"
-./bpf-preflight check build/demo/clang14-v3/core/*.o && echo "(clean)"
+./bpf-preflight check build/demo/clang14-v3/core/*.o && echo "(clean: accepted on every kernel)"
+echo "== bpf-preflight check -p tc_main240 (240-byte frame before a tail-calling subprogram)"
+./bpf-preflight check -p tc_main240 build/demo/clang14-v3/stack/tailcall_depth.o || true
+echo "== bpf-preflight check -k 6.1.192,6.12.117 -p chain4_200 (main -> f1 -> f2 -> f3, 200 B each)"
+./bpf-preflight check -k 6.1.192,6.12.117 -p chain4_200 build/demo/clang14-v3/stack/combined.o || true
+echo "== bpf-preflight stack -k 6.1.192,6.18 -p chain4_200"
+./bpf-preflight stack -k 6.1.192,6.18 -p chain4_200 build/demo/clang14-v3/stack/combined.o
