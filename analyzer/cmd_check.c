@@ -258,28 +258,29 @@ static int model_only(const struct pf_object *obj, const struct pf_opts *opts, v
 	return PF_EXIT_OK;
 }
 
+static cJSON *json_profile(const struct pf_profile *p)
+{
+	cJSON *t = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(t, "kernel", p->name);
+	cJSON_AddStringToObject(t, "arch", pf_arch__name(p->arch));
+	cJSON_AddBoolToObject(t, "jit", p->jit);
+	return t;
+}
+
+/* One kernel: "target"; several: "targets" (documented in the man page). */
 static void json_target(cJSON *root, const struct pf_opts *opts)
 {
+	cJSON *ts;
 	size_t i;
 
 	if (opts->profile_cnt == 1) {
-		cJSON *t = cJSON_AddObjectToObject(root, "target");
-
-		cJSON_AddStringToObject(t, "kernel", opts->profiles[0].name);
-		cJSON_AddStringToObject(t, "arch", pf_arch__name(opts->profiles[0].arch));
-		cJSON_AddBoolToObject(t, "jit", opts->profiles[0].jit);
+		cJSON_AddItemToObject(root, "target", json_profile(&opts->profiles[0]));
 		return;
 	}
-	cJSON *ts = cJSON_AddArrayToObject(root, "targets");
-
-	for (i = 0; i < opts->profile_cnt; i++) {
-		cJSON *t = cJSON_CreateObject();
-
-		cJSON_AddStringToObject(t, "kernel", opts->profiles[i].name);
-		cJSON_AddStringToObject(t, "arch", pf_arch__name(opts->profiles[i].arch));
-		cJSON_AddBoolToObject(t, "jit", opts->profiles[i].jit);
-		cJSON_AddItemToArray(ts, t);
-	}
+	ts = cJSON_AddArrayToObject(root, "targets");
+	for (i = 0; i < opts->profile_cnt; i++)
+		cJSON_AddItemToArray(ts, json_profile(&opts->profiles[i]));
 }
 
 int cmd_check(struct pf_opts *opts)

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * `bpf-preflight stack`: per program, every function's frame as the
- * verifier records it and as check_max_stack_depth() counts it on each
- * kernel, the worst chain, and the headroom to 512 and to 256.
+ * `bpf-preflight stack`: per program, the call tree with every frame as
+ * the verifier records it and as check_max_stack_depth() counts it on each
+ * kernel, the worst chain, the headroom to 512 bytes, and for every
+ * tail-calling subprogram the headroom of its caller frames to 256.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,73 +12,179 @@
 #include "cli.h"
 #include "verdict.h"
 
-/* Worst root-to-leaf sum of counted frames (callbacks included). */
-static uint32_t worst_chain(const struct pf_object *obj, int func,
-			    const struct pf_profile *p, unsigned int depth)
+#define TREE_MAX_LINES	400	/* a DAG can fan out; the table stays readable */
+
+struct stack_ctx {
+	const struct pf_object *obj;
+	const struct pf_opts *opts;
+	/* per function x profile, memoised: counted frame, worst chain below */
+	uint32_t *frame;
+	int64_t *worst;		/* -1: not computed */
+	size_t lines;
+};
+
+static bool edge(const struct pf_call *c)
 {
-	const struct pf_function *f = &obj->funcs[func];
-	uint32_t best = 0, here;
-	bool known = true;
+	/* async callbacks are roots of their own, not frames of the caller */
+	return (c->kind == PF_CALL_SUBPROG || c->kind == PF_CALL_CALLBACK) &&
+	       c->target >= 0 && !c->async;
+}
+
+static uint32_t frame_of(struct stack_ctx *sc, int func, size_t k)
+{
+	return sc->frame[func * sc->opts->profile_cnt + k];
+}
+
+/* Worst sum of counted frames from @func down; the graph is acyclic. */
+static int64_t worst_from(struct stack_ctx *sc, int func, size_t k, unsigned int depth)
+{
+	const struct pf_function *f = &sc->obj->funcs[func];
+	int64_t *memo = &sc->worst[func * sc->opts->profile_cnt + k], best = 0;
 	size_t c;
 
-	here = pf_verdict__round_frame(pf_verdict__recorded_depth(f, p, &known), p);
-	/* The model refuses recursion; the bound only guards the stack. */
-	if (depth > PF_MAX_CALL_DEPTH)
-		return here;
-	for (c = 0; c < f->call_cnt; c++) {
-		const struct pf_call *call = &f->calls[c];
-		uint32_t sub;
+	if (*memo >= 0)
+		return *memo;
+	/* The model refuses recursion; the bound only guards our stack. */
+	for (c = 0; c < f->call_cnt && depth < PF_MAX_CALL_DEPTH; c++) {
+		int64_t w;
 
-		if ((call->kind != PF_CALL_SUBPROG && call->kind != PF_CALL_CALLBACK) ||
-		    call->target < 0 || call->async)
+		if (!edge(&f->calls[c]))
 			continue;
-		sub = worst_chain(obj, call->target, p, depth + 1);
-		if (sub > best)
-			best = sub;
+		w = worst_from(sc, f->calls[c].target, k, depth + 1);
+		if (w > best)
+			best = w;
 	}
-	return here + best;
+	*memo = frame_of(sc, func, k) + best;
+	return *memo;
+}
+
+static void print_tree(struct stack_ctx *sc, int func, unsigned int depth,
+		       const int64_t *above)
+{
+	const struct pf_function *f = &sc->obj->funcs[func];
+	const struct pf_opts *opts = sc->opts;
+	int64_t below[PF_MAX_PROFILES];
+	char name[80];
+	size_t k, c;
+
+	if (sc->lines++ == TREE_MAX_LINES)
+		printf("  ... (tree cut at %d lines)\n", TREE_MAX_LINES);
+	if (sc->lines > TREE_MAX_LINES)
+		return;
+	snprintf(name, sizeof(name), "%*s%s%s", (int)(2 * depth), "", f->name,
+		 f->has_tail_call ? " *" : "");
+	printf("  %-32s %6u", name, f->stack.depth);
+	for (k = 0; k < opts->profile_cnt; k++) {
+		printf(" %9u", frame_of(sc, func, k));
+		below[k] = above[k] + frame_of(sc, func, k);
+	}
+	printf("\n");
+	for (c = 0; c < f->call_cnt && depth < PF_MAX_CALL_DEPTH; c++)
+		if (edge(&f->calls[c]))
+			print_tree(sc, f->calls[c].target, depth + 1, below);
+}
+
+/* Largest sum of counted frames above each tail-calling subprogram. */
+static void tail_headroom(struct stack_ctx *sc, int func, unsigned int depth,
+			  const int64_t *above, int64_t *worst_above, bool root)
+{
+	const struct pf_function *f = &sc->obj->funcs[func];
+	int64_t below[PF_MAX_PROFILES];
+	size_t k, c;
+
+	for (k = 0; k < sc->opts->profile_cnt; k++) {
+		int64_t *w = &worst_above[func * sc->opts->profile_cnt + k];
+
+		if (!root && f->has_tail_call && above[k] > *w)
+			*w = above[k];
+		below[k] = above[k] + frame_of(sc, func, k);
+	}
+	if (sc->lines++ > 100000)	/* pathological fan-out: stop */
+		return;
+	for (c = 0; c < f->call_cnt && depth < PF_MAX_CALL_DEPTH; c++)
+		if (edge(&f->calls[c]))
+			tail_headroom(sc, f->calls[c].target, depth + 1, below, worst_above,
+				      false);
+}
+
+static void stack_program(struct stack_ctx *sc, const struct pf_program *prog)
+{
+	const struct pf_object *obj = sc->obj;
+	const struct pf_opts *opts = sc->opts;
+	int64_t zero[PF_MAX_PROFILES] = { 0 }, *worst_above;
+	size_t k, i;
+
+	printf("%s: program %s (%s)\n", obj->path, obj->funcs[prog->func].name,
+	       prog->sec_name);
+	printf("  %-32s %6s", "call tree", "depth");
+	for (k = 0; k < opts->profile_cnt; k++)
+		printf(" %9s", opts->profiles[k].name);
+	printf("\n");
+	sc->lines = 0;
+	print_tree(sc, prog->func, 0, zero);
+	printf("  %-32s %6s", "worst chain", "");
+	for (k = 0; k < opts->profile_cnt; k++)
+		printf(" %9lld", (long long)worst_from(sc, prog->func, k, 0));
+	printf("\n  %-32s %6s", "headroom to 512", "");
+	for (k = 0; k < opts->profile_cnt; k++)
+		printf(" %9lld", PF_MAX_BPF_STACK - (long long)worst_from(sc, prog->func, k, 0));
+	printf("\n");
+
+	worst_above = malloc(obj->func_cnt * opts->profile_cnt * sizeof(*worst_above));
+	if (!worst_above)
+		return;
+	for (i = 0; i < obj->func_cnt * opts->profile_cnt; i++)
+		worst_above[i] = -1;
+	sc->lines = 0;
+	tail_headroom(sc, prog->func, 0, zero, worst_above, true);
+	for (i = 0; i < prog->func_cnt; i++) {
+		int f = prog->funcs[i];
+
+		if (!obj->funcs[f].has_tail_call || f == prog->func)
+			continue;
+		char label[64];
+
+		snprintf(label, sizeof(label), "to 256 before %s", obj->funcs[f].name);
+		printf("  %-32.32s %6s", label, "");
+		for (k = 0; k < opts->profile_cnt; k++)
+			printf(" %9lld", 256 - (long long)worst_above[f * opts->profile_cnt + k]);
+		printf("\n");
+	}
+	free(worst_above);
+	printf("  (* tail-calls; depth: bytes below r10 the function touches; kernel columns:\n"
+	       "   the frame as check_max_stack_depth() counts it)\n\n");
 }
 
 static int stack_object(const struct pf_object *obj, const struct pf_opts *opts,
 			void *ctx)
 {
-	size_t p, i, k;
+	struct stack_ctx sc = { .obj = obj, .opts = opts };
+	size_t p, f, k, n = obj->func_cnt * opts->profile_cnt;
 
 	(void)ctx;
-	for (p = 0; p < obj->prog_cnt; p++) {
-		const struct pf_program *prog = &obj->progs[p];
-
-		if (opts->prog && strcmp(opts->prog, obj->funcs[prog->func].name))
-			continue;
-		printf("%s: program %s (%s)\n", obj->path, obj->funcs[prog->func].name,
-		       prog->sec_name);
-		printf("  %-28s %6s", "function", "depth");
-		for (k = 0; k < opts->profile_cnt; k++)
-			printf(" %9s", opts->profiles[k].name);
-		printf("\n");
-		for (i = 0; i < prog->func_cnt; i++) {
-			const struct pf_function *f = &obj->funcs[prog->funcs[i]];
-
-			printf("  %-28s %6u%s", f->name, f->stack.depth,
-			       f->has_tail_call ? "*" : " ");
-			for (k = 0; k < opts->profile_cnt; k++) {
-				bool known = true;
-				uint32_t d = pf_verdict__recorded_depth(f, &opts->profiles[k], &known);
-
-				printf(" %9u", pf_verdict__round_frame(d, &opts->profiles[k]));
-			}
-			printf("\n");
-		}
-		printf("  %-28s %7s", "worst chain (counted)", "");
-		for (k = 0; k < opts->profile_cnt; k++)
-			printf(" %9u", worst_chain(obj, prog->func, &opts->profiles[k], 0));
-		printf("\n  %-28s %7s", "headroom to 512", "");
-		for (k = 0; k < opts->profile_cnt; k++)
-			printf(" %9d", PF_MAX_BPF_STACK -
-			       (int)worst_chain(obj, prog->func, &opts->profiles[k], 0));
-		printf("\n  (* tail-calls: the frames before it must stay under %d)\n\n",
-		       PF_TAILCALL_STACK_MAX);
+	sc.frame = calloc(n + 1, sizeof(*sc.frame));
+	sc.worst = malloc((n + 1) * sizeof(*sc.worst));
+	if (!sc.frame || !sc.worst) {
+		free(sc.frame);
+		free(sc.worst);
+		return PF_EXIT_INTERNAL;
 	}
+	for (f = 0; f < obj->func_cnt; f++) {
+		for (k = 0; k < opts->profile_cnt; k++) {
+			bool known = true;
+			uint32_t d = pf_verdict__recorded_depth(&obj->funcs[f],
+								&opts->profiles[k], &known);
+
+			sc.frame[f * opts->profile_cnt + k] =
+				pf_verdict__round_frame(d, &opts->profiles[k]);
+			sc.worst[f * opts->profile_cnt + k] = -1;
+		}
+	}
+	for (p = 0; p < obj->prog_cnt; p++)
+		if (!opts->prog || !strcmp(opts->prog, obj->funcs[obj->progs[p].func].name))
+			stack_program(&sc, &obj->progs[p]);
+	free(sc.frame);
+	free(sc.worst);
 	return PF_EXIT_OK;
 }
 
@@ -85,5 +192,9 @@ int cmd_stack(struct pf_opts *opts)
 {
 	if (pf_cli__profiles(opts))
 		return PF_EXIT_INPUT;
+	if (!opts->profile_cnt) {
+		fprintf(stderr, "bpf-preflight: stack needs at least one kernel\n");
+		return PF_EXIT_INPUT;
+	}
 	return pf_cli__for_each_object(opts, stack_object, NULL);
 }

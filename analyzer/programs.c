@@ -117,14 +117,23 @@ static void program__type(struct pf_program *prog, const char *sec_name)
 static void programs__warn_unknown(struct pf_object *obj)
 {
 	char names[200] = "";
-	size_t i, n = 0, used = 0;
+	size_t i, n = 0, shown = 0, used = 0;
 
 	for (i = 0; i < obj->prog_cnt; i++) {
 		const struct pf_program *p = &obj->progs[i];
 
+		size_t j;
+
 		if (p->type_known)
 			continue;
-		if (n++ < 4 && used < sizeof(names)) {
+		n++;
+		/* name each unknown section once */
+		for (j = 0; j < i; j++)
+			if (!obj->progs[j].type_known && !strcmp(obj->progs[j].sec_name, p->sec_name))
+				break;
+		if (j < i)
+			continue;
+		if (shown++ < 4 && used < sizeof(names)) {
 			int w = snprintf(names + used, sizeof(names) - used, "%s'%s'",
 					 used ? ", " : "", p->sec_name);
 
@@ -133,7 +142,7 @@ static void programs__warn_unknown(struct pf_object *obj)
 	}
 	if (n)
 		pf_warn(obj, "%zu program%s in section%s libbpf does not recognise: %s%s",
-			n, n > 1 ? "s" : "", n > 1 ? "s" : "", names, n > 4 ? ", ..." : "");
+			n, n > 1 ? "s" : "", shown > 1 ? "s" : "", names, shown > 4 ? ", ..." : "");
 }
 
 int pf_programs__build(struct pf_build *b)
