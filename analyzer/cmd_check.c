@@ -12,6 +12,7 @@
 #include <cjson/cJSON.h>
 
 #include "cli.h"
+#include "rule.h"
 #include "verdict.h"
 
 struct check_ctx {
@@ -198,6 +199,50 @@ static cJSON *json_program(const struct pf_object *obj, const struct pf_program 
 	return o;
 }
 
+/* A lint rule's diagnostic, in the same shapes as the verdicts'. */
+static void emit_diag(void *arg, const struct pf_object *obj, const struct pf_diag *d)
+{
+	struct check_ctx *ctx = arg;
+	const struct pf_function *f = &obj->funcs[d->func];
+	char loc[512];
+	size_t i;
+
+	if (d->severity == PF_SEV_ERROR)
+		ctx->status = PF_EXIT_FINDINGS;
+	if (ctx->root) {
+		cJSON *j = cJSON_CreateObject(), *notes;
+
+		cJSON_AddStringToObject(j, "rule", d->rule);
+		cJSON_AddStringToObject(j, "severity", pf_severity__name(d->severity));
+		cJSON_AddStringToObject(j, "message", d->message);
+		json_loc(j, obj, f, d->insn);
+		cJSON_AddStringToObject(j, "object", obj->path);
+		if (d->prog >= 0)
+			cJSON_AddStringToObject(j, "program", obj->funcs[obj->progs[d->prog].func].name);
+		cJSON_AddStringToObject(j, "function", f->name);
+		notes = cJSON_AddArrayToObject(j, "notes");
+		for (i = 0; i < d->note_cnt; i++) {
+			cJSON *n = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(n, "message", d->notes[i].message);
+			if (d->notes[i].func >= 0) {
+				cJSON_AddStringToObject(n, "function", obj->funcs[d->notes[i].func].name);
+				json_loc(n, obj, &obj->funcs[d->notes[i].func], d->notes[i].insn);
+			}
+			cJSON_AddItemToArray(notes, n);
+		}
+		cJSON_AddItemToArray(ctx->diags, j);
+		return;
+	}
+	where(obj, f, d->insn, loc, sizeof(loc));
+	printf("%s: %s: %s [%s]\n", loc, pf_severity__name(d->severity), d->message, d->rule);
+	for (i = 0; i < d->note_cnt; i++) {
+		if (d->notes[i].func >= 0)
+			where(obj, &obj->funcs[d->notes[i].func], d->notes[i].insn, loc, sizeof(loc));
+		printf("%s: note: %s\n", loc, d->notes[i].message);
+	}
+}
+
 /* The first profile with this message reports it; the others join it. */
 static bool first_of_kind(const struct pf_verdict *vs, size_t i)
 {
@@ -247,6 +292,9 @@ static int check_object(const struct pf_object *obj, const struct pf_opts *opts,
 		}
 	}
 	free(vs);
+	for (i = 0; pf_rules[i]; i++)
+		if (pf_rules[i]->check)
+			pf_rules[i]->check(obj, pf_rules[i], emit_diag, ctx);
 	return PF_EXIT_OK;
 }
 

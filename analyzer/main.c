@@ -27,6 +27,7 @@ static const struct cmd cmds[] = {
 	{ "stack", cmd_stack, "stack [OPTIONS] OBJ...   frames, rounded frames and worst chains per kernel" },
 	{ "dump",  cmd_dump,  "dump [--raw] [--prog NAME] OBJ...   disassembly with source, calls, maps" },
 	{ "graph", cmd_graph, "graph [--format=dot|json] OBJ...   programs, calls, callbacks, tail calls" },
+	{ "rules", cmd_rules, "rules   the rule catalogue: ids, severities, kernels" },
 };
 
 static void usage(FILE *out)
@@ -144,6 +145,8 @@ int main(int argc, char **argv)
 	}
 	opts.argc = argc - optind;
 	opts.argv = argv + optind;
+	if (cmd->fn == cmd_rules)
+		return cmd->fn(&opts);
 	if (!opts.argc) {
 		fprintf(stderr, "bpf-preflight: no object files given\n");
 		usage(stderr);
