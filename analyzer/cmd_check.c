@@ -12,10 +12,14 @@
 #include <cjson/cJSON.h>
 
 #include "cli.h"
+#include "explain.h"
+#include "frame.h"
 #include "rule.h"
 #include "verdict.h"
 
 struct check_ctx {
+	struct pf_dwarf_vars vars;	/* of the current object, read at its first refusal */
+	bool vars_read;
 	cJSON *root;
 	cJSON *objects;
 	cJSON *diags;
@@ -80,7 +84,33 @@ static void kernels_accepting(const struct pf_opts *opts, const struct pf_verdic
 					 opts->profiles[j].name);
 }
 
-static void text_diag(const struct pf_object *obj, const struct pf_program *prog,
+/* "largest: t (struct tunnel) 44 B, ..." for a frame on a refused chain */
+static void biggest(struct check_ctx *ctx, const struct pf_object *obj, int func,
+		    char *buf, size_t len)
+{
+	struct pf_frame_map m;
+	size_t i, used = 0;
+
+	buf[0] = '\0';
+	if (!ctx->vars_read) {
+		pf_dwarf__read_vars((struct pf_object *)obj, &ctx->vars);
+		ctx->vars_read = true;
+	}
+	if (pf_frame__map(obj, &ctx->vars, func, &m))
+		return;
+	for (i = 0; i < m.cnt && i < 3 && used < len; i++) {
+		char d[200];
+
+		pf_explain__describe(&m.ranges[i], d, sizeof(d));
+		used += snprintf(buf + used, len - used, "%s%s %u B", i ? ", " : "; largest: ",
+				 d, m.ranges[i].size);
+	}
+	if (m.cnt && !m.have_dwarf && used < len)
+		snprintf(buf + used, len - used, " (names need -g)");
+	pf_frame__free(&m);
+}
+
+static void text_diag(struct check_ctx *ctx, const struct pf_object *obj, const struct pf_program *prog,
 		      const struct pf_opts *opts, const struct pf_verdict *vs, size_t i)
 {
 	const struct pf_verdict *v = &vs[i];
@@ -103,13 +133,16 @@ static void text_diag(const struct pf_object *obj, const struct pf_program *prog
 
 		where(obj, ff, fr->calls ? fr->call_insn : ff->start, loc,
 		      sizeof(loc));
-		printf("%s: note: frame %zu: %s, stack depth %u, counted %s%u%s\n", loc, c,
+		char big[600];
+
+		biggest(ctx, obj, fr->func, big, sizeof(big));
+		printf("%s: note: frame %zu: %s, stack depth %u, counted %s%u%s%s\n", loc, c,
 		       ff->name, fr->depth, fr->priv ? "0 (private stack of " : "",
-		       fr->priv ? fr->depth : fr->rounded, fr->priv ? ")" : "");
+		       fr->priv ? fr->depth : fr->rounded, fr->priv ? ")" : "", big);
 	}
 }
 
-static cJSON *json_diag(const struct pf_object *obj, const struct pf_program *prog,
+static cJSON *json_diag(struct check_ctx *ctx, const struct pf_object *obj, const struct pf_program *prog,
 			const struct pf_opts *opts, const struct pf_verdict *vs, size_t i)
 {
 	const struct pf_verdict *v = &vs[i];
@@ -132,10 +165,11 @@ static cJSON *json_diag(const struct pf_object *obj, const struct pf_program *pr
 		const struct pf_frame *fr = &v->chain[c];
 		const struct pf_function *ff = &obj->funcs[fr->func];
 		cJSON *n = cJSON_CreateObject();
-		char msg[160];
+		char msg[800], big[600];
 
-		snprintf(msg, sizeof(msg), "frame %zu: %s, stack depth %u, counted %u", c,
-			 ff->name, fr->depth, fr->priv ? 0 : fr->rounded);
+		biggest(ctx, obj, fr->func, big, sizeof(big));
+		snprintf(msg, sizeof(msg), "frame %zu: %s, stack depth %u, counted %u%s", c,
+			 ff->name, fr->depth, fr->priv ? 0 : fr->rounded, big);
 		cJSON_AddStringToObject(n, "message", msg);
 		cJSON_AddStringToObject(n, "function", ff->name);
 		cJSON_AddNumberToObject(n, "stack_depth", fr->depth);
@@ -286,15 +320,25 @@ static int check_object(const struct pf_object *obj, const struct pf_opts *opts,
 			if (vs[i].result == PF_REJECT)
 				ctx->status = PF_EXIT_FINDINGS;
 			if (ctx->root)
-				cJSON_AddItemToArray(ctx->diags, json_diag(obj, prog, opts, vs, i));
+				cJSON_AddItemToArray(ctx->diags, json_diag(ctx, obj, prog, opts, vs, i));
 			else
-				text_diag(obj, prog, opts, vs, i);
+				text_diag(ctx, obj, prog, opts, vs, i);
 		}
 	}
 	free(vs);
-	for (i = 0; pf_rules[i]; i++)
+	pf_dwarf__free_vars(&ctx->vars);
+	ctx->vars_read = false;
+	for (i = 0; pf_rules[i]; i++) {
+		struct pf_check_env env = {
+			.profiles = opts->profiles, .profile_cnt = opts->profile_cnt,
+			.margin = opts->margin,
+		};
+
 		if (pf_rules[i]->check)
 			pf_rules[i]->check(obj, pf_rules[i], emit_diag, ctx);
+		if (pf_rules[i]->check_env)
+			pf_rules[i]->check_env(obj, pf_rules[i], &env, emit_diag, ctx);
+	}
 	return PF_EXIT_OK;
 }
 

@@ -9,7 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "cli.h"
+#include "explain.h"
 #include "verdict.h"
 
 #define TREE_MAX_LINES	400	/* a DAG can fan out; the table stays readable */
@@ -155,13 +158,38 @@ static void stack_program(struct stack_ctx *sc, const struct pf_program *prog)
 	       "   the frame as check_max_stack_depth() counts it)\n\n");
 }
 
+static int explain_object(const struct pf_object *obj, const struct pf_opts *opts,
+			  void *ctx)
+{
+	struct pf_dwarf_vars vars = { 0 };
+	cJSON *jobjs = ctx, *jobj, *jprogs = NULL;
+	size_t p;
+	int ret = PF_EXIT_OK;
+
+	/* DWARF names the ranges; without it they stay ranges (and say so) */
+	pf_dwarf__read_vars((struct pf_object *)obj, &vars);
+	if (jobjs) {
+		jobj = cJSON_CreateObject();
+		cJSON_AddStringToObject(jobj, "path", obj->path);
+		cJSON_AddBoolToObject(jobj, "dwarf", vars.cnt > 0);
+		jprogs = cJSON_AddArrayToObject(jobj, "programs");
+		cJSON_AddItemToArray(jobjs, jobj);
+	}
+	for (p = 0; p < obj->prog_cnt && ret == PF_EXIT_OK; p++)
+		if (!opts->prog || !strcmp(opts->prog, obj->funcs[obj->progs[p].func].name))
+			ret = pf_explain__program(obj, &obj->progs[p], opts, &vars, jprogs);
+	pf_dwarf__free_vars(&vars);
+	return ret;
+}
+
 static int stack_object(const struct pf_object *obj, const struct pf_opts *opts,
 			void *ctx)
 {
 	struct stack_ctx sc = { .obj = obj, .opts = opts };
 	size_t p, f, k, n = obj->func_cnt * opts->profile_cnt;
 
-	(void)ctx;
+	if (opts->explain)
+		return explain_object(obj, opts, ctx);
 	sc.frame = calloc(n + 1, sizeof(*sc.frame));
 	sc.worst = malloc((n + 1) * sizeof(*sc.worst));
 	if (!sc.frame || !sc.worst) {
@@ -195,6 +223,21 @@ int cmd_stack(struct pf_opts *opts)
 	if (!opts->profile_cnt) {
 		fprintf(stderr, "bpf-preflight: stack needs at least one kernel\n");
 		return PF_EXIT_INPUT;
+	}
+	if (opts->explain && opts->format == PF_FMT_JSON) {
+		cJSON *root = cJSON_CreateObject(), *objs;
+		char *text;
+		int ret;
+
+		cJSON_AddNumberToObject(root, "version", 1);
+		objs = cJSON_AddArrayToObject(root, "objects");
+		ret = pf_cli__for_each_object(opts, stack_object, objs);
+		text = cJSON_Print(root);
+		if (text)
+			printf("%s\n", text);
+		cJSON_free(text);
+		cJSON_Delete(root);
+		return text ? ret : PF_EXIT_INTERNAL;
 	}
 	return pf_cli__for_each_object(opts, stack_object, NULL);
 }

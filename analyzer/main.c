@@ -24,7 +24,7 @@ struct cmd {
 
 static const struct cmd cmds[] = {
 	{ "check", cmd_check, "check [OPTIONS] OBJ...   verifier verdicts for every program (default)" },
-	{ "stack", cmd_stack, "stack [OPTIONS] OBJ...   frames, rounded frames and worst chains per kernel" },
+	{ "stack", cmd_stack, "stack [--explain] [OPTIONS] OBJ...   frames per kernel, worst chains; --explain: what fills each frame" },
 	{ "dump",  cmd_dump,  "dump [--raw] [--prog NAME] OBJ...   disassembly with source, calls, maps" },
 	{ "graph", cmd_graph, "graph [--format=dot|json] OBJ...   programs, calls, callbacks, tail calls" },
 	{ "rules", cmd_rules, "rules   the rule catalogue: ids, severities, kernels" },
@@ -48,6 +48,8 @@ static void usage(FILE *out)
 		"  -f, --format=FMT   output format: text, json, dot (graph)\n"
 		"  -p, --prog=NAME    only the program NAME\n"
 		"      --raw          dump: every slot as SECTION<TAB>SLOT<TAB>llvm-objdump text\n"
+		"      --explain      stack: the byte ranges of each frame and what-ifs\n"
+		"      --margin=BYTES near a limit for printk-stack (default 32)\n"
 		"  -h, --help         this help\n"
 		"  -V, --version      print the version\n"
 		"\nExit status: 0 clean, 1 findings, 2 usage or input error, 3 internal error.\n");
@@ -85,12 +87,14 @@ int main(int argc, char **argv)
 		{ "no-jit",  no_argument,       NULL, 'J' },
 		{ "prog",    required_argument, NULL, 'p' },
 		{ "raw",     no_argument,       NULL, 'r' },
+		{ "explain", no_argument,       NULL, 'E' },
+		{ "margin",  required_argument, NULL, 'M' },
 		{ "help",    no_argument,       NULL, 'h' },
 		{ "version", no_argument,       NULL, 'V' },
 		{ 0 }
 	};
 	const struct cmd *cmd = &cmds[0];
-	struct pf_opts opts = { 0 };
+	struct pf_opts opts = { .margin = 32 };
 	size_t i;
 	int c;
 
@@ -131,6 +135,20 @@ int main(int argc, char **argv)
 		case 'r':
 			opts.raw = true;
 			break;
+		case 'E':
+			opts.explain = true;
+			break;
+		case 'M': {
+			char *end;
+			unsigned long m = strtoul(optarg, &end, 10);
+
+			if (*end || end == optarg || m > 512) {
+				fprintf(stderr, "bpf-preflight: --margin wants 0..512 bytes\n");
+				return PF_EXIT_INPUT;
+			}
+			opts.margin = (unsigned int)m;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return PF_EXIT_OK;

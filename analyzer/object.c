@@ -227,6 +227,7 @@ void pf_object__free(struct pf_object *obj)
 	for (i = 0; i < obj->warning_cnt; i++)
 		free(obj->warnings[i]);
 	free(obj->warnings);
+	free(obj->stack_uses);
 	for (i = 0; i < obj->owned_cnt; i++)
 		free(obj->owned[i]);
 	free(obj->owned);

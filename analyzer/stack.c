@@ -40,6 +40,7 @@ struct state {
 };
 
 struct walk {
+	size_t *use_cap;
 	struct pf_object *obj;
 	struct pf_function *f;
 	const struct pf_section *sec;
@@ -108,7 +109,12 @@ static void access(struct walk *w, const struct val *base, int64_t off,
 	if (size <= 0)
 		return;
 	if (base->kind == V_FP) {
+		int64_t b;
+
 		o = base->v + off;
+		for (b = o; b < o + size && b < 0; b++)
+			if (b >= -512)
+				st->touched[(-b - 1) / 8] |= 1u << ((-b - 1) % 8);
 		if (o < 0 && (uint64_t)-o > st->depth) {
 			/* Deeper than 512 is refused by the verifier; keep the number. */
 			st->depth = (uint32_t)(-o > UINT32_MAX ? UINT32_MAX : -o);
@@ -120,6 +126,37 @@ static void access(struct walk *w, const struct val *base, int64_t off,
 			st->arg_min_off[base->arg] = (int32_t)o;
 		st->arg_used |= 1u << base->arg;
 	}
+}
+
+/* Remember who put bytes on the frame, for `stack --explain`. */
+static void record_use(struct walk *w, uint8_t kind, size_t insn, const struct val *base,
+		       int64_t off, int64_t size, int helper, int arg, const char *callee)
+{
+	struct pf_object *obj = w->obj;
+	struct pf_stack_use *u;
+	int64_t o;
+
+	if (base->kind != V_FP || size <= 0)
+		return;
+	o = base->v + off;
+	if (o >= 0 || o < -4096 || size > 4096)
+		return;
+	/* Blocks can be walked more than once: the same use comes back. */
+	if (obj->stack_use_cnt) {
+		u = &obj->stack_uses[obj->stack_use_cnt - 1];
+		if (u->insn == insn && u->arg == arg && u->off == o && u->kind == kind &&
+		    u->func == (int)(w->f - obj->funcs))
+			return;
+	}
+	if (pf_grow((void **)&obj->stack_uses, w->use_cap, obj->stack_use_cnt + 1,
+		    sizeof(*u)))
+		return;
+	u = &obj->stack_uses[obj->stack_use_cnt++];
+	*u = (struct pf_stack_use){
+		.func = (int)(w->f - obj->funcs), .insn = insn, .off = (int32_t)o,
+		.size = (uint32_t)size, .kind = kind, .arg = (uint8_t)arg,
+		.helper = helper, .callee = callee,
+	};
 }
 
 static struct val *slot_of(struct state *s, const struct val *base, int64_t off)
@@ -235,6 +272,8 @@ static void step_mem(struct walk *w, struct state *s, const struct pf_insn *insn
 		return;
 	}
 	slot = size == 8 ? slot_of(s, &base, insn->off) : NULL;
+	if (slot && cls == BPF_STX && insn->src != 10)
+		record_use(w, PF_USE_SPILL, i, &base, insn->off, 8, -1, insn->src, NULL);
 	if (slot)
 		*slot = cls == BPF_STX ? s->r[insn->src] :
 			(struct val){ .kind = V_CONST, .v = insn->imm };
@@ -285,6 +324,7 @@ static void step_helper(struct walk *w, struct state *s, int id, size_t i)
 		}
 		if ((r->kind == V_FP || r->kind == V_ARG) && size > 0) {
 			access(w, r, 0, size, i);
+			record_use(w, PF_USE_HELPER_ARG, i, r, 0, size, id, a, NULL);
 			clobber_slots(s, r, 0, size);
 		}
 	}
@@ -296,9 +336,13 @@ static void step_subprog(struct walk *w, struct state *s, int target, size_t i)
 	const struct pf_stack_facts *cs = &w->obj->funcs[target].stack;
 	int a;
 
-	for (a = 0; a < 5; a++)
-		if (cs->arg_used & (1u << a))
-			access(w, &s->r[a + 1], cs->arg_min_off[a], 1, i);
+	for (a = 0; a < 5; a++) {
+		if (!(cs->arg_used & (1u << a)))
+			continue;
+		access(w, &s->r[a + 1], cs->arg_min_off[a], 1, i);
+		record_use(w, PF_USE_CALLEE, i, &s->r[a + 1], cs->arg_min_off[a], 1, -1, a,
+			   w->obj->funcs[target].name);
+	}
 }
 
 /*
@@ -340,8 +384,11 @@ static void step_callback_ctx(struct walk *w, struct state *s, int helper, size_
 		    cb->target < 0)
 			continue;
 		cs = &w->obj->funcs[cb->target].stack;
-		if (cs->arg_used & (1u << (to - 1)))
-			access(w, &s->r[from], cs->arg_min_off[to - 1], 1, i);
+		if (!(cs->arg_used & (1u << (to - 1))))
+			continue;
+		access(w, &s->r[from], cs->arg_min_off[to - 1], 1, i);
+		record_use(w, PF_USE_CALLEE, i, &s->r[from], cs->arg_min_off[to - 1], 1, helper,
+			   from - 1, w->obj->funcs[cb->target].name);
 	}
 }
 
@@ -395,6 +442,7 @@ static void step_kfunc(struct walk *w, struct state *s, const char *name, size_t
 		}
 		if (size > 0) {
 			access(w, r, 0, size, i);
+			record_use(w, PF_USE_KFUNC_ARG, i, r, 0, size, -1, a, name);
 			clobber_slots(s, r, 0, size);
 		}
 	}
@@ -509,9 +557,9 @@ static int walk__leaders(struct walk *w, size_t *nleaders)
 	return 0;
 }
 
-static int stack__function(struct pf_object *obj, struct pf_function *f)
+static int stack__function(struct pf_object *obj, struct pf_function *f, size_t *use_cap)
 {
-	struct walk w = { .obj = obj, .f = f, .sec = &obj->secs[f->sec] };
+	struct walk w = { .obj = obj, .f = f, .sec = &obj->secs[f->sec], .use_cap = use_cap };
 	size_t len = f->end - f->start, n, a;
 	int err = -ENOMEM;
 
@@ -591,8 +639,20 @@ static int stack__order(const struct pf_object *obj, int *order)
 	return 0;
 }
 
+static int use_cmp(const void *a, const void *b)
+{
+	const struct pf_stack_use *x = a, *y = b;
+
+	if (x->func != y->func)
+		return x->func < y->func ? -1 : 1;
+	if (x->off != y->off)
+		return x->off < y->off ? -1 : 1;
+	return x->insn < y->insn ? -1 : x->insn > y->insn;
+}
+
 int pf_stack__analyze(struct pf_object *obj, char *err, size_t errlen)
 {
+	size_t use_cap = 0;
 	int *order;
 	size_t i;
 	int ret;
@@ -602,7 +662,19 @@ int pf_stack__analyze(struct pf_object *obj, char *err, size_t errlen)
 		return -ENOMEM;
 	ret = stack__order(obj, order);
 	for (i = 0; i < obj->func_cnt && !ret; i++)
-		ret = stack__function(obj, &obj->funcs[order[i]]);
+		ret = stack__function(obj, &obj->funcs[order[i]], &use_cap);
+	if (!ret && obj->stack_use_cnt) {
+		size_t n = 1;
+
+		qsort(obj->stack_uses, obj->stack_use_cnt, sizeof(*obj->stack_uses), use_cmp);
+		/* a block walked twice records its uses twice */
+		for (i = 1; i < obj->stack_use_cnt; i++)
+			if (use_cmp(&obj->stack_uses[i], &obj->stack_uses[n - 1]) ||
+			    obj->stack_uses[i].kind != obj->stack_uses[n - 1].kind ||
+			    obj->stack_uses[i].arg != obj->stack_uses[n - 1].arg)
+				obj->stack_uses[n++] = obj->stack_uses[i];
+		obj->stack_use_cnt = n;
+	}
 	if (ret)
 		snprintf(err, errlen, "out of memory in stack analysis");
 	free(order);

@@ -33,7 +33,21 @@ struct kprog {
 	int *idx_of;		/* function index -> subprog index, -1 */
 	bool *async_cb;		/* per subprog */
 	uint8_t *priv;		/* per subprog: 0 unknown, 1 adaptive, 2 normal */
+	int override_func;	/* what-if: this function's raw depth is ... */
+	uint32_t override_depth;	/* ... this instead (explain) */
 };
+
+/* The raw depth of @f, or the what-if value explain asks about. */
+static uint32_t kdepth(const struct kprog *k, const struct pf_function *f, bool *known)
+{
+	struct pf_function tmp;
+
+	if (k->override_func < 0 || f != &k->obj->funcs[k->override_func])
+		return pf_verdict__recorded_depth(f, k->p, known);
+	tmp = *f;
+	tmp.stack.depth = k->override_depth;
+	return pf_verdict__recorded_depth(&tmp, k->p, known);
+}
 
 static const struct pf_function *kfunc_of(const struct kprog *k, int sub)
 {
@@ -339,10 +353,13 @@ static void walk_root(struct kprog *k, int root, bool priv_ok)
 
 	for (;;) {
 		const struct pf_function *f = kfunc_of(k, sub);
-		uint32_t d = pf_verdict__recorded_depth(f, k->p, &known);
+		uint32_t d = kdepth(k, f, &known);
 		uint32_t r = pf_verdict__round_frame(d, k->p);
 		bool priv;
 
+		if (sub && f->has_tail_call &&
+		    (int32_t)(PF_TAILCALL_STACK_MAX - depth) < k->v->tail_room)
+			k->v->tail_room = (int32_t)(PF_TAILCALL_STACK_MAX - depth);
 		if (sub && f->has_tail_call && depth >= PF_TAILCALL_STACK_MAX) {
 			size_t j;
 
@@ -371,6 +388,8 @@ static void walk_root(struct kprog *k, int root, bool priv_ok)
 			}
 		} else {
 			depth += r;
+			if (depth > k->v->max_total)
+				k->v->max_total = depth;
 			if (depth > PF_MAX_BPF_STACK) {
 				/* point at the call that overflows, else the deepest access */
 				const struct pf_frame *caller = k->v->chain_len > 1 ?
@@ -492,7 +511,7 @@ static void record_depths(struct kprog *k)
 	v->depth_known = true;
 	for (i = 0; i < k->prog->func_cnt && i < sizeof(v->depths) / sizeof(v->depths[0]); i++) {
 		const struct pf_function *f = kfunc_of(k, i);
-		uint32_t d = pf_verdict__recorded_depth(f, k->p, &v->depth_known);
+		uint32_t d = kdepth(k, f, &v->depth_known);
 
 		/* optimize_bpf_loop(): three spill slots after the check */
 		for (j = 0; inline_loop && j < f->call_cnt; j++) {
@@ -508,11 +527,20 @@ static void record_depths(struct kprog *k)
 void pf_verdict__program(const struct pf_object *obj, const struct pf_program *prog,
 			 const struct pf_profile *p, struct pf_verdict *v)
 {
-	struct kprog k = { .obj = obj, .prog = prog, .p = p, .v = v };
+	pf_verdict__what_if(obj, prog, p, -1, 0, v);
+}
+
+void pf_verdict__what_if(const struct pf_object *obj, const struct pf_program *prog,
+			 const struct pf_profile *p, int func, uint32_t depth,
+			 struct pf_verdict *v)
+{
+	struct kprog k = { .obj = obj, .prog = prog, .p = p, .v = v,
+			   .override_func = func, .override_depth = depth };
 	size_t i, j;
 
 	memset(v, 0, sizeof(*v));
 	v->result = PF_ACCEPT;
+	v->tail_room = PF_TAILCALL_STACK_MAX;
 	v->func = prog->func;
 	k.idx_of = malloc(obj->func_cnt * sizeof(*k.idx_of));
 	k.async_cb = calloc(prog->func_cnt + 1, sizeof(*k.async_cb));

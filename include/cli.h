@@ -31,6 +31,8 @@ struct pf_opts {
 	bool format_set;
 	const char *prog;	/* restrict to one program */
 	bool raw;		/* dump: llvm-objdump syntax, no annotations */
+	bool explain;		/* stack: what fills each frame */
+	unsigned int margin;	/* bytes from a limit that count as "near" */
 	int argc;		/* remaining operands (objects) */
 	char **argv;
 };

@@ -125,6 +125,7 @@ struct pf_function {
 		bool bounded;		/* an access we could not place: an upper bound is unknown */
 		bool inexact;		/* variable offsets: depth is an upper bound */
 		size_t deepest_insn;	/* the access that set depth */
+		uint8_t touched[64];	/* bit d-1: byte r10-d is touched, d in 1..512 */
 	} stack;
 };
 
@@ -159,6 +160,25 @@ struct pf_map {
 	size_t slot_cnt;
 };
 
+/* What put bytes on a frame, besides plain loads and stores (stack.c). */
+enum pf_stack_use_kind {
+	PF_USE_HELPER_ARG,	/* a helper's memory argument */
+	PF_USE_KFUNC_ARG,	/* a kfunc's memory argument */
+	PF_USE_CALLEE,		/* a callee or callback dereferences a pointer into it */
+	PF_USE_SPILL,		/* an 8-byte store of a register (spill) */
+};
+
+struct pf_stack_use {
+	int func;		/* the frame's function */
+	size_t insn;		/* the call or store */
+	int32_t off;		/* lowest byte, relative to r10 (negative) */
+	uint32_t size;
+	uint8_t kind;		/* enum pf_stack_use_kind */
+	uint8_t arg;		/* argument index (0-based) for calls */
+	int helper;		/* helper id, or -1 */
+	const char *callee;	/* kfunc or function name, or NULL */
+};
+
 struct pf_object {
 	const char *path;
 	uint8_t *image;		/* the file, owned */
@@ -187,6 +207,9 @@ struct pf_object {
 	/* Warnings met while modelling, one line each, without the path. */
 	char **warnings;
 	size_t warning_cnt;
+
+	struct pf_stack_use *stack_uses;	/* sorted by (func, off) */
+	size_t stack_use_cnt;
 
 	char **owned;		/* strings the model made (names), freed with it */
 	size_t owned_cnt;

@@ -37,6 +37,15 @@ struct pf_diag {
 typedef void (*pf_emit_fn)(void *ctx, const struct pf_object *obj,
 			   const struct pf_diag *d);
 
+struct pf_profile;
+
+/* What rules that depend on kernels see of the run's options. */
+struct pf_check_env {
+	const struct pf_profile *profiles;
+	size_t profile_cnt;
+	unsigned int margin;	/* bytes: "near a limit" (--margin) */
+};
+
 struct pf_rule {
 	const char *id;
 	enum pf_severity severity;
@@ -45,6 +54,9 @@ struct pf_rule {
 	/* NULL for the verifier-replay rules decided by analyzer/verdict.c */
 	void (*check)(const struct pf_object *obj, const struct pf_rule *rule,
 		      pf_emit_fn emit, void *ctx);
+	/* rules whose findings depend on the target kernels */
+	void (*check_env)(const struct pf_object *obj, const struct pf_rule *rule,
+			  const struct pf_check_env *env, pf_emit_fn emit, void *ctx);
 };
 
 /* All rules, NULL-terminated, in catalogue order. */

@@ -39,6 +39,8 @@ struct pf_verdict {
 	struct pf_frame chain[PF_MAX_CALL_FRAMES + 1];
 	size_t chain_len;
 	uint32_t chain_total;	/* sum of rounded frames counted */
+	uint32_t max_total;	/* deepest running total the walk reached */
+	int32_t tail_room;	/* least room under 256 before a tail-calling subprog (256: none) */
 
 	/* Per function of the program, kernel order: "stack depth" values. */
 	uint32_t depths[64];
@@ -49,6 +51,11 @@ struct pf_verdict {
 /* Decide @prog on @p; never fails (unknown constructs give PF_UNKNOWN). */
 void pf_verdict__program(const struct pf_object *obj, const struct pf_program *prog,
 			 const struct pf_profile *p, struct pf_verdict *v);
+
+/* The same, as if function @func touched only @depth bytes below r10. */
+void pf_verdict__what_if(const struct pf_object *obj, const struct pf_program *prog,
+			 const struct pf_profile *p, int func, uint32_t depth,
+			 struct pf_verdict *v);
 
 /* The stack_depth the verifier records for @f on @p (before rounding to frames). */
 uint32_t pf_verdict__recorded_depth(const struct pf_function *f,

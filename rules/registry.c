@@ -8,7 +8,7 @@
 
 extern const struct pf_rule pf_rule_stack_combined, pf_rule_stack_tailcall_frames,
 	pf_rule_call_depth, pf_rule_stack_frame, pf_rule_tailcall_mixing,
-	pf_rule_tailcall_btf, pf_rule_isa_v4;
+	pf_rule_tailcall_btf, pf_rule_isa_v4, pf_rule_printk_stack;
 
 const struct pf_rule *const pf_rules[] = {
 	&pf_rule_stack_combined,
@@ -18,6 +18,7 @@ const struct pf_rule *const pf_rules[] = {
 	&pf_rule_tailcall_mixing,
 	&pf_rule_tailcall_btf,
 	&pf_rule_isa_v4,
+	&pf_rule_printk_stack,
 	NULL,
 };
 

@@ -1,0 +1,407 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Stack-resident variables from DWARF, through libdwarf.
+ *
+ * libdwarf reads the in-memory image through its object-access interface
+ * (dwarf_object_init_b), so nothing is re-read from disk and fuzzing works
+ * on buffers. Relocations are not applied: Debian 12's libdwarf cannot
+ * apply BPF ones (DW_DLE_RELOC_SECTION_RELOC_TARGET_SIZE_UNKNOWN), and BPF
+ * REL relocations point at section symbols of value 0, so the bytes as
+ * stored are already right (verifier-facts.md §11).
+ *
+ * A variable lives at DW_OP_fbreg N: N bytes above the bottom of the frame
+ * clang allocated (frame.c turns that into an r10 offset).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libdwarf.h>
+#include <dwarf.h>
+
+#include "dwarf_vars.h"
+#include "internal.h"
+
+#define DIE_MAX_DEPTH	32	/* nesting of blocks and inlined calls we follow */
+#define VARS_MAX	65536u
+
+struct access {
+	const struct pf_object *obj;
+};
+
+static int acc_section_info(void *p, Dwarf_Half idx, Dwarf_Obj_Access_Section *out,
+			    int *err)
+{
+	const struct pf_object *obj = ((struct access *)p)->obj;
+	const struct pf_section *s;
+
+	(void)err;
+	memset(out, 0, sizeof(*out));
+	if (idx == 0) {
+		out->name = "";
+		return DW_DLV_OK;
+	}
+	if (idx > obj->sec_cnt)
+		return DW_DLV_NO_ENTRY;
+	s = &obj->secs[idx - 1];
+	out->type = s->type;
+	out->size = s->data ? s->size : 0;
+	out->name = s->name;
+	return DW_DLV_OK;
+}
+
+static Dwarf_Endianness acc_byte_order(void *p)
+{
+	return ((struct access *)p)->obj->big_endian ? DW_OBJECT_MSB : DW_OBJECT_LSB;
+}
+
+static Dwarf_Small acc_length_size(void *p)
+{
+	(void)p;
+	return 4;
+}
+
+static Dwarf_Small acc_pointer_size(void *p)
+{
+	(void)p;
+	return 8;
+}
+
+static Dwarf_Unsigned acc_section_count(void *p)
+{
+	return ((struct access *)p)->obj->sec_cnt + 1;
+}
+
+static int acc_load_section(void *p, Dwarf_Half idx, Dwarf_Small **data, int *err)
+{
+	const struct pf_object *obj = ((struct access *)p)->obj;
+
+	(void)err;
+	if (idx == 0 || idx > obj->sec_cnt || !obj->secs[idx - 1].data)
+		return DW_DLV_NO_ENTRY;
+	/* libdwarf only reads; the cast drops the const it does not declare. */
+	*data = (Dwarf_Small *)obj->secs[idx - 1].data;
+	return DW_DLV_OK;
+}
+
+static const Dwarf_Obj_Access_Methods methods = {
+	.get_section_info = acc_section_info,
+	.get_byte_order = acc_byte_order,
+	.get_length_size = acc_length_size,
+	.get_pointer_size = acc_pointer_size,
+	.get_section_count = acc_section_count,
+	.load_section = acc_load_section,
+	.relocate_a_section = NULL,
+};
+
+struct reader {
+	Dwarf_Debug dbg;
+	struct pf_object *obj;
+	struct pf_dwarf_vars *out;
+	size_t cap;
+};
+
+/* Name of a DIE, or of its abstract origin for inlined copies. */
+static Dwarf_Die origin_of(struct reader *r, Dwarf_Die die)
+{
+	Dwarf_Attribute at;
+	Dwarf_Off off;
+	Dwarf_Die o = NULL;
+
+	if (dwarf_attr(die, DW_AT_abstract_origin, &at, NULL) != DW_DLV_OK)
+		return NULL;
+	if (dwarf_global_formref(at, &off, NULL) != DW_DLV_OK ||
+	    dwarf_offdie_b(r->dbg, off, 1, &o, NULL) != DW_DLV_OK)
+		o = NULL;
+	dwarf_dealloc_attribute(at);
+	return o;
+}
+
+static Dwarf_Die type_of(struct reader *r, Dwarf_Die die)
+{
+	Dwarf_Attribute at;
+	Dwarf_Off off;
+	Dwarf_Die t = NULL;
+
+	if (dwarf_attr(die, DW_AT_type, &at, NULL) != DW_DLV_OK)
+		return NULL;
+	if (dwarf_global_formref(at, &off, NULL) != DW_DLV_OK ||
+	    dwarf_offdie_b(r->dbg, off, 1, &t, NULL) != DW_DLV_OK)
+		t = NULL;
+	dwarf_dealloc_attribute(at);
+	return t;
+}
+
+/* Size and a short C name of a type ("struct tunnel", "__u8[64]"). */
+static long long type_describe(struct reader *r, Dwarf_Die t, char *buf, size_t len,
+			       unsigned int depth)
+{
+	Dwarf_Unsigned sz;
+	Dwarf_Half tag;
+	char *name = NULL;
+	long long size = -1;
+
+	buf[0] = '\0';
+	if (!t || depth > DIE_MAX_DEPTH || dwarf_tag(t, &tag, NULL) != DW_DLV_OK)
+		return -1;
+	dwarf_diename(t, &name, NULL);
+	switch (tag) {
+	case DW_TAG_typedef:
+	case DW_TAG_const_type:
+	case DW_TAG_volatile_type:
+	case DW_TAG_restrict_type: {
+		Dwarf_Die inner = type_of(r, t);
+		char tmp[96];
+
+		size = type_describe(r, inner, tmp, sizeof(tmp), depth + 1);
+		if (inner)
+			dwarf_dealloc_die(inner);
+		if (tag == DW_TAG_typedef && name)
+			snprintf(buf, len, "%s", name);
+		else
+			snprintf(buf, len, "%s%s", tag == DW_TAG_const_type ? "const " :
+				 tag == DW_TAG_volatile_type ? "volatile " : "", tmp);
+		return size;
+	}
+	case DW_TAG_array_type: {
+		Dwarf_Die elem = type_of(r, t), sub = NULL;
+		Dwarf_Attribute at;
+		Dwarf_Unsigned cnt = 0;
+		char tmp[96];
+		long long esz;
+
+		esz = type_describe(r, elem, tmp, sizeof(tmp), depth + 1);
+		if (elem)
+			dwarf_dealloc_die(elem);
+		if (dwarf_child(t, &sub, NULL) == DW_DLV_OK) {
+			if (dwarf_attr(sub, DW_AT_count, &at, NULL) == DW_DLV_OK) {
+				dwarf_formudata(at, &cnt, NULL);
+				dwarf_dealloc_attribute(at);
+			} else if (dwarf_attr(sub, DW_AT_upper_bound, &at, NULL) == DW_DLV_OK) {
+				if (dwarf_formudata(at, &cnt, NULL) == DW_DLV_OK)
+					cnt++;
+				dwarf_dealloc_attribute(at);
+			}
+			dwarf_dealloc_die(sub);
+		}
+		snprintf(buf, len, "%s[%llu]", tmp, (unsigned long long)cnt);
+		return esz >= 0 && cnt < (1u << 20) ? esz * (long long)cnt : -1;
+	}
+	case DW_TAG_pointer_type:
+		snprintf(buf, len, "pointer");
+		return 8;
+	default:
+		break;
+	}
+	if (dwarf_bytesize(t, &sz, NULL) == DW_DLV_OK)
+		size = (long long)sz;
+	snprintf(buf, len, "%s%s", tag == DW_TAG_structure_type ? "struct " :
+		 tag == DW_TAG_union_type ? "union " : tag == DW_TAG_enumeration_type ?
+		 "enum " : "", name ? name : "(anon)");
+	return size;
+}
+
+/* The fbreg offset of a variable that lives in the frame, or false. */
+static bool location_fbreg(Dwarf_Die die, long long *fbreg)
+{
+	Dwarf_Loc_Head_c head = NULL;
+	Dwarf_Unsigned cnt = 0, i;
+	Dwarf_Attribute at;
+	bool found = false;
+
+	if (dwarf_attr(die, DW_AT_location, &at, NULL) != DW_DLV_OK)
+		return false;
+	if (dwarf_get_loclist_c(at, &head, &cnt, NULL) != DW_DLV_OK) {
+		dwarf_dealloc_attribute(at);
+		return false;
+	}
+	for (i = 0; i < cnt && i < 64 && !found; i++) {
+		Dwarf_Small lle, src;
+		Dwarf_Unsigned rlo, rhi, ops = 0, eoff, loff;
+		Dwarf_Bool unavail;
+		Dwarf_Addr lo, hi;
+		Dwarf_Locdesc_c desc = NULL;
+		Dwarf_Small atom, atom2 = 0;
+		Dwarf_Unsigned op1, op2, op3, br;
+
+		if (dwarf_get_locdesc_entry_d(head, i, &lle, &rlo, &rhi, &unavail, &lo, &hi,
+					      &ops, &desc, &src, &eoff, &loff, NULL) != DW_DLV_OK ||
+		    !ops)
+			continue;
+		if (dwarf_get_location_op_value_c(desc, 0, &atom, &op1, &op2, &op3, &br,
+						  NULL) != DW_DLV_OK || atom != DW_OP_fbreg)
+			continue;
+		/* "fbreg N, stack_value" is the address itself, not storage */
+		if (ops > 1 && dwarf_get_location_op_value_c(desc, 1, &atom2, &op2, &op2, &op3,
+							     &br, NULL) == DW_DLV_OK &&
+		    atom2 == DW_OP_stack_value)
+			continue;
+		*fbreg = (long long)(Dwarf_Signed)op1;
+		found = true;
+	}
+	dwarf_loc_head_c_dealloc(head);
+	dwarf_dealloc_attribute(at);
+	return found;
+}
+
+static void keep_var(struct reader *r, int func, Dwarf_Die die, Dwarf_Half tag,
+		     const char *inlined_in)
+{
+	Dwarf_Die origin = origin_of(r, die), src = origin ? origin : die, type;
+	char tname[128], *name = NULL, *full;
+	struct pf_dwarf_var *v;
+	long long fbreg, size;
+
+	if (r->out->cnt >= VARS_MAX || !location_fbreg(die, &fbreg))
+		goto out;
+	dwarf_diename(src, &name, NULL);
+	type = type_of(r, src);
+	size = type_describe(r, type, tname, sizeof(tname), 0);
+	if (type)
+		dwarf_dealloc_die(type);
+	if (size <= 0 || size > 4096 || fbreg < 0 || fbreg > 4096)
+		goto out;
+	if (pf_grow((void **)&r->out->vars, &r->cap, r->out->cnt + 1, sizeof(*v)))
+		goto out;
+	if (asprintf(&full, "%s%s%s", inlined_in ? inlined_in : "", inlined_in ? "::" : "",
+		     name ? name : "(anon)") < 0 || pf_object__keep_string(r->obj, full))
+		goto out;
+	v = &r->out->vars[r->out->cnt++];
+	v->func = func;
+	v->name = full;
+	v->type = strdup(tname);
+	if (!v->type || pf_object__keep_string(r->obj, (char *)v->type))
+		v->type = "?";
+	v->fbreg = (int32_t)fbreg;
+	v->size = (uint32_t)size;
+	v->param = tag == DW_TAG_formal_parameter;
+out:
+	if (origin)
+		dwarf_dealloc_die(origin);
+}
+
+/* Walk a function's DIE subtree iteratively (depth bounded). */
+static void walk_function(struct reader *r, int func, Dwarf_Die fn)
+{
+	struct { Dwarf_Die die; const char *inl; } stk[DIE_MAX_DEPTH];
+	char *inl_names[DIE_MAX_DEPTH] = { 0 };
+	size_t depth = 0;
+	Dwarf_Die child;
+
+	if (dwarf_child(fn, &child, NULL) != DW_DLV_OK)
+		return;
+	stk[depth].die = child;
+	stk[depth++].inl = NULL;
+	while (depth) {
+		Dwarf_Die die = stk[depth - 1].die, next = NULL, sub = NULL;
+		const char *inl = stk[depth - 1].inl;
+		Dwarf_Half tag = 0;
+
+		dwarf_tag(die, &tag, NULL);
+		if (tag == DW_TAG_variable || tag == DW_TAG_formal_parameter)
+			keep_var(r, func, die, tag, inl);
+		/* descend into blocks and inlined calls */
+		if ((tag == DW_TAG_lexical_block || tag == DW_TAG_inlined_subroutine) &&
+		    depth < DIE_MAX_DEPTH && dwarf_child(die, &sub, NULL) == DW_DLV_OK) {
+			const char *in = inl;
+
+			if (tag == DW_TAG_inlined_subroutine) {
+				Dwarf_Die o = origin_of(r, die);
+				char *n = NULL;
+
+				if (o && dwarf_diename(o, &n, NULL) == DW_DLV_OK) {
+					free(inl_names[depth]);
+					inl_names[depth] = strdup(n);
+					in = inl_names[depth];
+				}
+				if (o)
+					dwarf_dealloc_die(o);
+			}
+			/* replace this entry by its sibling later; push the child */
+			if (dwarf_siblingof_b(r->dbg, die, 1, &next, NULL) != DW_DLV_OK)
+				next = NULL;
+			dwarf_dealloc_die(die);
+			if (next)
+				stk[depth - 1].die = next;
+			else
+				depth--;
+			stk[depth].die = sub;
+			stk[depth++].inl = in;
+			continue;
+		}
+		if (dwarf_siblingof_b(r->dbg, die, 1, &next, NULL) != DW_DLV_OK)
+			next = NULL;
+		dwarf_dealloc_die(die);
+		if (next)
+			stk[depth - 1].die = next;
+		else
+			depth--;
+	}
+	for (depth = 0; depth < DIE_MAX_DEPTH; depth++)
+		free(inl_names[depth]);
+}
+
+/* Top-level subprograms of a CU, matched to model functions by name. */
+static void walk_cu(struct reader *r, Dwarf_Die cu)
+{
+	Dwarf_Die die = NULL, next;
+	size_t n = 0;
+
+	if (dwarf_child(cu, &die, NULL) != DW_DLV_OK)
+		return;
+	while (die && n++ < 1000000) {
+		Dwarf_Half tag = 0;
+		char *name = NULL;
+
+		dwarf_tag(die, &tag, NULL);
+		if (tag == DW_TAG_subprogram && dwarf_diename(die, &name, NULL) == DW_DLV_OK) {
+			int func = pf_object__find_func(r->obj, name);
+
+			if (func >= 0)
+				walk_function(r, func, die);
+		}
+		if (dwarf_siblingof_b(r->dbg, die, 1, &next, NULL) != DW_DLV_OK)
+			next = NULL;
+		dwarf_dealloc_die(die);
+		die = next;
+	}
+}
+
+int pf_dwarf__read_vars(struct pf_object *obj, struct pf_dwarf_vars *out)
+{
+	struct access acc = { .obj = obj };
+	Dwarf_Obj_Access_Interface iface = { .object = &acc, .methods = &methods };
+	struct reader r = { .obj = obj, .out = out };
+	Dwarf_Unsigned next_off = 0;
+	size_t cus = 0;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	if (!obj->has_dwarf)
+		return -ENOENT;
+	dwarf_set_reloc_application(0);
+	ret = dwarf_object_init_b(&iface, NULL, NULL, DW_GROUPNUMBER_ANY, &r.dbg, NULL);
+	if (ret != DW_DLV_OK)
+		return -EINVAL;
+	while (cus++ < 4096) {
+		Dwarf_Die cu = NULL;
+
+		ret = dwarf_next_cu_header_d(r.dbg, 1, NULL, NULL, NULL, NULL, NULL, NULL,
+					     NULL, NULL, &next_off, NULL, NULL);
+		if (ret != DW_DLV_OK)
+			break;
+		if (dwarf_siblingof_b(r.dbg, NULL, 1, &cu, NULL) != DW_DLV_OK)
+			continue;
+		walk_cu(&r, cu);
+		dwarf_dealloc_die(cu);
+	}
+	dwarf_object_finish(r.dbg, NULL);
+	return 0;
+}
+
+void pf_dwarf__free_vars(struct pf_dwarf_vars *vars)
+{
+	free(vars->vars);
+	memset(vars, 0, sizeof(*vars));
+}

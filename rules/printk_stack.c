@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MIT
+/*
+ * printk-stack: a bpf_printk() whose format string (old libbpf macro, or
+ * -DBPF_NO_GLOBAL_DATA) or bpf_trace_vprintk() argument array sits on a
+ * frame that is refused, or that comes within the margin of a limit
+ * (512 bytes for the chain, 256 before a tail-calling subprogram).
+ * Debug prints are the cheapest bytes to give back.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "dwarf_vars.h"
+#include "frame.h"
+#include "profile.h"
+#include "rule.h"
+#include "verdict.h"
+
+/* Room left under the 512-byte chain limit or the 256-byte tail-call one. */
+static bool near_limit(const struct pf_verdict *v, unsigned int margin, uint32_t *left)
+{
+	uint32_t room512 = v->max_total < 512 ? 512 - v->max_total : 0;
+	uint32_t room256 = v->tail_room > 0 ? (uint32_t)v->tail_room : 0;
+
+	*left = room512 < room256 ? room512 : room256;
+	return *left <= margin;
+}
+
+static void printk_stack(const struct pf_object *obj, const struct pf_rule *rule,
+			 const struct pf_check_env *env, pf_emit_fn emit, void *ctx)
+{
+	struct pf_dwarf_vars none = { 0 };
+	size_t p, i, k, r;
+
+	for (p = 0; p < obj->prog_cnt; p++) {
+		const struct pf_program *prog = &obj->progs[p];
+
+		for (i = 0; i < prog->func_cnt; i++) {
+			int func = prog->funcs[i];
+			struct pf_frame_map m;
+
+			if (pf_frame__map(obj, &none, func, &m))
+				continue;
+			for (r = 0; r < m.cnt; r++) {
+				const struct pf_range *pr = &m.ranges[r];
+				char fixed[300] = "", refused[200] = "", close[200] = "";
+				size_t uf = 0, ur = 0, uc = 0;
+				uint32_t without = 0;
+				struct pf_diag d;
+
+				if (pr->kind != PF_RANGE_PRINTK_FMT && pr->kind != PF_RANGE_VPRINTK_ARGS)
+					continue;
+				without = pf_frame__depth_without(obj, &m, r);
+				for (k = 0; k < env->profile_cnt; k++) {
+					const struct pf_profile *pf = &env->profiles[k];
+					struct pf_verdict now, after;
+					uint32_t left;
+
+					pf_verdict__program(obj, prog, pf, &now);
+					pf_verdict__what_if(obj, prog, pf, func, without, &after);
+					if (now.result == PF_REJECT && after.result == PF_ACCEPT && uf < sizeof(fixed))
+						uf += snprintf(fixed + uf, sizeof(fixed) - uf, "%s%s",
+							       uf ? ", " : "", pf->name);
+					else if (now.result == PF_REJECT && ur < sizeof(refused))
+						ur += snprintf(refused + ur, sizeof(refused) - ur, "%s%s",
+							       ur ? ", " : "", pf->name);
+					else if (now.result == PF_ACCEPT && near_limit(&now, env->margin, &left) &&
+						 uc < sizeof(close))
+						uc += snprintf(close + uc, sizeof(close) - uc, "%s%s (%u B left)",
+							       uc ? ", " : "", pf->name, left);
+				}
+				if (!uf && !ur && !uc)
+					continue;
+				pf_diag__init(&d, rule, (int)p, func, pr->insn >= 0 ? (size_t)pr->insn : 0,
+					      "bpf_printk puts %u bytes of %s on the stack of %s()%s%s%s%s",
+					      pr->size, pr->kind == PF_RANGE_PRINTK_FMT ?
+					      "format string" : "argument array",
+					      obj->funcs[func].name,
+					      uf ? "; without it the program is accepted on " : "", fixed,
+					      !uf && ur ? "; the frame is refused on " : "", !uf ? refused : "");
+				if (uc)
+					pf_diag__note(&d, func, pr->insn, "close to a stack limit on %s", close);
+				pf_diag__note(&d, func, pr->insn, "%s: %u B with it, %u B without",
+					      obj->funcs[func].name, m.depth, without);
+				if (pr->kind == PF_RANGE_PRINTK_FMT)
+					pf_diag__note(&d, func, pr->insn,
+						      "fix: drop -DBPF_NO_GLOBAL_DATA so the format goes to .rodata, or declare it 'static const char fmt[]', or remove the debug print");
+				else
+					pf_diag__note(&d, func, pr->insn,
+						      "fix: pass at most 3 arguments (bpf_trace_printk needs no argument array), or remove the debug print");
+				emit(ctx, obj, &d);
+			}
+			pf_frame__free(&m);
+		}
+	}
+}
+
+const struct pf_rule pf_rule_printk_stack = {
+	.id = "printk-stack", .severity = PF_SEV_WARNING,
+	.summary = "bpf_printk / bpf_trace_vprintk bytes on a frame that is refused or near a limit",
+	.kernels = "all; the format is on the stack with old libbpf or -DBPF_NO_GLOBAL_DATA, the argument array with 4+ arguments",
+	.check_env = printk_stack,
+};
