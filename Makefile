@@ -29,9 +29,13 @@ HDRS       := $(wildcard include/*.h)
 DEPS_BUILD := gcc make pkg-config libbpf-dev libelf-dev libdwarf-dev \
               libcjson-dev zlib1g-dev linux-libc-dev
 DEPS_TEST  := clang clang-19 llvm-19 gcc-bpf bpftool qemu-system-x86 \
-              busybox-static cpio zstd python3 mandoc bsdextrautils
+              busybox-static cpio zstd python3 mandoc bsdextrautils \
+              libclang-rt-19-dev valgrind gnuplot-nox
+# make fuzz-afl only: the second fuzzing engine.
+DEPS_AFL   := afl++
 
-.PHONY: all deps deps-test demo check test vmtest bench install clean
+.PHONY: all deps deps-test demo check test vmtest bench install clean \
+        fuzz fuzz-afl memcheck
 
 all: bpf-preflight
 
@@ -85,3 +89,57 @@ install: all
 
 clean:
 	rm -rf $(BUILD) bpf-preflight
+
+# ---- Fuzzing, valgrind, generated objects (docs/fuzzing.md) ----
+#
+# make fuzz FUZZ_SECONDS=N: libFuzzer over the whole pipeline on one
+# in-memory object (tests/fuzz/fuzz_object.c), seeded from testdata/ and
+# ../shared/corpus; a crash is left in build/fuzz/crashes/.
+FUZZ_CC      ?= clang-19
+FUZZ_SECONDS ?= 60
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS  := -O1 -g -std=gnu11 -Wall -Wextra -Iinclude $(CFLAGS_PKG) -D_GNU_SOURCE
+LIB_SRCS     := $(filter-out analyzer/main.c,$(SRCS))
+FUZZ_OBJS    := $(LIB_SRCS:%.c=$(BUILD)/fuzz/%.o)
+AFL_OBJS     := $(LIB_SRCS:%.c=$(BUILD)/afl/%.o)
+
+$(BUILD)/fuzz/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (libFuzzer)"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(BUILD)/fuzz-object: $(FUZZ_OBJS) $(BUILD)/fuzz/tests/fuzz/fuzz_object.o
+	@echo "  LD      $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(LIBS_PKG)
+
+fuzz: deps-test $(BUILD)/gen-bpf-elf
+	@$(MAKE) --no-print-directory $(BUILD)/fuzz-object
+	@tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+# The same target under AFL++ (Debian's afl++, clang-14 based).
+$(BUILD)/afl/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (AFL++)"
+	$(Q)AFL_QUIET=1 afl-clang-fast $(FUZZ_CFLAGS) $(FUZZ_SAN) -c -o $@ $<
+
+$(BUILD)/afl-object: $(AFL_OBJS) $(BUILD)/afl/tests/fuzz/fuzz_object.o
+	@echo "  LD      $@"
+	$(Q)AFL_QUIET=1 afl-clang-fast $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(LIBS_PKG)
+
+fuzz-afl: deps-test $(BUILD)/gen-bpf-elf
+	@tools/apt-deps.sh $(DEPS_AFL)
+	@$(MAKE) --no-print-directory $(BUILD)/afl-object
+	@tests/fuzz/afl.sh $(FUZZ_SECONDS)
+
+# make memcheck: valgrind (memcheck, leaks) over the corpus, plain build.
+memcheck: deps-test all
+	@tools/memcheck.sh
+
+# Writes valid BPF ELF objects of any size directly (bench, limits, seeds).
+$(BUILD)/gen-bpf-elf: tools/gen-bpf-elf.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) -O2 -g -std=gnu11 $(WARN) -o $@ $<
+
+bench: $(BUILD)/gen-bpf-elf
+test: $(BUILD)/gen-bpf-elf

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* Shared command-line plumbing: opening operands, the input error path. */
 #include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,26 +26,140 @@ void pf_cli__warnings(const struct pf_object *obj)
 			obj->warnings[i]);
 }
 
+/* One operand: report it, or hand its model to @fn; the worst status. */
+static int for_one(const struct pf_opts *opts, int i, struct pf_object *obj,
+		   int open_err, const char *err, pf_object_fn fn, void *ctx, int ret)
+{
+	int r;
+
+	if (open_err) {
+		pf_cli__input_error(opts->argv[i], err);
+		return ret > PF_EXIT_INPUT ? ret : PF_EXIT_INPUT;
+	}
+	pf_cli__warnings(obj);
+	r = fn(obj, opts, ctx);
+	pf_object__free(obj);
+	return r > ret ? r : ret;
+}
+
+/*
+ * -j N: N threads model the operands (pf_object__open, the expensive part,
+ * which shares nothing between objects) at most 2N ahead of this thread,
+ * which reports and runs @fn on each in command-line order exactly as the
+ * serial loop does: the output is the same as with -j 1 by construction.
+ */
+struct jobs {
+	const struct pf_opts *opts;
+	struct job_slot {
+		struct pf_object *obj;
+		int err;
+		bool done;
+		char msg[256];
+	} *slots;
+	int next;		/* next operand a worker takes */
+	int consumed;		/* operands handed on in order */
+	int window;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+};
+
+static void *jobs_worker(void *arg)
+{
+	struct jobs *j = arg;
+	struct job_slot *s;
+	int i;
+
+	for (;;) {
+		pthread_mutex_lock(&j->lock);
+		while (j->next < j->opts->argc && j->next >= j->consumed + j->window)
+			pthread_cond_wait(&j->cond, &j->lock);
+		if (j->next >= j->opts->argc) {
+			pthread_mutex_unlock(&j->lock);
+			return NULL;
+		}
+		i = j->next++;
+		pthread_mutex_unlock(&j->lock);
+		s = &j->slots[i];
+		s->err = pf_object__open(j->opts->argv[i], &s->obj, s->msg, sizeof(s->msg));
+		pthread_mutex_lock(&j->lock);
+		s->done = true;
+		pthread_cond_broadcast(&j->cond);
+		pthread_mutex_unlock(&j->lock);
+	}
+}
+
+static int for_each_parallel(const struct pf_opts *opts, pf_object_fn fn, void *ctx)
+{
+	struct jobs j = { .opts = opts };
+	unsigned int want = opts->jobs < (unsigned int)opts->argc ? opts->jobs
+								    : (unsigned int)opts->argc;
+	pthread_t *tids;
+	unsigned int started = 0, t;
+	int ret = PF_EXIT_OK, i;
+
+	j.slots = calloc(opts->argc, sizeof(*j.slots));
+	tids = calloc(want, sizeof(*tids));
+	if (!j.slots || !tids) {
+		free(j.slots);
+		free(tids);
+		return -1;
+	}
+	j.window = 2 * (int)want;
+	pthread_mutex_init(&j.lock, NULL);
+	pthread_cond_init(&j.cond, NULL);
+	for (t = 0; t < want; t++)
+		if (!pthread_create(&tids[started], NULL, jobs_worker, &j))
+			started++;
+	if (!started) {
+		/* No thread at all: model in this thread, serially. */
+		pthread_mutex_lock(&j.lock);
+		j.next = opts->argc;
+		pthread_mutex_unlock(&j.lock);
+	}
+	for (i = 0; i < opts->argc; i++) {
+		struct job_slot *s = &j.slots[i];
+
+		if (started) {
+			pthread_mutex_lock(&j.lock);
+			while (!s->done)
+				pthread_cond_wait(&j.cond, &j.lock);
+			pthread_mutex_unlock(&j.lock);
+		} else {
+			s->err = pf_object__open(opts->argv[i], &s->obj, s->msg, sizeof(s->msg));
+		}
+		ret = for_one(opts, i, s->obj, s->err, s->msg, fn, ctx, ret);
+		pthread_mutex_lock(&j.lock);
+		j.consumed = i + 1;
+		pthread_cond_broadcast(&j.cond);
+		pthread_mutex_unlock(&j.lock);
+	}
+	for (t = 0; t < started; t++)
+		pthread_join(tids[t], NULL);
+	pthread_cond_destroy(&j.cond);
+	pthread_mutex_destroy(&j.lock);
+	free(j.slots);
+	free(tids);
+	return ret;
+}
+
 int pf_cli__for_each_object(const struct pf_opts *opts, pf_object_fn fn, void *ctx)
 {
 	int ret = PF_EXIT_OK;
 	int i;
 
+	if (opts->jobs > 1 && opts->argc > 1) {
+		ret = for_each_parallel(opts, fn, ctx);
+		if (ret >= 0)
+			return ret;
+		ret = PF_EXIT_OK;	/* out of memory for the slots: serially */
+	}
 	for (i = 0; i < opts->argc; i++) {
 		struct pf_object *obj;
 		char err[256];
-		int r;
+		int open_err;
 
-		if (pf_object__open(opts->argv[i], &obj, err, sizeof(err))) {
-			pf_cli__input_error(opts->argv[i], err);
-			ret = ret > PF_EXIT_INPUT ? ret : PF_EXIT_INPUT;
-			continue;
-		}
-		pf_cli__warnings(obj);
-		r = fn(obj, opts, ctx);
-		if (r > ret)
-			ret = r;
-		pf_object__free(obj);
+		open_err = pf_object__open(opts->argv[i], &obj, err, sizeof(err));
+		ret = for_one(opts, i, obj, open_err, err, fn, ctx, ret);
 	}
 	return ret;
 }

@@ -1,29 +1,37 @@
 // SPDX-License-Identifier: MIT
 /*
  * `bpf-preflight check`, the default command: every program of every
- * object against every selected kernel profile. A refusal becomes one
- * diagnostic per distinct verifier message, naming the kernels that print
- * it, at the source line of the culprit, with the call chain as notes.
+ * object against every selected kernel profile, and every lint rule. A
+ * refusal becomes one finding per distinct verifier message, naming the
+ * kernels that print it, at the source line of the culprit, with the call
+ * chain and each frame's largest contributors as notes. Findings are
+ * collected, filtered (rules, inline and config suppressions, baseline)
+ * and rendered once (report.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
 #include "cli.h"
 #include "explain.h"
 #include "frame.h"
+#include "report.h"
 #include "rule.h"
 #include "verdict.h"
 
+#ifndef PF_VERSION
+#define PF_VERSION "0.1.0"
+#endif
+
 struct check_ctx {
+	const struct pf_opts *opts;
+	struct pf_report report;
 	struct pf_dwarf_vars vars;	/* of the current object, read at its first refusal */
 	bool vars_read;
-	cJSON *root;
-	cJSON *objects;
-	cJSON *diags;
-	int status;
+	cJSON *objects;		/* JSON: per-program verdicts */
 };
 
 static const char *result_str(enum pf_result r)
@@ -31,60 +39,33 @@ static const char *result_str(enum pf_result r)
 	return r == PF_ACCEPT ? "accept" : r == PF_REJECT ? "reject" : "unknown";
 }
 
-/* "file:line:col" of a slot, or the object when there is no line info. */
-static void where(const struct pf_object *obj, const struct pf_function *f,
-		  size_t insn, char *buf, size_t len)
+/* Fill a finding's position from a function and slot. */
+static void locate(struct pf_rdiag *d, const struct pf_object *obj,
+		   const struct pf_function *f, size_t insn)
 {
 	const struct pf_line *l = pf_object__line(obj, f->sec, insn);
 
-	if (l && l->file)
-		snprintf(buf, len, "%s:%u:%u", l->file, l->line, l->col ? l->col : 1);
-	else
-		snprintf(buf, len, "%s:%s+%zu", obj->path, obj->secs[f->sec].name, insn);
-}
-
-static void json_loc(cJSON *o, const struct pf_object *obj, const struct pf_function *f,
-		     size_t insn)
-{
-	const struct pf_line *l = pf_object__line(obj, f->sec, insn);
-
-	cJSON_AddStringToObject(o, "file", l && l->file ? l->file : obj->path);
-	cJSON_AddNumberToObject(o, "line", l ? l->line : 0);
-	cJSON_AddNumberToObject(o, "column", l ? (l->col ? l->col : 1) : 0);
-	cJSON_AddNumberToObject(o, "insn", (double)(insn - f->start));
-}
-
-/* Kernels whose verdict equals verdicts[i]'s, as "6.1.170, 6.1.192". */
-static void kernels_like(const struct pf_opts *opts, const struct pf_verdict *vs,
-			 size_t i, char *buf, size_t len, cJSON *arr)
-{
-	size_t j, used = 0;
-
-	buf[0] = '\0';
-	for (j = 0; j < opts->profile_cnt; j++) {
-		if (vs[j].result != vs[i].result || strcmp(vs[j].message, vs[i].message))
-			continue;
-		if (used < len)
-			used += snprintf(buf + used, len - used, "%s%s", used ? ", " : "",
-					 opts->profiles[j].name);
-		if (arr)
-			cJSON_AddItemToArray(arr, cJSON_CreateString(opts->profiles[j].name));
+	d->object = strdup(obj->path);
+	d->function = strdup(f->name);
+	d->insn = (long)(insn - f->start);
+	if (l && l->file) {
+		d->file = strdup(l->file);
+		d->line = l->line;
+		d->col = l->col;
+		d->src_text = l->text ? strdup(l->text) : NULL;
 	}
 }
 
-static void kernels_accepting(const struct pf_opts *opts, const struct pf_verdict *vs,
-			      char *buf, size_t len)
+static void note_at(struct pf_rdiag *d, const struct pf_object *obj,
+		    const struct pf_function *f, size_t insn, const char *msg)
 {
-	size_t j, used = 0;
+	const struct pf_line *l = pf_object__line(obj, f->sec, insn);
 
-	buf[0] = '\0';
-	for (j = 0; j < opts->profile_cnt; j++)
-		if (vs[j].result == PF_ACCEPT && used < len)
-			used += snprintf(buf + used, len - used, "%s%s", used ? ", " : "",
-					 opts->profiles[j].name);
+	pf_rdiag__note(d, msg, l ? l->file : NULL, l ? l->line : 0, l ? l->col : 0,
+		       f->name, (long)(insn - f->start));
 }
 
-/* "largest: t (struct tunnel) 44 B, ..." for a frame on a refused chain */
+/* "; largest: t (struct tunnel) 44 B, ..." for a frame on a refused chain */
 static void biggest(struct check_ctx *ctx, const struct pf_object *obj, int func,
 		    char *buf, size_t len)
 {
@@ -110,74 +91,71 @@ static void biggest(struct check_ctx *ctx, const struct pf_object *obj, int func
 	pf_frame__free(&m);
 }
 
-static void text_diag(struct check_ctx *ctx, const struct pf_object *obj, const struct pf_program *prog,
-		      const struct pf_opts *opts, const struct pf_verdict *vs, size_t i)
+static void verdict_finding(struct check_ctx *ctx, const struct pf_object *obj,
+			    const struct pf_program *prog, const struct pf_verdict *vs, size_t i)
 {
+	const struct pf_opts *opts = ctx->opts;
 	const struct pf_verdict *v = &vs[i];
-	const struct pf_function *f = &obj->funcs[v->func];
-	char loc[512], kernels[512], ok[512];
-	size_t c;
+	struct pf_rdiag *d = pf_report__add(&ctx->report);
+	char msg[900], ok[512] = "", big[600];
+	size_t j, c, used = 0;
 
-	where(obj, f, v->insn, loc, sizeof(loc));
-	kernels_like(opts, vs, i, kernels, sizeof(kernels), NULL);
-	kernels_accepting(opts, vs, ok, sizeof(ok));
-	printf("%s: %s: %s [%s]\n", loc, v->result == PF_REJECT ? "error" : "warning",
-	       v->message, v->rule ? v->rule : "verdict");
-	printf("%s: note: program '%s' in %s: %s on %s%s%s\n", loc,
-	       obj->funcs[prog->func].name, obj->path,
-	       v->result == PF_REJECT ? "refused" : "not predicted", kernels,
-	       ok[0] ? "; accepted on " : "", ok);
+	if (!d)
+		return;
+	d->rule = v->rule ? v->rule : "verdict";
+	d->severity = v->result == PF_REJECT ? PF_SEV_ERROR : PF_SEV_WARNING;
+	d->message = strdup(v->message);
+	d->program = strdup(obj->funcs[prog->func].name);
+	locate(d, obj, &obj->funcs[v->func], v->insn);
+	for (j = 0; j < opts->profile_cnt; j++) {
+		if (vs[j].result == v->result && !strcmp(vs[j].message, v->message))
+			pf_rdiag__kernel(d, opts->profiles[j].name);
+		else if (vs[j].result == PF_ACCEPT && used < sizeof(ok))
+			used += snprintf(ok + used, sizeof(ok) - used, "%s%s", used ? ", " : "",
+					 opts->profiles[j].name);
+	}
+	snprintf(msg, sizeof(msg), "program '%s' in %s: %s on", obj->funcs[prog->func].name,
+		 obj->path, v->result == PF_REJECT ? "refused" : "not predicted");
+	for (j = 0; j < d->kernel_cnt; j++)
+		snprintf(msg + strlen(msg), sizeof(msg) - strlen(msg), "%s %s", j ? "," : "",
+			 d->kernels[j]);
+	if (ok[0])
+		snprintf(msg + strlen(msg), sizeof(msg) - strlen(msg), "; accepted on %s", ok);
+	note_at(d, obj, &obj->funcs[v->func], v->insn, msg);
 	for (c = 0; c < v->chain_len; c++) {
 		const struct pf_frame *fr = &v->chain[c];
 		const struct pf_function *ff = &obj->funcs[fr->func];
 
-		where(obj, ff, fr->calls ? fr->call_insn : ff->start, loc,
-		      sizeof(loc));
-		char big[600];
-
 		biggest(ctx, obj, fr->func, big, sizeof(big));
-		printf("%s: note: frame %zu: %s, stack depth %u, counted %s%u%s%s\n", loc, c,
-		       ff->name, fr->depth, fr->priv ? "0 (private stack of " : "",
-		       fr->priv ? fr->depth : fr->rounded, fr->priv ? ")" : "", big);
+		snprintf(msg, sizeof(msg), "frame %zu: %s, stack depth %u, counted %u%s%s", c,
+			 ff->name, fr->depth, fr->priv ? 0 : fr->rounded,
+			 fr->priv ? " (private stack)" : "", big);
+		note_at(d, obj, ff, fr->calls ? fr->call_insn : ff->start, msg);
 	}
 }
 
-static cJSON *json_diag(struct check_ctx *ctx, const struct pf_object *obj, const struct pf_program *prog,
-			const struct pf_opts *opts, const struct pf_verdict *vs, size_t i)
+/* A lint rule's diagnostic. */
+static void emit_diag(void *arg, const struct pf_object *obj, const struct pf_diag *pd)
 {
-	const struct pf_verdict *v = &vs[i];
-	const struct pf_function *f = &obj->funcs[v->func];
-	cJSON *d = cJSON_CreateObject(), *notes, *kern;
-	char dummy[8];
-	size_t c;
+	struct check_ctx *ctx = arg;
+	struct pf_rdiag *d = pf_report__add(&ctx->report);
+	size_t i;
 
-	cJSON_AddStringToObject(d, "rule", v->rule ? v->rule : "verdict");
-	cJSON_AddStringToObject(d, "severity", v->result == PF_REJECT ? "error" : "warning");
-	cJSON_AddStringToObject(d, "message", v->message);
-	json_loc(d, obj, f, v->insn);
-	cJSON_AddStringToObject(d, "object", obj->path);
-	cJSON_AddStringToObject(d, "program", obj->funcs[prog->func].name);
-	cJSON_AddStringToObject(d, "function", f->name);
-	kern = cJSON_AddArrayToObject(d, "kernels");
-	kernels_like(opts, vs, i, dummy, sizeof(dummy), kern);
-	notes = cJSON_AddArrayToObject(d, "notes");
-	for (c = 0; c < v->chain_len; c++) {
-		const struct pf_frame *fr = &v->chain[c];
-		const struct pf_function *ff = &obj->funcs[fr->func];
-		cJSON *n = cJSON_CreateObject();
-		char msg[800], big[600];
-
-		biggest(ctx, obj, fr->func, big, sizeof(big));
-		snprintf(msg, sizeof(msg), "frame %zu: %s, stack depth %u, counted %u%s", c,
-			 ff->name, fr->depth, fr->priv ? 0 : fr->rounded, big);
-		cJSON_AddStringToObject(n, "message", msg);
-		cJSON_AddStringToObject(n, "function", ff->name);
-		cJSON_AddNumberToObject(n, "stack_depth", fr->depth);
-		cJSON_AddNumberToObject(n, "counted", fr->priv ? 0 : fr->rounded);
-		json_loc(n, obj, ff, fr->calls ? fr->call_insn : ff->start);
-		cJSON_AddItemToArray(notes, n);
+	if (!d)
+		return;
+	d->rule = pd->rule;
+	d->severity = pd->severity;
+	d->message = strdup(pd->message);
+	if (pd->prog >= 0)
+		d->program = strdup(obj->funcs[obj->progs[pd->prog].func].name);
+	locate(d, obj, &obj->funcs[pd->func], pd->insn);
+	for (i = 0; i < pd->note_cnt; i++) {
+		if (pd->notes[i].func >= 0)
+			note_at(d, obj, &obj->funcs[pd->notes[i].func], pd->notes[i].insn,
+				pd->notes[i].message);
+		else
+			pf_rdiag__note(d, pd->notes[i].message, NULL, 0, 0, NULL, -1);
 	}
-	return d;
 }
 
 static cJSON *json_verdict(const struct pf_verdict *v, const struct pf_profile *p)
@@ -233,50 +211,6 @@ static cJSON *json_program(const struct pf_object *obj, const struct pf_program 
 	return o;
 }
 
-/* A lint rule's diagnostic, in the same shapes as the verdicts'. */
-static void emit_diag(void *arg, const struct pf_object *obj, const struct pf_diag *d)
-{
-	struct check_ctx *ctx = arg;
-	const struct pf_function *f = &obj->funcs[d->func];
-	char loc[512];
-	size_t i;
-
-	if (d->severity == PF_SEV_ERROR)
-		ctx->status = PF_EXIT_FINDINGS;
-	if (ctx->root) {
-		cJSON *j = cJSON_CreateObject(), *notes;
-
-		cJSON_AddStringToObject(j, "rule", d->rule);
-		cJSON_AddStringToObject(j, "severity", pf_severity__name(d->severity));
-		cJSON_AddStringToObject(j, "message", d->message);
-		json_loc(j, obj, f, d->insn);
-		cJSON_AddStringToObject(j, "object", obj->path);
-		if (d->prog >= 0)
-			cJSON_AddStringToObject(j, "program", obj->funcs[obj->progs[d->prog].func].name);
-		cJSON_AddStringToObject(j, "function", f->name);
-		notes = cJSON_AddArrayToObject(j, "notes");
-		for (i = 0; i < d->note_cnt; i++) {
-			cJSON *n = cJSON_CreateObject();
-
-			cJSON_AddStringToObject(n, "message", d->notes[i].message);
-			if (d->notes[i].func >= 0) {
-				cJSON_AddStringToObject(n, "function", obj->funcs[d->notes[i].func].name);
-				json_loc(n, obj, &obj->funcs[d->notes[i].func], d->notes[i].insn);
-			}
-			cJSON_AddItemToArray(notes, n);
-		}
-		cJSON_AddItemToArray(ctx->diags, j);
-		return;
-	}
-	where(obj, f, d->insn, loc, sizeof(loc));
-	printf("%s: %s: %s [%s]\n", loc, pf_severity__name(d->severity), d->message, d->rule);
-	for (i = 0; i < d->note_cnt; i++) {
-		if (d->notes[i].func >= 0)
-			where(obj, &obj->funcs[d->notes[i].func], d->notes[i].insn, loc, sizeof(loc));
-		printf("%s: note: %s\n", loc, d->notes[i].message);
-	}
-}
-
 /* The first profile with this message reports it; the others join it. */
 static bool first_of_kind(const struct pf_verdict *vs, size_t i)
 {
@@ -292,15 +226,20 @@ static int check_object(const struct pf_object *obj, const struct pf_opts *opts,
 			void *arg)
 {
 	struct check_ctx *ctx = arg;
+	struct pf_check_env env = {
+		.profiles = opts->profiles, .profile_cnt = opts->profile_cnt,
+		.margin = opts->margin,
+	};
 	struct pf_verdict *vs;
-	cJSON *jobj = NULL, *jprogs = NULL;
+	cJSON *jprogs = NULL;
 	size_t p, i;
 
-	vs = calloc(opts->profile_cnt, sizeof(*vs));
+	vs = calloc(opts->profile_cnt + 1, sizeof(*vs));
 	if (!vs)
 		return PF_EXIT_INTERNAL;
-	if (ctx->root) {
-		jobj = cJSON_CreateObject();
+	if (ctx->objects) {
+		cJSON *jobj = cJSON_CreateObject();
+
 		cJSON_AddStringToObject(jobj, "path", obj->path);
 		jprogs = cJSON_AddArrayToObject(jobj, "programs");
 		cJSON_AddItemToArray(ctx->objects, jobj);
@@ -314,29 +253,19 @@ static int check_object(const struct pf_object *obj, const struct pf_opts *opts,
 			pf_verdict__program(obj, prog, &opts->profiles[i], &vs[i]);
 		if (jprogs)
 			cJSON_AddItemToArray(jprogs, json_program(obj, prog, opts, vs));
-		for (i = 0; i < opts->profile_cnt; i++) {
-			if (vs[i].result == PF_ACCEPT || !first_of_kind(vs, i))
-				continue;
-			if (vs[i].result == PF_REJECT)
-				ctx->status = PF_EXIT_FINDINGS;
-			if (ctx->root)
-				cJSON_AddItemToArray(ctx->diags, json_diag(ctx, obj, prog, opts, vs, i));
-			else
-				text_diag(ctx, obj, prog, opts, vs, i);
-		}
+		for (i = 0; i < opts->profile_cnt; i++)
+			if (vs[i].result != PF_ACCEPT && first_of_kind(vs, i))
+				verdict_finding(ctx, obj, prog, vs, i);
 	}
 	free(vs);
 	pf_dwarf__free_vars(&ctx->vars);
 	ctx->vars_read = false;
 	for (i = 0; pf_rules[i]; i++) {
-		struct pf_check_env env = {
-			.profiles = opts->profiles, .profile_cnt = opts->profile_cnt,
-			.margin = opts->margin,
-		};
-
+		if (!pf_cli__rule_enabled(opts, pf_rules[i]->id))
+			continue;
 		if (pf_rules[i]->check)
 			pf_rules[i]->check(obj, pf_rules[i], emit_diag, ctx);
-		if (pf_rules[i]->check_env)
+		if (pf_rules[i]->check_env && opts->profile_cnt)
 			pf_rules[i]->check_env(obj, pf_rules[i], &env, emit_diag, ctx);
 	}
 	return PF_EXIT_OK;
@@ -375,14 +304,95 @@ static void json_target(cJSON *root, const struct pf_opts *opts)
 		cJSON_AddItemToArray(ts, json_profile(&opts->profiles[i]));
 }
 
+static bool config_suppressed(const struct pf_opts *opts, const struct pf_rdiag *d)
+{
+	size_t i, n;
+
+	for (i = 0; i < opts->suppress_cnt; i++) {
+		const char *s = opts->suppress[i], *colon = strchr(s, ':');
+
+		if (!colon || !d->function)
+			continue;
+		n = (size_t)(colon - s);
+		if (strlen(d->function) == n && !strncmp(s, d->function, n) &&
+		    (!strcmp(colon + 1, d->rule) || !strcmp(colon + 1, "all")))
+			return true;
+	}
+	return false;
+}
+
+/* Drop what the user asked not to see; keep the rest in order. */
+static int filter(struct check_ctx *ctx)
+{
+	const struct pf_opts *opts = ctx->opts;
+	struct pf_report *r = &ctx->report, keys = { 0 };
+	size_t i, n = 0;
+	int err;
+
+	if (opts->baseline) {
+		err = pf_baseline__load(opts->baseline, &keys);
+		if (err) {
+			fprintf(stderr, "bpf-preflight: %s: cannot read baseline (%s)\n",
+				opts->baseline, strerror(-err));
+			return PF_EXIT_INPUT;
+		}
+	}
+	for (i = 0; i < r->cnt; i++) {
+		struct pf_rdiag *d = &r->d[i];
+		bool drop = !pf_cli__rule_enabled(opts, d->rule) || pf_rdiag__suppressed_inline(d) ||
+			    config_suppressed(opts, d) || (opts->baseline && pf_baseline__has(&keys, d));
+
+		if (drop) {
+			pf_rdiag__free(d);
+			continue;
+		}
+		r->d[n++] = *d;
+	}
+	r->cnt = n;
+	pf_report__free(&keys);
+	return PF_EXIT_OK;
+}
+
+static int render(struct check_ctx *ctx, cJSON *root)
+{
+	const struct pf_opts *opts = ctx->opts;
+	char *text = NULL;
+	bool color;
+
+	switch (opts->format) {
+	case PF_FMT_JSON:
+		cJSON_AddItemToObject(root, "diagnostics", pf_report__json(&ctx->report));
+		text = cJSON_Print(root);
+		break;
+	case PF_FMT_SARIF: {
+		cJSON *s = pf_report__sarif(&ctx->report, PF_VERSION);
+
+		text = cJSON_Print(s);
+		cJSON_Delete(s);
+		break;
+	}
+	default:
+		color = opts->color > 0 ||
+			(opts->color < 0 && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
+		pf_report__text(&ctx->report, color);
+		return PF_EXIT_OK;
+	}
+	if (!text)
+		return PF_EXIT_INTERNAL;
+	printf("%s\n", text);
+	cJSON_free(text);
+	return PF_EXIT_OK;
+}
+
 int cmd_check(struct pf_opts *opts)
 {
-	struct check_ctx ctx = { 0 };
-	char *text;
-	int ret;
+	struct check_ctx ctx = { .opts = opts };
+	cJSON *root = NULL;
+	size_t i;
+	int ret, r;
 
-	if (opts->format_set && opts->format != PF_FMT_TEXT && opts->format != PF_FMT_JSON) {
-		fprintf(stderr, "bpf-preflight: check supports --format=text|json\n");
+	if (opts->format_set && opts->format == PF_FMT_DOT) {
+		fprintf(stderr, "bpf-preflight: check supports --format=text|json|sarif\n");
 		return PF_EXIT_INPUT;
 	}
 	if (pf_cli__profiles(opts))
@@ -391,23 +401,27 @@ int cmd_check(struct pf_opts *opts)
 	if (!opts->profile_cnt)
 		return pf_cli__for_each_object(opts, model_only, NULL);
 	if (opts->format == PF_FMT_JSON) {
-		ctx.root = cJSON_CreateObject();
-		cJSON_AddNumberToObject(ctx.root, "version", 1);
-		json_target(ctx.root, opts);
-		ctx.objects = cJSON_AddArrayToObject(ctx.root, "objects");
-		ctx.diags = cJSON_AddArrayToObject(ctx.root, "diagnostics");
+		root = cJSON_CreateObject();
+		cJSON_AddNumberToObject(root, "version", 1);
+		json_target(root, opts);
+		ctx.objects = cJSON_AddArrayToObject(root, "objects");
 	}
 	ret = pf_cli__for_each_object(opts, check_object, &ctx);
-	if (ctx.root) {
-		text = cJSON_Print(ctx.root);
-		if (!text) {
-			cJSON_Delete(ctx.root);
-			return PF_EXIT_INTERNAL;
-		}
-		printf("%s\n", text);
-		cJSON_free(text);
-		cJSON_Delete(ctx.root);
+	r = filter(&ctx);
+	if (r == PF_EXIT_OK && opts->write_baseline &&
+	    pf_baseline__write(&ctx.report, opts->write_baseline)) {
+		fprintf(stderr, "bpf-preflight: %s: cannot write baseline\n", opts->write_baseline);
+		r = PF_EXIT_INPUT;
 	}
-	/* Input errors (2) outrank findings (1). */
-	return ret > ctx.status ? ret : ctx.status;
+	if (r == PF_EXIT_OK)
+		r = render(&ctx, root);
+	if (r > ret)
+		ret = r;
+	/* findings at or above --fail-on make the run fail (unless --exit-zero) */
+	for (i = 0; i < ctx.report.cnt && !opts->exit_zero; i++)
+		if ((int)ctx.report.d[i].severity >= opts->fail_on && ret < PF_EXIT_FINDINGS)
+			ret = PF_EXIT_FINDINGS;
+	cJSON_Delete(root);
+	pf_report__free(&ctx.report);
+	return ret;
 }

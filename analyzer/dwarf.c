@@ -208,10 +208,22 @@ static bool location_fbreg(Dwarf_Die die, long long *fbreg)
 	Dwarf_Loc_Head_c head = NULL;
 	Dwarf_Unsigned cnt = 0, i;
 	Dwarf_Attribute at;
+	Dwarf_Half form = 0;
 	bool found = false;
 
 	if (dwarf_attr(die, DW_AT_location, &at, NULL) != DW_DLV_OK)
 		return false;
+	/*
+	 * Frame variables have one expression (exprloc); location lists
+	 * (sec_offset, loclistx) are for values in registers, and libdwarf
+	 * 20210528 reads out of bounds on corrupt ones (found by tests/fuzz).
+	 */
+	if (dwarf_whatform(at, &form, NULL) != DW_DLV_OK ||
+	    (form != DW_FORM_exprloc && form != DW_FORM_block1 && form != DW_FORM_block2 &&
+	     form != DW_FORM_block4 && form != DW_FORM_block)) {
+		dwarf_dealloc_attribute(at);
+		return false;
+	}
 	if (dwarf_get_loclist_c(at, &head, &cnt, NULL) != DW_DLV_OK) {
 		dwarf_dealloc_attribute(at);
 		return false;
@@ -368,6 +380,17 @@ static void walk_cu(struct reader *r, Dwarf_Die cu)
 	}
 }
 
+/*
+ * libdwarf abort()s on an error when the call passed no Dwarf_Error and
+ * the dbg has no handler (corrupt DWARF, found by tests/fuzz): the calls
+ * above treat every non-OK return as "no more", so the handler does nothing.
+ */
+static void dwarf_ignore_error(Dwarf_Error error, Dwarf_Ptr arg)
+{
+	(void)error;
+	(void)arg;
+}
+
 int pf_dwarf__read_vars(struct pf_object *obj, struct pf_dwarf_vars *out)
 {
 	struct access acc = { .obj = obj };
@@ -381,7 +404,8 @@ int pf_dwarf__read_vars(struct pf_object *obj, struct pf_dwarf_vars *out)
 	if (!obj->has_dwarf)
 		return -ENOENT;
 	dwarf_set_reloc_application(0);
-	ret = dwarf_object_init_b(&iface, NULL, NULL, DW_GROUPNUMBER_ANY, &r.dbg, NULL);
+	ret = dwarf_object_init_b(&iface, dwarf_ignore_error, NULL, DW_GROUPNUMBER_ANY,
+				   &r.dbg, NULL);
 	if (ret != DW_DLV_OK)
 		return -EINVAL;
 	while (cus++ < 4096) {

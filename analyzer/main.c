@@ -7,10 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <bpf/libbpf.h>
 
 #include "cli.h"
+#include "rule.h"
 
 #ifndef PF_VERSION
 #define PF_VERSION "0.1.0"
@@ -45,8 +47,18 @@ static void usage(FILE *out)
 		"  -k, --kernel=LIST  kernels: X.Y[.Z], host, all (default), none; comma-separated\n"
 		"  -a, --arch=ARCH    x86_64 (default), arm64, s390x, loongarch64, riscv64, ppc64le\n"
 		"      --no-jit       the interpreter instead of the JIT\n"
-		"  -f, --format=FMT   output format: text, json, dot (graph)\n"
+		"  -f, --format=FMT   output format: text, json, sarif (check), dot (graph)\n"
+		"      --fail-on=SEV  exit 1 on findings at or above error (default), warning, note\n"
+		"      --exit-zero    exit 0 even with findings\n"
+		"      --color=WHEN   auto (default; off when NO_COLOR is set), always, never\n"
+		"  -e, --enable=RULE  run RULE (after --disable or the config file)\n"
+		"  -d, --disable=RULE do not run RULE (all: every rule)\n"
+		"      --baseline=FILE        report only findings not in FILE\n"
+		"      --write-baseline=FILE  write the findings to FILE\n"
+		"      --config=FILE  settings file (default: .bpf-preflight here or above)\n"
 		"  -p, --prog=NAME    only the program NAME\n"
+		"  -j, --jobs=N       model N objects in parallel (0: one per CPU); output in\n"
+		"                     command-line order, the same as with -j 1\n"
 		"      --raw          dump: every slot as SECTION<TAB>SLOT<TAB>llvm-objdump text\n"
 		"      --explain      stack: the byte ranges of each frame and what-ifs\n"
 		"      --margin=BYTES near a limit for printk-stack (default 32)\n"
@@ -63,6 +75,8 @@ static int parse_format(const char *s, struct pf_opts *opts)
 		opts->format = PF_FMT_JSON;
 	else if (!strcmp(s, "dot"))
 		opts->format = PF_FMT_DOT;
+	else if (!strcmp(s, "sarif"))
+		opts->format = PF_FMT_SARIF;
 	else
 		return -1;
 	opts->format_set = true;
@@ -86,19 +100,37 @@ int main(int argc, char **argv)
 		{ "arch",    required_argument, NULL, 'a' },
 		{ "no-jit",  no_argument,       NULL, 'J' },
 		{ "prog",    required_argument, NULL, 'p' },
+		{ "jobs",    required_argument, NULL, 'j' },
 		{ "raw",     no_argument,       NULL, 'r' },
 		{ "explain", no_argument,       NULL, 'E' },
 		{ "margin",  required_argument, NULL, 'M' },
+		{ "fail-on", required_argument, NULL, 'F' },
+		{ "exit-zero", no_argument,     NULL, 'Z' },
+		{ "color",   required_argument, NULL, 'C' },
+		{ "enable",  required_argument, NULL, 'e' },
+		{ "disable", required_argument, NULL, 'd' },
+		{ "baseline", required_argument, NULL, 'B' },
+		{ "write-baseline", required_argument, NULL, 'W' },
+		{ "config",  required_argument, NULL, 'c' },
 		{ "help",    no_argument,       NULL, 'h' },
 		{ "version", no_argument,       NULL, 'V' },
 		{ 0 }
 	};
 	const struct cmd *cmd = &cmds[0];
-	struct pf_opts opts = { .margin = 32 };
+	struct pf_opts opts = { .margin = 32, .fail_on = PF_SEV_ERROR, .color = -1 };
 	size_t i;
 	int c;
 
 	libbpf_set_print(silent_print);
+	/* The config file first, so that every option given overrides it. */
+	for (i = 1; i < (size_t)argc; i++) {
+		if (!strncmp(argv[i], "--config=", 9))
+			opts.config = argv[i] + 9;
+		else if (!strcmp(argv[i], "--config") && i + 1 < (size_t)argc)
+			opts.config = argv[i + 1];
+	}
+	if (pf_config__load(&opts))
+		return PF_EXIT_INPUT;
 	if (argc > 1 && argv[1][0] != '-') {
 		for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 			if (!strcmp(argv[1], cmds[i].name)) {
@@ -109,7 +141,7 @@ int main(int argc, char **argv)
 			}
 		}
 	}
-	while ((c = getopt_long(argc, argv, "f:p:k:a:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:p:k:a:j:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			if (parse_format(optarg, &opts)) {
@@ -120,6 +152,19 @@ int main(int argc, char **argv)
 		case 'p':
 			opts.prog = optarg;
 			break;
+		case 'j': {
+			char *end;
+			unsigned long n = strtoul(optarg, &end, 10);
+			long cpus;
+
+			if (*end || end == optarg || optarg[0] == '-' || n > 1024) {
+				fprintf(stderr, "bpf-preflight: --jobs wants 0..1024 (0: one per CPU)\n");
+				return PF_EXIT_INPUT;
+			}
+			cpus = sysconf(_SC_NPROCESSORS_ONLN);
+			opts.jobs = n ? (unsigned int)n : cpus > 0 ? (unsigned int)cpus : 1;
+			break;
+		}
 		case 'k':
 			opts.kernels = optarg;
 			break;
@@ -138,6 +183,53 @@ int main(int argc, char **argv)
 		case 'E':
 			opts.explain = true;
 			break;
+		case 'F':
+			if (!strcmp(optarg, "error"))
+				opts.fail_on = PF_SEV_ERROR;
+			else if (!strcmp(optarg, "warning"))
+				opts.fail_on = PF_SEV_WARNING;
+			else if (!strcmp(optarg, "note"))
+				opts.fail_on = PF_SEV_NOTE;
+			else {
+				fprintf(stderr, "bpf-preflight: --fail-on wants error, warning or note\n");
+				return PF_EXIT_INPUT;
+			}
+			break;
+		case 'Z':
+			opts.exit_zero = true;
+			break;
+		case 'C':
+			if (!strcmp(optarg, "auto"))
+				opts.color = -1;
+			else if (!strcmp(optarg, "always"))
+				opts.color = 1;
+			else if (!strcmp(optarg, "never"))
+				opts.color = 0;
+			else {
+				fprintf(stderr, "bpf-preflight: --color wants auto, always or never\n");
+				return PF_EXIT_INPUT;
+			}
+			break;
+		case 'e':
+		case 'd':
+			if (!pf_rule__find(optarg) && strcmp(optarg, "all")) {
+				fprintf(stderr, "bpf-preflight: unknown rule '%s' (see 'bpf-preflight rules')\n",
+					optarg);
+				return PF_EXIT_INPUT;
+			}
+			if (c == 'e' && opts.rules_on_cnt < 64)
+				opts.rules_on[opts.rules_on_cnt++] = optarg;
+			else if (c == 'd' && opts.rules_off_cnt < 64)
+				opts.rules_off[opts.rules_off_cnt++] = optarg;
+			break;
+		case 'B':
+			opts.baseline = optarg;
+			break;
+		case 'W':
+			opts.write_baseline = optarg;
+			break;
+		case 'c':
+			break;	/* read before the other options */
 		case 'M': {
 			char *end;
 			unsigned long m = strtoul(optarg, &end, 10);

@@ -32,10 +32,24 @@ struct pf_opts {
 	const char *prog;	/* restrict to one program */
 	bool raw;		/* dump: llvm-objdump syntax, no annotations */
 	bool explain;		/* stack: what fills each frame */
+	int fail_on;		/* enum pf_severity: findings at or above fail */
+	bool exit_zero;
+	int color;		/* -1 auto, 0 never, 1 always */
+	const char *baseline, *write_baseline, *config;
+	const char *rules_off[64], *rules_on[64];	/* --disable / --enable */
+	size_t rules_off_cnt, rules_on_cnt;
+	char *suppress[64];	/* "FUNCTION:RULE" from the config file */
+	size_t suppress_cnt;
 	unsigned int margin;	/* bytes from a limit that count as "near" */
+	unsigned int jobs;	/* -j: objects modelled in parallel (0, 1: serially) */
 	int argc;		/* remaining operands (objects) */
 	char **argv;
 };
+
+/* Is rule @id enabled by --enable/--disable and the config file? */
+bool pf_cli__rule_enabled(const struct pf_opts *opts, const char *id);
+/* Read .bpf-preflight (found upward from the cwd, or --config); 0 or -errno. */
+int pf_config__load(struct pf_opts *opts);
 
 /* Report an unreadable/invalid input: "bpf-preflight: FILE: reason". */
 void pf_cli__input_error(const char *path, const char *reason);

@@ -62,6 +62,8 @@ struct pf_rule {
 /* All rules, NULL-terminated, in catalogue order. */
 extern const struct pf_rule *const pf_rules[];
 const struct pf_rule *pf_rule__find(const char *id);
+/* The rule's documentation page (docs/rules/ID.md, built in), or NULL. */
+const char *pf_rule__doc(const char *id);
 const char *pf_severity__name(enum pf_severity sev);
 
 /* Start a diagnostic of @rule at (@func, @insn); callers add notes. */

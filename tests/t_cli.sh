@@ -42,4 +42,47 @@ for k in 6.1.192 6.18; do
 		echo "ok stack $k: worst chain $got = '$msg'"
 	fi
 done
+
+# --fail-on and --exit-zero: the acl scenario has an error on 6.1.192 and a
+# printk-stack warning on 6.18.
+acl=$o/explain/acl.o
+expect_exit 1 "error finding" "$PF_BIN" check -k 6.1.192 "$acl"
+expect_exit 0 "warning only, default --fail-on=error" "$PF_BIN" check -k 6.18 "$acl"
+expect_exit 1 "warning with --fail-on=warning" "$PF_BIN" check -k 6.18 --fail-on=warning "$acl"
+expect_exit 0 "--exit-zero" "$PF_BIN" check -k 6.1.192 --exit-zero "$acl"
+expect_exit 2 "bad --fail-on" "$PF_BIN" check --fail-on=fatal "$acl"
+expect_exit 2 "unknown rule" "$PF_BIN" check --disable no-such-rule "$acl"
+expect_exit 0 "--disable the refusing rules" "$PF_BIN" check -k 6.1.192 \
+	--disable stack-tailcall-frames --disable printk-stack "$acl"
+
+# A baseline keeps old findings quiet and lets new ones through.
+expect_exit 0 "--write-baseline" "$PF_BIN" check -k 6.1.192 --exit-zero \
+	--write-baseline "$PF_BUILD/base.json" "$acl"
+expect_exit 0 "same findings against the baseline" "$PF_BIN" check -k 6.1.192 \
+	--baseline "$PF_BUILD/base.json" "$acl"
+[ -s "$PF_BUILD/cli.out" ] && { echo "FAIL: baseline run still printed findings"; rc=1; }
+expect_exit 1 "a new finding against the baseline" "$PF_BIN" check -k 6.1.192 \
+	--baseline "$PF_BUILD/base.json" "$acl" "$o/stack/combined.o"
+
+# The config file, found upward from the current directory.
+mkdir -p "$PF_BUILD/cfg/sub"
+printf 'kernels = 6.18\nfail-on = warning # printk-stack warns on 6.18\n' >"$PF_BUILD/cfg/.bpf-preflight"
+(cd "$PF_BUILD/cfg/sub" && "$PF_BIN" check "$acl" >/dev/null 2>&1)
+st=$?
+[ $st -eq 1 ] && echo "ok config file from a parent directory: exit 1" ||
+	{ echo "FAIL config file: exit $st, want 1"; rc=1; }
+printf 'bogus = 1\n' >"$PF_BUILD/cfg/bad"
+expect_exit 2 "bad config file" "$PF_BIN" check --config "$PF_BUILD/cfg/bad" "$acl"
+
+# Inline suppression: a copy of the source with the comment on the line
+# above the tail call silences the refusal there.
+mkdir -p "$PF_BUILD/supp"
+sed 's|^\tbpf_tail_call(ctx, &acl_progs, verdict & 7);|\t// bpf-preflight: disable=stack-tailcall-frames\n&|' \
+	testdata/explain/acl.bpf.c >"$PF_BUILD/supp/acl.bpf.c"
+grep -q 'bpf-preflight: disable=stack-tailcall-frames' "$PF_BUILD/supp/acl.bpf.c" ||
+	{ echo "FAIL: could not place the suppression comment"; rc=1; }
+(cd "$PF_BUILD/supp" && clang -target bpf -O2 -g -DBPF_NO_GLOBAL_DATA \
+	-I/usr/include/$(gcc -dumpmachine) -c acl.bpf.c -o acl.o)
+expect_exit 0 "inline suppression" "$PF_BIN" check -k 6.1.192 --disable printk-stack \
+	"$PF_BUILD/supp/acl.o"
 exit $rc
