@@ -20,7 +20,9 @@ CFLAGS     ?= -O2 -g
 override CFLAGS += -std=gnu11 $(WARN) -Iinclude $(CFLAGS_PKG) -D_GNU_SOURCE
 SAN        := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-SRCS       := $(wildcard analyzer/*.c) $(wildcard rules/*.c)
+RULE_DOCS  := $(sort $(wildcard docs/rules/*.md))
+GEN_DOCS   := $(BUILD)/gen/rule_docs.c
+SRCS       := $(wildcard analyzer/*.c) $(wildcard rules/*.c) $(GEN_DOCS)
 OBJS       := $(SRCS:%.c=$(BUILD)/obj/%.o)
 SAN_OBJS   := $(SRCS:%.c=$(BUILD)/san/%.o)
 HDRS       := $(wildcard include/*.h)
@@ -38,6 +40,12 @@ DEPS_AFL   := afl++
         fuzz fuzz-afl memcheck
 
 all: bpf-preflight
+
+# The rule pages are built in: `bpf-preflight explain RULE`, SARIF help.
+$(GEN_DOCS): $(RULE_DOCS) tools/gen-rule-docs.sh
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	$(Q)tools/gen-rule-docs.sh $@ $(RULE_DOCS)
 
 # V=1 shows the commands.
 Q := $(if $(V),,@)

@@ -30,6 +30,7 @@ static const struct cmd cmds[] = {
 	{ "dump",  cmd_dump,  "dump [--raw] [--prog NAME] OBJ...   disassembly with source, calls, maps" },
 	{ "graph", cmd_graph, "graph [--format=dot|json] OBJ...   programs, calls, callbacks, tail calls" },
 	{ "rules", cmd_rules, "rules   the rule catalogue: ids, severities, kernels" },
+	{ "explain", cmd_explain_rule, "explain RULE   the rule's documentation" },
 };
 
 static void usage(FILE *out)
@@ -255,7 +256,7 @@ int main(int argc, char **argv)
 	}
 	opts.argc = argc - optind;
 	opts.argv = argv + optind;
-	if (cmd->fn == cmd_rules)
+	if (cmd->fn == cmd_rules || cmd->fn == cmd_explain_rule)
 		return cmd->fn(&opts);
 	if (!opts.argc) {
 		fprintf(stderr, "bpf-preflight: no object files given\n");

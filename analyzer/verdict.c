@@ -35,6 +35,7 @@ struct kprog {
 	uint8_t *priv;		/* per subprog: 0 unknown, 1 adaptive, 2 normal */
 	int override_func;	/* what-if: this function's raw depth is ... */
 	uint32_t override_depth;	/* ... this instead (explain) */
+	size_t steps;		/* call-graph steps replayed (over_budget) */
 };
 
 /* The raw depth of @f, or the what-if value explain asks about. */
@@ -206,6 +207,25 @@ static const char *isa_v4_message(const struct pf_insn *insn)
  * synchronous callbacks at their call (each a frame); global functions
  * and async callbacks are verified on their own.
  */
+/*
+ * do_check() and check_max_stack_depth() walk every call path, so a
+ * hostile call graph (each function calling the next many times) makes
+ * the replay exponential. The verifier stops at 1M processed instructions
+ * (BPF_COMPLEXITY_LIMIT_INSNS), and each step here is at least one of
+ * them: past that many steps, say so instead of walking on (found by
+ * tests/t_limits.sh).
+ */
+#define PF_REPLAY_STEPS	1000000u
+
+static bool over_budget(struct kprog *k)
+{
+	if (++k->steps <= PF_REPLAY_STEPS)
+		return false;
+	cannot_predict(k, "more than %u call-graph steps to replay (the verifier stops at %u processed instructions)",
+		       PF_REPLAY_STEPS, PF_REPLAY_STEPS);
+	return true;
+}
+
 static void do_check_from(struct kprog *k, int root)
 {
 	/* pc: next slot when walking instructions, else next call index */
@@ -225,6 +245,8 @@ static void do_check_from(struct kprog *k, int root)
 		size_t pc = stk[depth - 1].pc;
 		int callee;
 
+		if (over_budget(k))
+			return;
 		if (stk[depth - 1].insns) {
 			const struct pf_insn *insn;
 			const char *isa;
@@ -413,6 +435,8 @@ static void walk_root(struct kprog *k, int root, bool priv_ok)
 			while (next < cf->call_cnt) {
 				const struct pf_call *c = &cf->calls[next++];
 
+				if (over_budget(k))
+					return;
 				if (!is_edge(c) || k->idx_of[c->target] < 0)
 					continue;
 				callee = k->idx_of[c->target];

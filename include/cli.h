@@ -68,6 +68,7 @@ int cmd_graph(struct pf_opts *opts);
 int cmd_check(struct pf_opts *opts);
 int cmd_stack(struct pf_opts *opts);
 int cmd_rules(struct pf_opts *opts);
+int cmd_explain_rule(struct pf_opts *opts);
 
 /* Resolve --kernel/--arch/--no-jit into opts->profiles; 0 or -EINVAL. */
 int pf_cli__profiles(struct pf_opts *opts);

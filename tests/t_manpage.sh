@@ -12,7 +12,7 @@ if [ "$help" != "$man" ]; then
 	diff <(echo "$help") <(echo "$man")
 	rc=1
 fi
-for cmd in check stack dump graph rules; do
+for cmd in check stack dump graph rules explain; do
 	"$PF_BIN" --help | grep -q "^  $cmd " || { echo "FAIL: --help lacks $cmd"; rc=1; }
 	mandoc -Tutf8 man/bpf-preflight.1 | col -b | grep -q "^     $cmd" ||
 		{ echo "FAIL: man page lacks command $cmd"; rc=1; }
