@@ -32,7 +32,8 @@ DEPS_BUILD := gcc make pkg-config libbpf-dev libelf-dev libdwarf-dev \
               libcjson-dev zlib1g-dev linux-libc-dev
 DEPS_TEST  := clang clang-19 llvm-19 gcc-bpf bpftool qemu-system-x86 \
               busybox-static cpio zstd python3 mandoc bsdextrautils \
-              libclang-rt-19-dev valgrind gnuplot-nox
+              libclang-rt-19-dev valgrind gnuplot-nox time pre-commit tmux nodejs \
+              libicu72
 # make fuzz-afl only: the second fuzzing engine.
 DEPS_AFL   := afl++
 
@@ -74,6 +75,7 @@ deps:
 
 deps-test:
 	@tools/apt-deps.sh $(DEPS_BUILD) $(DEPS_TEST)
+	@tools/npm-tools.sh >/dev/null
 
 demo: deps
 	@$(MAKE) --no-print-directory all
@@ -94,6 +96,8 @@ bench: deps-test all
 install: all
 	install -D -m 0755 bpf-preflight $(DESTDIR)$(PREFIX)/bin/bpf-preflight
 	install -D -m 0644 man/bpf-preflight.1 $(DESTDIR)$(PREFIX)/share/man/man1/bpf-preflight.1
+	install -D -m 0644 completion/bpf-preflight.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/bpf-preflight
 
 clean:
 	rm -rf $(BUILD) bpf-preflight

@@ -102,7 +102,7 @@ static void verdict_finding(struct check_ctx *ctx, const struct pf_object *obj,
 
 	if (!d)
 		return;
-	d->rule = v->rule ? v->rule : "verdict";
+	d->rule = v->rule ? v->rule : "cannot-predict";
 	d->severity = v->result == PF_REJECT ? PF_SEV_ERROR : PF_SEV_WARNING;
 	d->message = strdup(v->message);
 	d->program = strdup(obj->funcs[prog->func].name);
@@ -340,6 +340,7 @@ static int filter(struct check_ctx *ctx)
 	for (i = 0; i < r->cnt; i++) {
 		struct pf_rdiag *d = &r->d[i];
 		bool drop = !pf_cli__rule_enabled(opts, d->rule) || pf_rdiag__suppressed_inline(d) ||
+			    (opts->prog && d->program && strcmp(opts->prog, d->program)) ||
 			    config_suppressed(opts, d) || (opts->baseline && pf_baseline__has(&keys, d));
 
 		if (drop) {

@@ -23,6 +23,12 @@ struct stack_ctx {
 	/* per function x profile, memoised: counted frame, worst chain below */
 	uint32_t *frame;
 	int64_t *worst;		/* -1: not computed */
+	/*
+	 * Per function x profile, the worst frames above it (tail_headroom),
+	 * -1 between programs: allocated once per object and reset over the
+	 * program's functions only, not programs x functions (t_limits.sh).
+	 */
+	int64_t *above;
 	size_t lines;
 };
 
@@ -133,11 +139,7 @@ static void stack_program(struct stack_ctx *sc, const struct pf_program *prog)
 		printf(" %9lld", PF_MAX_BPF_STACK - (long long)worst_from(sc, prog->func, k, 0));
 	printf("\n");
 
-	worst_above = malloc(obj->func_cnt * opts->profile_cnt * sizeof(*worst_above));
-	if (!worst_above)
-		return;
-	for (i = 0; i < obj->func_cnt * opts->profile_cnt; i++)
-		worst_above[i] = -1;
+	worst_above = sc->above;
 	sc->lines = 0;
 	tail_headroom(sc, prog->func, 0, zero, worst_above, true);
 	for (i = 0; i < prog->func_cnt; i++) {
@@ -153,7 +155,9 @@ static void stack_program(struct stack_ctx *sc, const struct pf_program *prog)
 			printf(" %9lld", 256 - (long long)worst_above[f * opts->profile_cnt + k]);
 		printf("\n");
 	}
-	free(worst_above);
+	for (i = 0; i < prog->func_cnt; i++)
+		for (k = 0; k < opts->profile_cnt; k++)
+			worst_above[prog->funcs[i] * opts->profile_cnt + k] = -1;
 	printf("  (* tail-calls; depth: bytes below r10 the function touches; kernel columns:\n"
 	       "   the frame as check_max_stack_depth() counts it)\n\n");
 }
@@ -192,9 +196,11 @@ static int stack_object(const struct pf_object *obj, const struct pf_opts *opts,
 		return explain_object(obj, opts, ctx);
 	sc.frame = calloc(n + 1, sizeof(*sc.frame));
 	sc.worst = malloc((n + 1) * sizeof(*sc.worst));
-	if (!sc.frame || !sc.worst) {
+	sc.above = malloc((n + 1) * sizeof(*sc.above));
+	if (!sc.frame || !sc.worst || !sc.above) {
 		free(sc.frame);
 		free(sc.worst);
+		free(sc.above);
 		return PF_EXIT_INTERNAL;
 	}
 	for (f = 0; f < obj->func_cnt; f++) {
@@ -206,6 +212,7 @@ static int stack_object(const struct pf_object *obj, const struct pf_opts *opts,
 			sc.frame[f * opts->profile_cnt + k] =
 				pf_verdict__round_frame(d, &opts->profiles[k]);
 			sc.worst[f * opts->profile_cnt + k] = -1;
+			sc.above[f * opts->profile_cnt + k] = -1;
 		}
 	}
 	for (p = 0; p < obj->prog_cnt; p++)
@@ -213,6 +220,7 @@ static int stack_object(const struct pf_object *obj, const struct pf_opts *opts,
 			stack_program(&sc, &obj->progs[p]);
 	free(sc.frame);
 	free(sc.worst);
+	free(sc.above);
 	return PF_EXIT_OK;
 }
 

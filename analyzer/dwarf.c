@@ -13,6 +13,7 @@
  * clang allocated (frame.c turns that into an r10 offset).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,27 @@ struct access {
 	const struct pf_object *obj;
 };
 
+/*
+ * The sections libdwarf may see: the DIEs, their abbreviations and
+ * strings, nothing else. Debian 12's libdwarf (20210528) crashes on
+ * corrupt range and location lists (a double free in dwarf_load_rnglists()
+ * when a CU is loaded, reads out of bounds in loclists; found by
+ * tests/fuzz), and the variables read here need neither.
+ */
+static bool acc_wanted(const char *name)
+{
+	static const char *const wanted[] = {
+		".debug_info", ".debug_abbrev", ".debug_str", ".debug_str_offsets",
+		".debug_line_str", ".debug_addr",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++)
+		if (!strcmp(name, wanted[i]))
+			return true;
+	return false;
+}
+
 static int acc_section_info(void *p, Dwarf_Half idx, Dwarf_Obj_Access_Section *out,
 			    int *err)
 {
@@ -45,6 +67,10 @@ static int acc_section_info(void *p, Dwarf_Half idx, Dwarf_Obj_Access_Section *o
 	if (idx > obj->sec_cnt)
 		return DW_DLV_NO_ENTRY;
 	s = &obj->secs[idx - 1];
+	if (!acc_wanted(s->name)) {
+		out->name = "";
+		return DW_DLV_OK;
+	}
 	out->type = s->type;
 	out->size = s->data ? s->size : 0;
 	out->name = s->name;
@@ -78,7 +104,8 @@ static int acc_load_section(void *p, Dwarf_Half idx, Dwarf_Small **data, int *er
 	const struct pf_object *obj = ((struct access *)p)->obj;
 
 	(void)err;
-	if (idx == 0 || idx > obj->sec_cnt || !obj->secs[idx - 1].data)
+	if (idx == 0 || idx > obj->sec_cnt || !obj->secs[idx - 1].data ||
+	    !acc_wanted(obj->secs[idx - 1].name))
 		return DW_DLV_NO_ENTRY;
 	/* libdwarf only reads; the cast drops the const it does not declare. */
 	*data = (Dwarf_Small *)obj->secs[idx - 1].data;
@@ -318,21 +345,28 @@ static void walk_function(struct reader *r, int func, Dwarf_Die fn)
 		    depth < DIE_MAX_DEPTH && dwarf_child(die, &sub, NULL) == DW_DLV_OK) {
 			const char *in = inl;
 
+			/* replace this entry by its sibling later; push the child */
+			if (dwarf_siblingof_b(r->dbg, die, 1, &next, NULL) != DW_DLV_OK)
+				next = NULL;
 			if (tag == DW_TAG_inlined_subroutine) {
 				Dwarf_Die o = origin_of(r, die);
 				char *n = NULL;
+				/*
+				 * The name lives in the slot the child takes: live
+				 * entries only point at names of their slot or below
+				 * (keyed by depth instead, a later inlined call freed a
+				 * name still in use: valgrind, make memcheck).
+				 */
+				size_t slot = next ? depth : depth - 1;
 
 				if (o && dwarf_diename(o, &n, NULL) == DW_DLV_OK) {
-					free(inl_names[depth]);
-					inl_names[depth] = strdup(n);
-					in = inl_names[depth];
+					free(inl_names[slot]);
+					inl_names[slot] = strdup(n);
+					in = inl_names[slot];
 				}
 				if (o)
 					dwarf_dealloc_die(o);
 			}
-			/* replace this entry by its sibling later; push the child */
-			if (dwarf_siblingof_b(r->dbg, die, 1, &next, NULL) != DW_DLV_OK)
-				next = NULL;
 			dwarf_dealloc_die(die);
 			if (next)
 				stk[depth - 1].die = next;
@@ -397,12 +431,26 @@ int pf_dwarf__read_vars(struct pf_object *obj, struct pf_dwarf_vars *out)
 	Dwarf_Obj_Access_Interface iface = { .object = &acc, .methods = &methods };
 	struct reader r = { .obj = obj, .out = out };
 	Dwarf_Unsigned next_off = 0;
-	size_t cus = 0;
+	size_t cus = 0, i;
 	int ret;
 
 	memset(out, 0, sizeof(*out));
 	if (!obj->has_dwarf)
 		return -ENOENT;
+	/*
+	 * libdwarf 20210528 dereferences NULL inside dwarf_object_init_b()
+	 * when a DWARF section name appears twice (found by the fuzzer):
+	 * such an object has no trustworthy DWARF anyway.
+	 */
+	for (i = 0; i < obj->sec_cnt; i++) {
+		size_t j;
+
+		if (strncmp(obj->secs[i].name, ".debug_", 7))
+			continue;
+		for (j = i + 1; j < obj->sec_cnt; j++)
+			if (!strcmp(obj->secs[i].name, obj->secs[j].name))
+				return -EINVAL;
+	}
 	dwarf_set_reloc_application(0);
 	ret = dwarf_object_init_b(&iface, dwarf_ignore_error, NULL, DW_GROUPNUMBER_ANY,
 				   &r.dbg, NULL);

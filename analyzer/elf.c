@@ -148,9 +148,13 @@ static int elf__load_sections(struct pf_build *b)
 			if (err)
 				return err;
 			total_insns += s->insn_cnt;
-			if (total_insns > PF_MAX_INSNS)
+			if (total_insns > PF_MAX_INSNS) {
+				/* not counted in sec_cnt yet: free it here (LeakSanitizer, t_limits.sh) */
+				free(s->insns);
+				s->insns = NULL;
 				return pf_fail(b, -E2BIG, "more than %u instructions",
 					       PF_MAX_INSNS);
+			}
 			if (!strcmp(name, ".text"))
 				b->text_sec = obj->sec_cnt;
 		}

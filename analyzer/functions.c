@@ -45,22 +45,32 @@ static int add_func(struct pf_build *b, size_t *cap, uint32_t sec, int sym,
 	return 0;
 }
 
-static int section__add_symbols(struct pf_build *b, uint32_t sec, size_t *cap,
+/*
+ * Symbols of @type in code section @only (or in every code section when
+ * @only is -1) become functions; found[sec] counts them. One pass over the
+ * symbols for all sections: a pass per section would be sections x
+ * symbols, minutes on a hostile object within the limits (t_limits.sh).
+ */
+static int section__add_symbols(struct pf_build *b, int only, size_t *cap,
 				uint8_t type, size_t *found)
 {
 	struct pf_object *obj = b->obj;
-	struct pf_section *s = &obj->secs[sec];
+	struct pf_section *s;
 	size_t i;
-	int err;
+	int err, sec;
 
-	*found = 0;
 	for (i = 0; i < obj->sym_cnt; i++) {
 		const struct pf_symbol *sym = &obj->syms[i];
 		uint64_t start, size;
 
-		if (sym->type != type || sym->shndx != s->elf_index ||
+		if (sym->type != type ||
 		    (type == STT_NOTYPE && (sym->bind == STB_LOCAL || !sym->name[0])))
 			continue;
+		sec = only >= 0 ? (sym->shndx == obj->secs[only].elf_index ? only : -1)
+				: pf_elf__sec_by_shndx(obj, sym->shndx);
+		if (sec < 0 || !obj->secs[sec].exec || !obj->secs[sec].insn_cnt)
+			continue;
+		s = &obj->secs[sec];
 		if (sym->value % PF_INSN_SZ || sym->size % PF_INSN_SZ ||
 		    sym->value > s->size || sym->size > s->size - sym->value)
 			return pf_fail(b, -EINVAL,
@@ -72,7 +82,7 @@ static int section__add_symbols(struct pf_build *b, uint32_t sec, size_t *cap,
 		err = add_func(b, cap, sec, (int)i, sym->name, start, start + size);
 		if (err)
 			return err;
-		(*found)++;
+		found[sec]++;
 	}
 	return 0;
 }
@@ -189,27 +199,28 @@ static int functions__add_call_targets(struct pf_build *b, size_t *cap)
 int pf_functions__build(struct pf_build *b)
 {
 	struct pf_object *obj = b->obj;
-	size_t cap = 0, found, i;
+	size_t cap = 0, found, i, *per_sec;
 	int err;
 
-	for (i = 0; i < obj->sec_cnt; i++) {
+	per_sec = pf_calloc(obj->sec_cnt, sizeof(*per_sec));
+	if (!per_sec)
+		return pf_fail(b, -ENOMEM, "out of memory");
+	err = section__add_symbols(b, -1, &cap, STT_FUNC, per_sec);
+	for (i = 0; i < obj->sec_cnt && !err; i++) {
 		struct pf_section *s = &obj->secs[i];
 
 		if (!s->exec || !s->insn_cnt)
 			continue;
-		err = section__add_symbols(b, i, &cap, STT_FUNC, &found);
 		/* clang <= 7: no STT_FUNC at all; global labels start functions. */
-		if (!err && !found && i == b->text_sec)
-			err = section__add_symbols(b, i, &cap, STT_NOTYPE, &found);
-		if (err)
-			return err;
+		if (!per_sec[i] && i == b->text_sec)
+			err = section__add_symbols(b, (int)i, &cap, STT_NOTYPE, per_sec);
 		/* Legacy: the whole section is the program (libbpf does too). */
-		if (!found && i != b->text_sec) {
+		if (!err && !per_sec[i] && i != b->text_sec)
 			err = add_func(b, &cap, i, -1, s->name, 0, s->insn_cnt);
-			if (err)
-				return err;
-		}
 	}
+	free(per_sec);
+	if (err)
+		return err;
 	err = functions__add_call_targets(b, &cap);
 	if (err)
 		return err;

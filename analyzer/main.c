@@ -142,7 +142,7 @@ int main(int argc, char **argv)
 			}
 		}
 	}
-	while ((c = getopt_long(argc, argv, "f:p:k:a:j:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:p:k:a:j:e:d:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			if (parse_format(optarg, &opts)) {

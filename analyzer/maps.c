@@ -29,16 +29,14 @@ static int maps__add(struct pf_build *b, size_t *cap, struct pf_map **out)
 	return 0;
 }
 
-static int find_symbol_at(const struct pf_object *obj, uint32_t shndx,
-			  uint64_t value)
+static int find_symbol_named(const struct pf_object *obj, uint32_t shndx, const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < obj->sym_cnt; i++) {
+	for (i = 0; name && i < obj->sym_cnt; i++) {
 		const struct pf_symbol *s = &obj->syms[i];
 
-		if (s->shndx == shndx && s->value == value &&
-		    s->type != STT_SECTION && s->name[0])
+		if (s->shndx == shndx && s->type != STT_SECTION && !strcmp(s->name, name))
 			return (int)i;
 	}
 	return -1;
@@ -203,11 +201,17 @@ static int maps__build_btf(struct pf_build *b, int sec, size_t *cap)
 		map->name = btf__name_by_offset(obj->btf, var->name_off);
 		map->sec_name = obj->secs[sec].name;
 		map->sec = sec;
-		map->sec_off = vsi->offset;
-		map->def_size = vsi->size;
-		map->sym = find_symbol_at(obj, obj->secs[sec].elf_index, vsi->offset);
-		if (vsi->offset > obj->secs[sec].size ||
-		    vsi->size > obj->secs[sec].size - vsi->offset)
+		/*
+		 * clang leaves DATASEC offsets 0 and libbpf fixes them from the
+		 * symbols (btf_fixup_datasec()): trust the symbol named like the
+		 * variable, the DATASEC only without one.
+		 */
+		map->sym = find_symbol_named(obj, obj->secs[sec].elf_index, map->name);
+		map->sec_off = map->sym >= 0 ? obj->syms[map->sym].value : vsi->offset;
+		map->def_size = map->sym >= 0 && obj->syms[map->sym].size ?
+				obj->syms[map->sym].size : vsi->size;
+		if (map->sec_off > obj->secs[sec].size ||
+		    map->def_size > obj->secs[sec].size - map->sec_off)
 			return pf_fail(b, -EINVAL, "map '%s' lies outside '.maps'",
 				       map->name);
 		err = maps__parse_btf_def(b, map, def, &obj->secs[sec]);

@@ -6,12 +6,13 @@
  * return, and the numbers read through them.
  *
  * NULL checks mirror check_cond_jmp_op(): a 64-bit JEQ/JNE of a may-be-NULL
- * pointer against 0 (an immediate, or a register known to be 0) makes every
- * register and spill holding the same lookup result non-NULL on one edge
- * and the scalar 0 on the other (mark_ptr_or_null_regs()); JMP32 compares
- * mark nothing. Uses the verifier refuses while the pointer may be NULL are
- * memory accesses through it (check_mem_access(): "invalid mem access") and
- * arithmetic on it (adjust_ptr_min_max_vals()).
+ * pointer against the immediate 0 makes every register and spill holding
+ * the same lookup result non-NULL on one edge and the scalar 0 on the other
+ * (mark_ptr_or_null_regs()); JMP32 compares mark nothing. Compares with a
+ * register (0, or a non-NULL pointer) count only on some kernels, so the
+ * pointer is forgotten there. Uses the verifier refuses while the pointer
+ * may be NULL are memory accesses through it (check_mem_access(): "invalid
+ * mem access") and arithmetic on it (adjust_ptr_min_max_vals()).
  *
  * A value read through a lookup result stays tied to the bytes it came from
  * while it is copied, spilled and computed with; storing it back over the
@@ -36,7 +37,7 @@
 /* cpu v4 load-acquire / store-release (6.15), encoded as BPF_ATOMIC. */
 #define PF_LOAD_ACQ		0x100
 #define PF_STORE_REL		0x110
-/* Helpers the verifier refuses in a function longer than this anyway. */
+/* Longer than the verifier's own limit (1M instructions): refused anyway. */
 #define MV_MAX_INSNS		1000000u
 
 enum mv_kind {
@@ -55,6 +56,8 @@ enum mv_kind {
 #define MVF_MERGED	0x02	/* PTR: joined from two lookup sites, .id the lower */
 #define MVF_ARITH	0x04	/* LOADED: computed with since it was read */
 #define MVF_UNLOCKED	0x08	/* LOADED: read with no bpf_spin_lock held on any path */
+#define MVF_CPUID	0x10	/* SCALAR: bpf_get_smp_processor_id() on every path */
+#define MVF_CPUKEY	0x20	/* PTR: looked up with the CPU id as key on every path */
 
 /* No implicit padding: states are compared with memcmp(). */
 struct mv_val {
@@ -185,10 +188,10 @@ static struct mv_val join_ptr(const struct mv_val *a, const struct mv_val *b)
 	    a->var != b->var)
 		return unk();
 	r.null = a->null > b->null ? a->null : b->null;
-	if (a->id == b->id) {
-		r.flags |= b->flags;
+	/* keyed by the CPU id only if on both paths */
+	r.flags = (a->flags | b->flags) & ~(MVF_CPUKEY & ~(a->flags & b->flags));
+	if (a->id == b->id)
 		return r;
-	}
 	/*
 	 * "If not found, insert and look up again" joins two lookups of the
 	 * same map. Keep one identity, the lower site, and go to unknown if a
@@ -199,7 +202,7 @@ static struct mv_val join_ptr(const struct mv_val *a, const struct mv_val *b)
 	if (((a->flags & MVF_MERGED) && a->id != id) || ((b->flags & MVF_MERGED) && b->id != id))
 		return unk();
 	r.id = id;
-	r.flags |= b->flags | MVF_MERGED;
+	r.flags |= MVF_MERGED;
 	return r;
 }
 
@@ -324,7 +327,8 @@ static void check_race(struct walk *w, const struct mv_state *s, const struct mv
 	if (s->locked && !(val->flags & MVF_UNLOCKED))
 		return;
 	m = map_of(w, base);
-	if (pf_mapvalue__percpu(m->type) || of_maps(m->type))
+	/* one element per CPU, chosen by bpf_get_smp_processor_id(): per-CPU too */
+	if (pf_mapvalue__percpu(m->type) || of_maps(m->type) || (base->flags & MVF_CPUKEY))
 		return;
 	if (pf_grow((void **)&o->races, &w->race_cap, o->race_cnt + 1, sizeof(*r))) {
 		w->err = -ENOMEM;
@@ -385,7 +389,8 @@ static int64_t sext(int64_t v, int size)
 {
 	int sh = 64 - 8 * size;
 
-	return size >= 8 ? v : (int64_t)((uint64_t)v << sh) >> sh;
+	/* size <= 0: a fuzzed movsx offset; shifting by 64 or more is UB (tests/fuzz) */
+	return size >= 8 || size <= 0 ? v : (int64_t)((uint64_t)v << sh) >> sh;
 }
 
 static int64_t zext(int64_t v, int size)
@@ -746,6 +751,12 @@ static struct mv_val lookup(struct walk *w, const struct mv_state *s, int helper
 	if (!tracked_type(m->type))
 		return unk();
 	v.null = (uint8_t)lookup_level(s, m, helper, &key);
+	if (s->r[2].kind == MV_FP && m->key_size <= 8) {
+		struct mv_val kv = read_stack(s, s->r[2].v, (int)m->key_size, false);
+
+		if (kv.kind == MV_SCALAR && (kv.flags & MVF_CPUID))
+			v.flags |= MVF_CPUKEY;
+	}
 	v.id = (uint32_t)(i - w->f->start);
 	v.map = mp->v;
 	w->site_key[v.id] = key;
@@ -818,6 +829,8 @@ static void step_call(struct walk *w, struct mv_state *s, const struct pf_insn *
 				s->locked = 0;
 			clobber_args(w, s, pf_helper__proto(id), id);
 			r0 = scalar();
+			if (id == BPF_FUNC_get_smp_processor_id)
+				r0.flags = MVF_CPUID;
 		}
 	} else {
 		/* resilient spin locks (6.15) are kfuncs; "unlock" sorts before "lock" checks */
@@ -834,8 +847,10 @@ static void step_call(struct walk *w, struct mv_state *s, const struct pf_insn *
 
 /* ---- branches ----------------------------------------------------------- */
 
+enum mark { MARK_NULL, MARK_NONNULL, MARK_FORGET };
+
 /* Lookup result @id is NULL (the scalar 0) or not, everywhere it is held. */
-static void mark_ptr(const struct walk *w, struct mv_state *s, uint32_t id, bool is_null)
+static void mark_ptr(const struct walk *w, struct mv_state *s, uint32_t id, enum mark how)
 {
 	int i;
 
@@ -845,10 +860,10 @@ static void mark_ptr(const struct walk *w, struct mv_state *s, uint32_t id, bool
 
 		if (v->kind != MV_PTR || v->id != id)
 			continue;
-		if (is_null)
+		if (how == MARK_NULL)
 			*v = mk_const(0);
-		else if (of_maps(map_of(w, v)->type))
-			*v = unk();	/* an inner map: not a value */
+		else if (how == MARK_FORGET || of_maps(map_of(w, v)->type))
+			*v = unk();	/* an inner map is not a value */
 		else
 			v->null = PF_MV_NONNULL;
 		if (v->kind != MV_UNK) {
@@ -908,14 +923,20 @@ static bool step_branch(struct walk *w, struct mv_state *s, const struct pf_insn
 
 	*br = *s;
 	if (!jmp32 && eq && dst.kind == MV_PTR && dst.null != PF_MV_NONNULL &&
-	    src.kind == MV_CONST && src.v == 0) {
+	    BPF_SRC(insn->code) == BPF_K && insn->imm == 0) {
 		/* JEQ: NULL when taken; JNE: NULL when not taken */
-		mark_ptr(w, op == BPF_JEQ ? br : s, dst.id, true);
-		mark_ptr(w, op == BPF_JEQ ? s : br, dst.id, false);
+		mark_ptr(w, op == BPF_JEQ ? br : s, dst.id, MARK_NULL);
+		mark_ptr(w, op == BPF_JEQ ? s : br, dst.id, MARK_NONNULL);
 	} else if (!jmp32 && eq && dst.kind == MV_PTR && dst.null != PF_MV_NONNULL &&
-		   ((src.kind == MV_PTR && src.null == PF_MV_NONNULL) || src.kind == MV_FP)) {
-		/* equal to a non-NULL pointer: non-NULL where equal (6.2+) */
-		mark_ptr(w, op == BPF_JEQ ? br : s, dst.id, false);
+		   BPF_SRC(insn->code) == BPF_X && (src.kind == MV_CONST || src.kind == MV_PTR ||
+						     src.kind == MV_FP || src.kind == MV_UNK)) {
+		/*
+		 * Against a register holding 0 or a non-NULL pointer, later
+		 * kernels mark too and older ones do not: say nothing of the
+		 * pointer from here on rather than guess.
+		 */
+		mark_ptr(w, s, dst.id, MARK_FORGET);
+		mark_ptr(w, br, dst.id, MARK_FORGET);
 	} else {
 		taken = branch_taken(&dst, &src, op, jmp32);
 		if (taken == 1) {
@@ -931,11 +952,31 @@ static bool step_branch(struct walk *w, struct mv_state *s, const struct pf_insn
 
 /* ---- the walk ----------------------------------------------------------- */
 
+/*
+ * The map an ld_imm64 names. A named symbol is matched by name first:
+ * clang leaves every offset of the '.maps' DATASEC at 0 (libbpf fixes
+ * them from the symbols, btf_fixup_datasec()), and the offsets the model
+ * took from BTF then place every map at the start of the section.
+ */
+static int reloc_map(const struct walk *w, const struct pf_reloc *r, const struct pf_insn *insn)
+{
+	const struct pf_object *obj = w->obj;
+	const struct pf_symbol *sym = &obj->syms[r->sym];
+	size_t m;
+
+	if (sym->type == STT_OBJECT && sym->name && sym->name[0])
+		for (m = 0; m < obj->map_cnt; m++)
+			if (obj->maps[m].name && !strcmp(obj->maps[m].name, sym->name) &&
+			    obj->secs[obj->maps[m].sec].elf_index == sym->shndx)
+				return (int)m;
+	return pf_object__map_of_reloc(obj, r, insn);
+}
+
 static void step_ld_imm64(struct walk *w, struct mv_state *s, const struct pf_insn *insn,
 			  size_t i)
 {
 	const struct pf_reloc *r = pf_section__reloc_at(w->sec, i * PF_INSN_SZ);
-	int m = r ? pf_object__map_of_reloc(w->obj, r, insn) : -1;
+	int m = r ? reloc_map(w, r, insn) : -1;
 
 	if (m >= 0)
 		s->r[insn->dst] = (struct mv_val){ .kind = MV_MAP, .v = m };

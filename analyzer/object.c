@@ -18,6 +18,18 @@
 #include "internal.h"
 #include "stack.h"
 
+/*
+ * Reasons and warnings quote names from the object (sections, symbols):
+ * a control character in one would break "one line per bad input" and
+ * could forge lines on a terminal or in CI logs (found by tests/fuzz).
+ */
+static void one_line(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
 int pf_fail(struct pf_build *b, int errn, const char *fmt, ...)
 {
 	va_list ap;
@@ -27,6 +39,7 @@ int pf_fail(struct pf_build *b, int errn, const char *fmt, ...)
 		va_start(ap, fmt);
 		vsnprintf(b->err, b->errlen, fmt, ap);
 		va_end(ap);
+		one_line(b->err);
 	}
 	return errn < 0 ? errn : -EINVAL;
 }
@@ -46,6 +59,7 @@ void pf_warn(struct pf_object *obj, const char *fmt, ...)
 	va_end(ap);
 	if (!line)
 		return;
+	one_line(line);
 	arr = realloc(obj->warnings, (obj->warning_cnt + 1) * sizeof(*arr));
 	if (!arr) {
 		free(line);

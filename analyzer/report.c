@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "report.h"
 
@@ -307,6 +308,40 @@ static const char *sarif_level(enum pf_severity s)
 	return s == PF_SEV_ERROR ? "error" : s == PF_SEV_WARNING ? "warning" : "note";
 }
 
+/*
+ * SARIF wants URIs: a path under the current directory is relative to
+ * %SRCROOT% (which the run defines), any other becomes a file:// URI.
+ */
+static void sarif_uri(cJSON *art, const char *path)
+{
+	char cwd[4096], buf[8192];
+	size_t n, o = 0;
+	const char *p;
+
+	if (path[0] != '/') {
+		cJSON_AddStringToObject(art, "uri", path);
+		cJSON_AddStringToObject(art, "uriBaseId", "%SRCROOT%");
+		return;
+	}
+	if (getcwd(cwd, sizeof(cwd)) && (n = strlen(cwd)) && !strncmp(path, cwd, n) &&
+	    path[n] == '/') {
+		cJSON_AddStringToObject(art, "uri", path + n + 1);
+		cJSON_AddStringToObject(art, "uriBaseId", "%SRCROOT%");
+		return;
+	}
+	o = (size_t)snprintf(buf, sizeof(buf), "file://");
+	for (p = path; *p && o + 4 < sizeof(buf); p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c <= ' ' || c >= 0x7f || strchr("%#?[]\"", c))
+			o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%%%02X", c);
+		else
+			buf[o++] = (char)c;
+	}
+	buf[o] = '\0';
+	cJSON_AddStringToObject(art, "uri", buf);
+}
+
 static cJSON *sarif_location(const char *file, const char *object, unsigned int line,
 			     unsigned int col)
 {
@@ -314,7 +349,7 @@ static cJSON *sarif_location(const char *file, const char *object, unsigned int 
 
 	phys = cJSON_AddObjectToObject(loc, "physicalLocation");
 	art = cJSON_AddObjectToObject(phys, "artifactLocation");
-	cJSON_AddStringToObject(art, "uri", file ? file : object);
+	sarif_uri(art, file ? file : object);
 	if (line) {
 		cJSON *reg = cJSON_AddObjectToObject(phys, "region");
 
@@ -322,6 +357,24 @@ static cJSON *sarif_location(const char *file, const char *object, unsigned int 
 		cJSON_AddNumberToObject(reg, "startColumn", col ? col : 1);
 	}
 	return loc;
+}
+
+/* "stack-combined" -> "StackCombined": SARIF rule names are not ids. */
+static const char *camel(const char *id, char *buf, size_t len)
+{
+	size_t o = 0;
+	bool up = true;
+
+	for (; *id && o + 1 < len; id++) {
+		if (*id == '-') {
+			up = true;
+			continue;
+		}
+		buf[o++] = up && *id >= 'a' && *id <= 'z' ? (char)(*id - 'a' + 'A') : *id;
+		up = false;
+	}
+	buf[o] = '\0';
+	return buf;
 }
 
 static cJSON *sarif_rules(void)
@@ -333,9 +386,10 @@ static cJSON *sarif_rules(void)
 		const struct pf_rule *rule = pf_rules[i];
 		const char *doc = pf_rule__doc(rule->id);
 		cJSON *o = cJSON_CreateObject(), *t, *cfg;
+		char name[64];
 
 		cJSON_AddStringToObject(o, "id", rule->id);
-		cJSON_AddStringToObject(o, "name", rule->id);
+		cJSON_AddStringToObject(o, "name", camel(rule->id, name, sizeof(name)));
 		t = cJSON_AddObjectToObject(o, "shortDescription");
 		cJSON_AddStringToObject(t, "text", rule->summary);
 		t = cJSON_AddObjectToObject(o, "fullDescription");
@@ -372,6 +426,15 @@ cJSON *pf_report__sarif(const struct pf_report *r, const char *version)
 	run = cJSON_CreateObject();
 	cJSON_AddItemToArray(runs, run);
 	drv = cJSON_AddObjectToObject(cJSON_AddObjectToObject(run, "tool"), "driver");
+	{
+		char cwd[4096], uri[4200];
+		cJSON *bases = cJSON_AddObjectToObject(run, "originalUriBaseIds");
+
+		if (getcwd(cwd, sizeof(cwd))) {
+			snprintf(uri, sizeof(uri), "file://%s/", cwd);
+			cJSON_AddStringToObject(cJSON_AddObjectToObject(bases, "%SRCROOT%"), "uri", uri);
+		}
+	}
 	cJSON_AddStringToObject(drv, "name", "bpf-preflight");
 	cJSON_AddStringToObject(drv, "version", version);
 	cJSON_AddStringToObject(drv, "informationUri", "https://example.invalid/bpf-preflight");

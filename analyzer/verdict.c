@@ -30,7 +30,7 @@ struct kprog {
 	const struct pf_program *prog;
 	const struct pf_profile *p;
 	struct pf_verdict *v;
-	int *idx_of;		/* function index -> subprog index, -1 */
+	struct sub_ref { int func, sub; } *subs;	/* by func: sub_of() */
 	bool *async_cb;		/* per subprog */
 	uint8_t *priv;		/* per subprog: 0 unknown, 1 adaptive, 2 normal */
 	int override_func;	/* what-if: this function's raw depth is ... */
@@ -48,6 +48,33 @@ static uint32_t kdepth(const struct kprog *k, const struct pf_function *f, bool 
 	tmp = *f;
 	tmp.stack.depth = k->override_depth;
 	return pf_verdict__recorded_depth(&tmp, k->p, known);
+}
+
+/*
+ * Function index -> subprog index, -1 when not in the program. A sorted
+ * array, not a table of every function of the object: programs x
+ * functions would be quadratic on objects of many small programs.
+ */
+static int sub_ref_cmp(const void *a, const void *b)
+{
+	const struct sub_ref *x = a, *y = b;
+
+	return (x->func > y->func) - (x->func < y->func);
+}
+
+static int sub_of(const struct kprog *k, int func)
+{
+	size_t lo = 0, hi = k->prog->func_cnt;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (k->subs[mid].func < func)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < k->prog->func_cnt && k->subs[lo].func == func ? k->subs[lo].sub : -1;
 }
 
 static const struct pf_function *kfunc_of(const struct kprog *k, int sub)
@@ -288,7 +315,7 @@ static void do_check_from(struct kprog *k, int root)
 		}
 		if (!is_edge(c))
 			continue;
-		callee = k->idx_of[c->target];
+		callee = sub_of(k, c->target);
 		if (callee < 0 || k->async_cb[callee])
 			continue;
 		if (c->kind == PF_CALL_SUBPROG && k->obj->funcs[c->target].global)
@@ -437,9 +464,8 @@ static void walk_root(struct kprog *k, int root, bool priv_ok)
 
 				if (over_budget(k))
 					return;
-				if (!is_edge(c) || k->idx_of[c->target] < 0)
+				if (!is_edge(c) || (callee = sub_of(k, c->target)) < 0)
 					continue;
-				callee = k->idx_of[c->target];
 				if (k->async_cb[callee]) {
 					/* async callbacks count only when called directly */
 					if (!async_fix || c->kind != PF_CALL_SUBPROG) {
@@ -566,25 +592,24 @@ void pf_verdict__what_if(const struct pf_object *obj, const struct pf_program *p
 	v->result = PF_ACCEPT;
 	v->tail_room = PF_TAILCALL_STACK_MAX;
 	v->func = prog->func;
-	k.idx_of = malloc(obj->func_cnt * sizeof(*k.idx_of));
+	k.subs = malloc((prog->func_cnt + 1) * sizeof(*k.subs));
 	k.async_cb = calloc(prog->func_cnt + 1, sizeof(*k.async_cb));
 	k.priv = calloc(prog->func_cnt + 1, 1);
-	if (!k.idx_of || !k.async_cb || !k.priv) {
+	if (!k.subs || !k.async_cb || !k.priv) {
 		cannot_predict(&k, "out of memory");
 		goto out;
 	}
-	for (i = 0; i < obj->func_cnt; i++)
-		k.idx_of[i] = -1;
 	for (i = 0; i < prog->func_cnt; i++)
-		k.idx_of[prog->funcs[i]] = (int)i;
+		k.subs[i] = (struct sub_ref){ .func = prog->funcs[i], .sub = (int)i };
+	qsort(k.subs, prog->func_cnt, sizeof(*k.subs), sub_ref_cmp);
 	/* is_async_cb: the subprog is handed to bpf_timer_set_callback or a wq */
 	for (i = 0; i < prog->func_cnt; i++) {
 		const struct pf_function *f = kfunc_of(&k, i);
 
 		for (j = 0; j < f->call_cnt; j++)
 			if (f->calls[j].kind == PF_CALL_CALLBACK && f->calls[j].async &&
-			    k.idx_of[f->calls[j].target] >= 0)
-				k.async_cb[k.idx_of[f->calls[j].target]] = true;
+			    sub_of(&k, f->calls[j].target) >= 0)
+				k.async_cb[sub_of(&k, f->calls[j].target)] = true;
 	}
 	record_depths(&k);
 	for (i = 0; i < prog->func_cnt; i++) {
@@ -623,7 +648,7 @@ void pf_verdict__what_if(const struct pf_object *obj, const struct pf_program *p
 	if (!decided(&k))
 		check_max_stack_depth(&k);
 out:
-	free(k.idx_of);
+	free(k.subs);
 	free(k.async_cb);
 	free(k.priv);
 }

@@ -47,3 +47,9 @@ const struct pf_rule pf_rule_isa_v4 = {
 	.summary = "cpu v4 instructions (-mcpu=v4) on kernels before 6.6",
 	.kernels = "before 6.6",
 };
+
+const struct pf_rule pf_rule_cannot_predict = {
+	.id = "cannot-predict", .severity = PF_SEV_WARNING,
+	.summary = "a construct the tool does not model on a kernel: no verdict, never a guess",
+	.kernels = "the kernels named in the finding",
+};

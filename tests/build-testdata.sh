@@ -30,13 +30,17 @@ for v in $VARIANTS; do
 		rel=${src#testdata/}
 		obj=$out/$v/${rel%.bpf.c}.o
 		mkdir -p "$(dirname "$obj")"
-		[ "$obj" -nt "$src" ] && continue
 		# A first line "// build: FLAGS" adds flags (e.g. -g0 for a BTF-less object).
 		extra=$(sed -n '1s|^// build: *||p' "$src")
+		# rebuild when the source or the command changed
+		stamp="$cmd ${common[*]} $extra"
+		[ "$obj" -nt "$src" ] && [ "$(cat "$obj.cmd" 2>/dev/null)" = "$stamp" ] && continue
 		# shellcheck disable=SC2086
 		if ! $cmd "${common[@]}" $extra -c "$src" -o "$obj" 2>"$obj.err"; then
 			echo "build-testdata: $v: cannot compile $rel: $(head -n1 "$obj.err")" >&2
 			rm -f "$obj"
+		else
+			printf '%s' "$stamp" >"$obj.cmd"
 		fi
 	done
 done

@@ -261,7 +261,7 @@ int main(int argc, char **argv)
 		default: usage();
 		}
 	}
-	if (!out || fmax < 64)
+	if (!out || fmax < 4)
 		usage();
 
 	/* The functions and their sizes. */

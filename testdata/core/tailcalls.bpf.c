@@ -17,6 +17,18 @@
 int target_one(struct __sk_buff *skb);
 int target_two(struct __sk_buff *skb);
 
+/*
+ * A map before the prog array: clang leaves .maps DATASEC offsets at 0,
+ * so only the symbols place jmp_table (this caught the model trusting
+ * DATASEC offsets).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} runs SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
 	__uint(max_entries, 4);
@@ -32,6 +44,11 @@ struct {
 SEC("tc")
 int target_one(struct __sk_buff *skb)
 {
+	__u32 k = 0;
+	__u64 *n = bpf_map_lookup_elem(&runs, &k);
+
+	if (n)
+		__sync_fetch_and_add(n, 1);
 	return 1;
 }
 

@@ -11,9 +11,9 @@
  *      diagnostics; the disassembler over every slot in both syntaxes.
  *   3. The real commands on the same bytes (through a memfd path, stdout
  *      and stderr captured in memory): check text and JSON, graph JSON on
- *      every input, and one of check single-kernel JSON, check -k none,
- *      stack, dump, dump --raw, graph dot. Every JSON document they print
- *      must parse back.
+ *      every input, and one of check single-kernel JSON, check SARIF,
+ *      check -k none, stack, stack --explain, dump, dump --raw, graph dot.
+ *      Every JSON document they print must parse back.
  *
  * Any sanitizer report, abort, leak or a broken contract (refusal without
  * a reason, invalid JSON, an internal error) is a finding.
@@ -251,26 +251,30 @@ struct command {
 	bool format_set;
 	bool raw;
 	bool json;		/* stdout is one JSON document */
+	bool explain;
 };
 
 /* The first ALWAYS commands run on every input, one of the rest by pick. */
 #define ALWAYS 3
 static const struct command commands[] = {
-	{ cmd_check, NULL, PF_FMT_TEXT, false, false, false },
-	{ cmd_check, "all", PF_FMT_JSON, true, false, true },
-	{ cmd_graph, NULL, PF_FMT_JSON, true, false, true },
-	{ cmd_check, "6.1", PF_FMT_JSON, true, false, true },
-	{ cmd_check, "none", PF_FMT_TEXT, false, false, false },
-	{ cmd_stack, "6.1,6.18", PF_FMT_TEXT, false, false, false },
-	{ cmd_dump, NULL, PF_FMT_TEXT, false, false, false },
-	{ cmd_dump, NULL, PF_FMT_TEXT, false, true, false },
-	{ cmd_graph, NULL, PF_FMT_DOT, false, false, false },
+	{ cmd_check, NULL, PF_FMT_TEXT, false, false, false, false },
+	{ cmd_check, "all", PF_FMT_JSON, true, false, true, false },
+	{ cmd_graph, NULL, PF_FMT_JSON, true, false, true, false },
+	{ cmd_check, "6.1", PF_FMT_JSON, true, false, true, false },
+	{ cmd_check, "none", PF_FMT_TEXT, false, false, false, false },
+	{ cmd_stack, "6.1,6.18", PF_FMT_TEXT, false, false, false, false },
+	{ cmd_dump, NULL, PF_FMT_TEXT, false, false, false, false },
+	{ cmd_dump, NULL, PF_FMT_TEXT, false, true, false, false },
+	{ cmd_graph, NULL, PF_FMT_DOT, false, false, false, false },
+	{ cmd_check, "6.1,6.18", PF_FMT_SARIF, true, false, true, false },
+	{ cmd_stack, "6.1,6.18", PF_FMT_TEXT, false, false, false, true },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static void run_command(const struct command *c)
 {
-	struct pf_opts opts = { 0 };
+	/* main()'s defaults; colour off: stdout is not a terminal anyway */
+	struct pf_opts opts = { .margin = 32, .fail_on = PF_SEV_ERROR, .color = 0 };
 	char *argv[] = { memfd_path, NULL };
 	char *out = NULL, *err = NULL;
 	size_t out_len = 0, err_len = 0;
@@ -281,6 +285,7 @@ static void run_command(const struct command *c)
 	opts.format_set = c->format_set;
 	opts.kernels = c->kernels;
 	opts.raw = c->raw;
+	opts.explain = c->explain;
 	opts.argc = 1;
 	opts.argv = argv;
 	mo = open_memstream(&out, &out_len);

@@ -43,9 +43,39 @@
  * means libbpf gave up before or after that syscall (map creation,
  * relocation, CO-RE, ...), so the record says nothing about the verifier.
  *
- * The code is organised as open -> select -> load one -> act -> report, so
- * that later modes (attach, prog-array insertion experiments) only add an
- * "act" step on the loaded object; see enum loader_mode.
+ * The code is organised as open -> select -> load one -> act -> report.
+ *
+ * Experiments (MODE_PLAN: --plan FILE, --exp SPEC, --attach, --prog-array-
+ * insert, --test-run) load several programs and act on them: freplace
+ * attach, prog-array insertion, BPF_PROG_TEST_RUN.  The plan syntax is
+ * described above plan_add_step() and in tests/vm/freplace.plan.  Each
+ * experiment (per compiler-variant prefix of its objects) gives ONE record:
+ *
+ *   PROG <subject object> <experiment name>
+ *   NOTE experiment: <free text>     NOTE handle <h> = <object>:<prog> [target <h2>:<func>] ...
+ *   SEC <section> <prog type>        (of the subject program, when opened)
+ *   STEP <op>:<args> ok | fail <errno> <ERRNAME> | libbpf-fail <errno> <ERRNAME> | skip
+ *        one per step, in order: load:<h>, attach:<h>, detach:<h>,
+ *        insert:<h>.<map>[<idx>]=<h2>, delete:<h>.<map>[<idx>], testrun:<h>,
+ *        counters:<h>.  "fail" = the syscall of the step (BPF_PROG_LOAD,
+ *        BPF_LINK_CREATE, BPF_MAP_UPDATE_ELEM, ...) failed with that errno;
+ *        "skip" = not run because an earlier step failed
+ *   MSGCTX/MSG/DEPTH/PROCESSED       right after a load STEP: its verifier
+ *                                    log, as in the per-program records
+ *   LIBBPF <warning>                 after a libbpf-fail STEP
+ *   RETVAL <n>                       after a testrun STEP: the program's return value
+ *   COUNT <h>.<global> <value>       after testrun/counters: every integer
+ *                                    global (.bss/.data) of <h>'s object,
+ *                                    read back from the kernel
+ *   RESULT ok | fail <errno> <ERRNAME> | libbpf-fail ... | no-such-prog | crash ...
+ *                                    the outcome of the last step that ran
+ *                                    (the failing one, unless it was "try")
+ *   END
+ *
+ * Lines are flushed step by step, so a kernel crash leaves the steps done.
+ * The tags are a superset of the per-program records: parsers that know
+ * PROG/SEC/NOTE/RESULT/MSG/END read an experiment as one record whose MSG
+ * is the failing step's verifier message.
  */
 #define _GNU_SOURCE
 #include <elf.h>
@@ -77,11 +107,12 @@
 #define LOADER_DEFAULT_LOG_LEVEL 5u
 #define LOADER_STATS_LOG_LEVEL 4u
 
-/* What to do with a program once it is loaded.  Only MODE_VERIFY exists now;
- * attach and prog-array insertion experiments will add members here and a
- * case in program_act(), working on the still-loaded object. */
+/* MODE_VERIFY loads each program alone (one record per program);
+ * MODE_PLAN runs experiments (--plan, --exp, --attach, --prog-array-insert,
+ * --test-run; one record per experiment, see "experiments" below). */
 enum loader_mode {
 	MODE_VERIFY,
+	MODE_PLAN,
 };
 
 struct loader_opts {
@@ -656,8 +687,8 @@ static void load_one(const struct loader_obj *o, const char *prog_name,
 	bpf_object__close(obj);
 }
 
-/* Mode-specific work on a loaded program.  Future modes (attach,
- * prog-array insertion) go here; MODE_VERIFY only reads func_info. */
+/* Mode-specific work on a loaded program; MODE_VERIFY only reads
+ * func_info (experiments act in run_experiment()). */
 static void program_act(struct bpf_object *obj, const char *prog_name)
 {
 	struct bpf_program *p = bpf_object__find_program_by_name(obj, prog_name);
@@ -666,6 +697,8 @@ static void program_act(struct bpf_object *obj, const char *prog_name)
 	case MODE_VERIFY:
 		if (p && bpf_program__fd(p) >= 0)
 			print_funcs(bpf_program__fd(p));
+		break;
+	case MODE_PLAN:		/* experiments do not use run_program() */
 		break;
 	}
 }
@@ -898,6 +931,1324 @@ static void run_object_isolated(const char *name, const char *path)
 	}
 }
 
+/* ---- experiments: attach, prog-array membership, test runs ------------ */
+
+/*
+ * MODE_PLAN runs experiments instead of loading every program alone.  An
+ * experiment is a list of steps on named handles (a handle is one program
+ * of a fresh bpf_object, loaded with libbpf), run in order; the first step
+ * that fails ends it unless it is marked "try".  Plan file syntax (also used
+ * by --exp, with ';' between steps, and produced by the shorthand options):
+ *
+ *   experiment NAME [subject=H] [-- free text]
+ *     load H OBJREF PROG [target=H2:FUNC] [type=TYPE[:ATTACHTYPE]]
+ *                        [set=VAR[.FIELD]=VALUE] ... [reuse=MAP@H2] ...
+ *                             reuse: this object's MAP is H2's MAP (same fd,
+ *                             bpf_map__reuse_fd), e.g. a prog array filled
+ *                             before its owner program loads
+ *     [try] attach H          freplace: bpf_program__attach_freplace() to the
+ *                             load target; other programs: bpf_program__attach()
+ *     [try] detach H          destroy H's link
+ *     [try] insert H MAP IDX H2   bpf_map_update_elem(H's map MAP, IDX, H2's fd)
+ *     [try] delete H MAP IDX
+ *     [try] testrun H [repeat=N]  BPF_PROG_TEST_RUN with a 64-byte IPv4/UDP
+ *                             packet, then COUNT lines for H's globals
+ *     counters H              COUNT lines for H's globals (.bss/.data)
+ *   end
+ *
+ * PROG "-" loads no program (maps only: a prog array without owner).
+ * OBJREF names an object given on the command line: equal to its printed
+ * name (--as) or a "/"-separated suffix of it.  When a reference matches
+ * several objects (the same scenario in several compiler variants), the
+ * experiment runs once per variant prefix; references matching one object
+ * (e.g. libxdp's dispatcher) join every run.  A reference matching none is
+ * read from that path.
+ */
+enum step_op { OP_LOAD, OP_ATTACH, OP_DETACH, OP_INSERT, OP_DELETE,
+	       OP_TESTRUN, OP_COUNTERS };
+
+#define PLAN_MAX_STEPS 32
+#define PLAN_MAX_SETS 8
+#define PLAN_MAX_HANDLES 16
+
+struct plan_step {
+	enum step_op op;
+	bool try_;
+	char *h;		/* the handle the step works on */
+	char *obj;		/* load: object reference */
+	char *prog;		/* load: program name or "-" */
+	char *tgt_h, *tgt_func;	/* load: target=H2:FUNC */
+	char *type;		/* load: type=TYPE[:ATTACH] */
+	char *sets[PLAN_MAX_SETS];
+	int nr_sets;
+	char *reuse[PLAN_MAX_SETS];	/* load: reuse=MAP@H2 */
+	int nr_reuse;
+	char *map;		/* insert, delete */
+	__u32 idx;
+	char *h2;		/* insert: the member */
+	__u32 repeat;		/* testrun */
+};
+
+struct plan_exp {
+	char *name;
+	char *desc;
+	char *subject;		/* handle whose object names the record */
+	struct plan_step steps[PLAN_MAX_STEPS];
+	int nr_steps;
+	const char *where;	/* "file:line" or the option, for errors */
+};
+
+static struct plan_exp *plan;
+static size_t plan_len;
+
+/* The objects experiments may refer to (positional arguments). */
+static struct loader_obj *pobjs;
+static size_t nr_pobjs;
+
+static struct plan_exp *plan_new(const char *name, const char *where)
+{
+	struct plan_exp *p = realloc(plan, (plan_len + 1) * sizeof(*plan));
+
+	if (!p)
+		return NULL;
+	plan = p;
+	p = &plan[plan_len++];
+	memset(p, 0, sizeof(*p));
+	p->name = strdup(name);
+	p->where = strdup(where);
+	return p;
+}
+
+static int plan_error(const char *where, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "loader: %s: ", where);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return -1;
+}
+
+static bool parse_u32(const char *s, __u32 *v)
+{
+	char *end;
+	unsigned long x;
+
+	if (!*s)
+		return false;
+	errno = 0;
+	x = strtoul(s, &end, 0);
+	if (*end || errno || x > 0xffffffffu)
+		return false;
+	*v = (__u32)x;
+	return true;
+}
+
+/* One step from its words (words[0] is the operation, "try" removed). */
+static int plan_add_step(struct plan_exp *e, char **w, int n, bool try_,
+			 const char *where)
+{
+	struct plan_step *s;
+
+	if (e->nr_steps == PLAN_MAX_STEPS)
+		return plan_error(where, "more than %d steps", PLAN_MAX_STEPS);
+	s = &e->steps[e->nr_steps];
+	memset(s, 0, sizeof(*s));
+	s->try_ = try_;
+	if (n < 2)
+		return plan_error(where, "'%s' needs a handle", w[0]);
+	s->h = strdup(w[1]);
+	if (!strcmp(w[0], "load")) {
+		s->op = OP_LOAD;
+		if (n < 4)
+			return plan_error(where, "usage: load H OBJREF PROG [options]");
+		s->obj = strdup(w[2]);
+		s->prog = strdup(w[3]);
+		for (int i = 4; i < n; i++) {
+			if (starts_with(w[i], "target=")) {
+				char *c = strchr(w[i] + 7, ':');
+
+				if (!c || c == w[i] + 7 || !c[1])
+					return plan_error(where, "target=H:FUNC expected, got '%s'", w[i]);
+				s->tgt_h = strndup(w[i] + 7, (size_t)(c - w[i] - 7));
+				s->tgt_func = strdup(c + 1);
+			} else if (starts_with(w[i], "type=")) {
+				s->type = strdup(w[i] + 5);
+			} else if (starts_with(w[i], "reuse=")) {
+				if (s->nr_reuse == PLAN_MAX_SETS || !strchr(w[i], '@'))
+					return plan_error(where, "reuse=MAP@H expected, got '%s'", w[i]);
+				s->reuse[s->nr_reuse++] = strdup(w[i] + 6);
+			} else if (starts_with(w[i], "set=")) {
+				if (s->nr_sets == PLAN_MAX_SETS)
+					return plan_error(where, "too many set=");
+				s->sets[s->nr_sets++] = strdup(w[i] + 4);
+			} else {
+				return plan_error(where, "unknown load option '%s'", w[i]);
+			}
+		}
+	} else if (!strcmp(w[0], "attach") || !strcmp(w[0], "detach") ||
+		   !strcmp(w[0], "counters")) {
+		s->op = w[0][0] == 'a' ? OP_ATTACH : w[0][0] == 'd' ? OP_DETACH : OP_COUNTERS;
+		if (n != 2)
+			return plan_error(where, "usage: %s H", w[0]);
+	} else if (!strcmp(w[0], "insert") || !strcmp(w[0], "delete")) {
+		bool ins = w[0][0] == 'i';
+
+		s->op = ins ? OP_INSERT : OP_DELETE;
+		if (n != (ins ? 5 : 4) || !parse_u32(w[3], &s->idx))
+			return plan_error(where, ins ? "usage: insert H MAP IDX H2"
+					  : "usage: delete H MAP IDX");
+		s->map = strdup(w[2]);
+		if (ins)
+			s->h2 = strdup(w[4]);
+	} else if (!strcmp(w[0], "testrun")) {
+		s->op = OP_TESTRUN;
+		s->repeat = 1;
+		if (n > 3 || (n == 3 && (!starts_with(w[2], "repeat=") ||
+					 !parse_u32(w[2] + 7, &s->repeat))))
+			return plan_error(where, "usage: testrun H [repeat=N]");
+	} else {
+		return plan_error(where, "unknown step '%s'", w[0]);
+	}
+	e->nr_steps++;
+	return 0;
+}
+
+/* Split a line into at most 32 words; returns the count. */
+static int split_words(char *line, char **w)
+{
+	int n = 0;
+
+	for (char *t = strtok(line, " \t\r\n"); t && n < 32; t = strtok(NULL, " \t\r\n"))
+		w[n++] = t;
+	return n;
+}
+
+/* Check what the parser cannot see line by line: handles are loaded before
+ * use, the subject exists. */
+static int plan_check(struct plan_exp *e)
+{
+	char *loaded[PLAN_MAX_STEPS];
+	int nl = 0;
+
+	if (e->nr_steps == 0)
+		return plan_error(e->where, "experiment %s has no steps", e->name);
+	for (int i = 0; i < e->nr_steps; i++) {
+		struct plan_step *s = &e->steps[i];
+		const char *need[3] = { s->op == OP_LOAD ? NULL : s->h, s->tgt_h, s->h2 };
+
+		for (int k = 0; k < 3; k++) {
+			bool ok = !need[k];
+
+			for (int j = 0; j < nl && !ok; j++)
+				ok = !strcmp(loaded[j], need[k]);
+			if (!ok)
+				return plan_error(e->where, "%s: step %d uses handle '%s' before loading it",
+						  e->name, i + 1, need[k]);
+		}
+		for (int r = 0; r < s->nr_reuse; r++) {
+			const char *hn = strchr(s->reuse[r], '@') + 1;
+			bool ok = false;
+
+			for (int j = 0; j < nl && !ok; j++)
+				ok = !strcmp(loaded[j], hn);
+			if (!ok)
+				return plan_error(e->where, "%s: step %d reuses a map of '%s' before loading it",
+						  e->name, i + 1, hn);
+		}
+		if (s->op == OP_LOAD) {
+			for (int j = 0; j < nl; j++)
+				if (!strcmp(loaded[j], s->h))
+					return plan_error(e->where, "%s: handle '%s' loaded twice",
+							  e->name, s->h);
+			if (nl == PLAN_MAX_HANDLES)
+				return plan_error(e->where, "too many handles");
+			loaded[nl++] = s->h;
+		}
+	}
+	if (!e->subject) {
+		struct plan_step *s = &e->steps[e->nr_steps - 1];
+
+		e->subject = strdup(s->op == OP_INSERT ? s->h2 : s->h);
+	}
+	for (int j = 0; j < nl; j++)
+		if (!strcmp(loaded[j], e->subject))
+			return 0;
+	return plan_error(e->where, "%s: subject '%s' is never loaded", e->name, e->subject);
+}
+
+/* "experiment NAME [subject=H] [-- text]" */
+static struct plan_exp *plan_begin(char **w, int n, const char *rest_text,
+				   const char *where)
+{
+	struct plan_exp *e;
+
+	if (n < 2)
+		return plan_error(where, "experiment needs a name"), NULL;
+	e = plan_new(w[1], where);
+	if (!e)
+		return NULL;
+	for (int i = 2; i < n; i++) {
+		if (!strcmp(w[i], "--"))
+			break;
+		if (starts_with(w[i], "subject="))
+			e->subject = strdup(w[i] + 8);
+		else
+			return plan_error(where, "unknown experiment option '%s'", w[i]), NULL;
+	}
+	if (rest_text)
+		e->desc = strdup(rest_text);
+	return e;
+}
+
+static int plan_read_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	struct plan_exp *cur = NULL;
+	char line[4096], where[4200];
+	int lineno = 0;
+
+	if (!f) {
+		fprintf(stderr, "loader: cannot read plan %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *w[32], *hash, *dd;
+		const char *text = NULL;
+		bool try_ = false;
+		int n;
+
+		lineno++;
+		snprintf(where, sizeof(where), "%s:%d", path, lineno);
+		hash = strchr(line, '#');
+		if (hash)
+			*hash = '\0';
+		dd = strstr(line, " -- ");
+		if (dd) {	/* free text: kept verbatim, not split */
+			*dd = '\0';
+			text = dd + 4;
+			text += strspn(text, " \t");
+		}
+		n = split_words(line, w);
+		if (n == 0)
+			continue;
+		if (!strcmp(w[0], "experiment")) {
+			char *t = NULL;
+
+			if (cur) {
+				fclose(f);
+				return plan_error(where, "experiment inside experiment %s", cur->name);
+			}
+			if (text) {
+				t = strdup(text);
+				t[strcspn(t, "\r\n")] = '\0';
+			}
+			cur = plan_begin(w, n, t, where);
+			free(t);
+			if (!cur) {
+				fclose(f);
+				return -1;
+			}
+			continue;
+		}
+		if (!strcmp(w[0], "end")) {
+			if (!cur || plan_check(cur)) {
+				fclose(f);
+				return cur ? -1 : plan_error(where, "'end' outside an experiment");
+			}
+			cur = NULL;
+			continue;
+		}
+		if (!cur) {
+			fclose(f);
+			return plan_error(where, "'%s' outside an experiment", w[0]);
+		}
+		if (!strcmp(w[0], "try")) {
+			try_ = true;
+			memmove(w, w + 1, (size_t)(n - 1) * sizeof(*w));
+			n--;
+			if (n == 0) {
+				fclose(f);
+				return plan_error(where, "'try' without a step");
+			}
+		}
+		if (plan_add_step(cur, w, n, try_, where)) {
+			fclose(f);
+			return -1;
+		}
+	}
+	fclose(f);
+	if (cur)
+		return plan_error(path, "experiment %s has no 'end'", cur->name);
+	return 0;
+}
+
+/* --exp 'NAME [options] [-- text]; step; step; ...' */
+static int plan_from_string(const char *spec, const char *where)
+{
+	char *copy = strdup(spec), *save = NULL, *part, *w[32];
+	struct plan_exp *e = NULL;
+	int n;
+
+	if (!copy)
+		return -1;
+	for (part = strtok_r(copy, ";", &save); part; part = strtok_r(NULL, ";", &save)) {
+		bool try_ = false;
+
+		if (!e) {
+			char *dd = strstr(part, " -- "), *text = NULL;
+			char *words[34];
+
+			if (dd) {
+				*dd = '\0';
+				text = dd + 4;
+			}
+			words[0] = "experiment";
+			n = split_words(part, words + 1) + 1;
+			e = plan_begin(words, n, text, where);
+			if (!e)
+				goto fail;
+			continue;
+		}
+		n = split_words(part, w);
+		if (n == 0)
+			continue;
+		if (!strcmp(w[0], "try")) {
+			try_ = true;
+			memmove(w, w + 1, (size_t)(n - 1) * sizeof(*w));
+			n--;
+		}
+		if (n == 0 || plan_add_step(e, w, n, try_, where))
+			goto fail;
+	}
+	if (!e || plan_check(e))
+		goto fail;
+	free(copy);
+	return 0;
+fail:
+	if (!e)
+		plan_error(where, "empty experiment");
+	free(copy);
+	return -1;
+}
+
+/* Shorthands.  OBJ:PROG splits at the last ':' (paths have none). */
+static int split2(char *s, char **a, char **b)
+{
+	char *c = strrchr(s, ':');
+
+	if (!c || c == s || !c[1])
+		return -1;
+	*c = '\0';
+	*a = s;
+	*b = c + 1;
+	return 0;
+}
+
+/* --attach EXT_OBJ:EXTPROG=TGT_OBJ:TGTPROG:FUNC */
+static int plan_attach_opt(const char *arg)
+{
+	char *s = strdup(arg), *eq = strchr(s, '='), *eobj, *eprog, *tobj, *tprog, *func;
+	char buf[8192];
+	int err = -1;
+
+	if (!eq)
+		goto out;
+	*eq = '\0';
+	if (split2(s, &eobj, &eprog) || split2(eq + 1, &tobj, &func) ||
+	    split2(tobj, &tobj, &tprog))
+		goto out;
+	snprintf(buf, sizeof(buf),
+		 "attach:%s@%s -- --attach %s; load t %s %s; load e %s %s target=t:%s; attach e",
+		 eprog, func, arg, tobj, tprog, eobj, eprog, func);
+	err = plan_from_string(buf, "--attach");
+out:
+	if (err && !eq)
+		fprintf(stderr, "loader: --attach EXT_OBJ:PROG=TGT_OBJ:TGTPROG:FUNC expected\n");
+	free(s);
+	return err;
+}
+
+/* --prog-array-insert MAP_OBJ:OWNER:MAP[IDX]=OBJ:PROG   (OWNER "-": no owner) */
+static int plan_insert_opt(const char *arg)
+{
+	char *s = strdup(arg), *eq = strchr(s, '='), *mobj, *owner, *map, *mobj2, *obj, *prog, *br;
+	char buf[8192];
+	__u32 idx;
+	int err = -1;
+
+	if (!eq)
+		goto out;
+	*eq = '\0';
+	if (split2(s, &mobj2, &map) || split2(mobj2, &mobj, &owner) ||
+	    split2(eq + 1, &obj, &prog))
+		goto out;
+	br = strchr(map, '[');
+	if (!br || br[strlen(br) - 1] != ']')
+		goto out;
+	*br = '\0';
+	br[strlen(br + 1)] = '\0';
+	if (!parse_u32(br + 1, &idx))
+		goto out;
+	snprintf(buf, sizeof(buf),
+		 "insert:%s[%u]=%s -- --prog-array-insert %s; load o %s %s; load m %s %s; insert o %s %u m",
+		 map, idx, prog, arg, mobj, owner, obj, prog, map, idx);
+	err = plan_from_string(buf, "--prog-array-insert");
+out:
+	if (err)
+		fprintf(stderr, "loader: --prog-array-insert MAP_OBJ:OWNER:MAP[IDX]=OBJ:PROG expected\n");
+	free(s);
+	return err;
+}
+
+/* --test-run OBJ:PROG[:N][@MAP[IDX]]  (@: first insert PROG into its own MAP) */
+static int plan_testrun_opt(const char *arg)
+{
+	char *s = strdup(arg), *at = strchr(s, '@'), *obj, *prog, *rep = NULL, *br;
+	char buf[8192], ins[512] = "";
+	__u32 n = 1, idx;
+	int err = -1;
+
+	if (at) {
+		*at++ = '\0';
+		br = strchr(at, '[');
+		if (!br || br[strlen(br) - 1] != ']')
+			goto out;
+		*br = '\0';
+		br[strlen(br + 1)] = '\0';
+		if (!parse_u32(br + 1, &idx))
+			goto out;
+		snprintf(ins, sizeof(ins), "; insert p %s %u p", at, idx);
+	}
+	if (split2(s, &obj, &prog))
+		goto out;
+	if (parse_u32(prog, &n)) {	/* OBJ:PROG:N */
+		rep = prog;
+		if (split2(obj, &obj, &prog))
+			goto out;
+	}
+	snprintf(buf, sizeof(buf), "testrun:%s -- --test-run %s; load p %s %s%s; testrun p repeat=%u",
+		 prog, arg, obj, prog, ins, rep ? n : 1);
+	err = plan_from_string(buf, "--test-run");
+out:
+	if (err)
+		fprintf(stderr, "loader: --test-run OBJ:PROG[:N][@MAP[IDX]] expected\n");
+	free(s);
+	return err;
+}
+
+/* ---- running experiments ---------------------------------------------- */
+
+struct handle {
+	const char *name;
+	struct loader_obj *o;
+	struct bpf_object *obj;
+	struct bpf_program *prog;	/* NULL for "load H OBJ -" */
+	int fd;
+	struct bpf_link *link;
+	int tgt_fd;
+	const char *tgt_func;
+};
+
+/* Objects matching a reference: equal name, or name ending in "/REF". */
+static size_t obj_matches(const char *ref, size_t *idx, size_t max)
+{
+	size_t n = 0, rl = strlen(ref);
+
+	for (size_t i = 0; i < nr_pobjs; i++) {
+		const char *nm = pobjs[i].name;
+		size_t nl = strlen(nm);
+
+		if (!strcmp(nm, ref) ||
+		    (nl > rl && nm[nl - rl - 1] == '/' && !strcmp(nm + nl - rl, ref))) {
+			if (n < max)
+				idx[n] = i;
+			n++;
+		}
+	}
+	return n;
+}
+
+/* A reference that matches no command-line object but is a readable file
+ * becomes one (so the shorthands work with plain paths). */
+static void obj_add_path(const char *ref)
+{
+	size_t idx;
+	struct loader_obj *p;
+
+	if (obj_matches(ref, &idx, 1) || access(ref, R_OK))
+		return;
+	p = realloc(pobjs, (nr_pobjs + 1) * sizeof(*pobjs));
+	if (!p)
+		return;
+	pobjs = p;
+	memset(&pobjs[nr_pobjs], 0, sizeof(*pobjs));
+	pobjs[nr_pobjs].name = strdup(ref);
+	pobjs[nr_pobjs].path = strdup(ref);
+	nr_pobjs++;
+}
+
+static int obj_ensure_read(struct loader_obj *o)
+{
+	int err;
+
+	if (o->buf)
+		return 0;
+	err = read_file(o->path, &o->buf, &o->size);
+	if (err)
+		return err;
+	if (!opts.keep_slot_init)
+		strip_slot_init(o);
+	return 0;
+}
+
+static struct handle *find_handle(struct handle *hs, int nh, const char *name)
+{
+	for (int i = 0; i < nh; i++)
+		if (!strcmp(hs[i].name, name))
+			return &hs[i];
+	return NULL;
+}
+
+static void put_step(const char *name, const char *outcome, int err)
+{
+	fputs("STEP ", stdout);
+	put_str(name);
+	if (err)
+		printf(" %s %d %s\n", outcome, err, errname(err));
+	else
+		printf(" %s\n", outcome);
+	fflush(stdout);
+}
+
+/* type=TYPE[:ATTACH], names as libbpf prints them, or numbers; tcx_ingress
+ * and tcx_egress are known by number because libbpf 1.1 predates them. */
+static int parse_type(const char *spec, enum bpf_prog_type *type,
+		      int *attach)
+{
+	char buf[128], *c;
+	__u32 v;
+
+	snprintf(buf, sizeof(buf), "%s", spec);
+	c = strchr(buf, ':');
+	if (c)
+		*c++ = '\0';
+	*attach = -1;
+	if (parse_u32(buf, &v)) {
+		*type = (enum bpf_prog_type)v;
+	} else {
+		int t;
+
+		for (t = 0; t < 256; t++) {
+			const char *s = libbpf_bpf_prog_type_str((enum bpf_prog_type)t);
+
+			if (s && !strcmp(s, buf))
+				break;
+		}
+		if (t == 256)
+			return -1;
+		*type = (enum bpf_prog_type)t;
+	}
+	if (!c)
+		return 0;
+	if (parse_u32(c, &v)) {
+		*attach = (int)v;
+	} else if (!strcmp(c, "tcx_ingress")) {
+		*attach = 46;
+	} else if (!strcmp(c, "tcx_egress")) {
+		*attach = 47;
+	} else {
+		int a;
+
+		for (a = 0; a < 256; a++) {
+			const char *s = libbpf_bpf_attach_type_str((enum bpf_attach_type)a);
+
+			if (s && !strcmp(s, c))
+				break;
+		}
+		if (a == 256)
+			return -1;
+		*attach = a;
+	}
+	return 0;
+}
+
+/* libbpf 1.1 predates tcx (libbpf 1.3): give SEC("tcx/ingress") and
+ * SEC("tcx/egress") programs what a newer libbpf gives them (sched_cls,
+ * BPF_TCX_INGRESS 46 / BPF_TCX_EGRESS 47).  True if it did. */
+static bool tcx_fixup(struct bpf_program *p)
+{
+	const char *sec = bpf_program__section_name(p);
+	bool in;
+
+	if (bpf_program__type(p) != BPF_PROG_TYPE_UNSPEC ||
+	    (strcmp(sec, "tcx/ingress") && strcmp(sec, "tcx/egress")))
+		return false;
+	in = sec[4] == 'i';
+	bpf_program__set_type(p, BPF_PROG_TYPE_SCHED_CLS);
+	bpf_program__set_expected_attach_type(p, (enum bpf_attach_type)(in ? 46 : 47));
+	return true;
+}
+
+/* The BTF type behind typedefs and modifiers. */
+static const struct btf_type *skip_mods(const struct btf *btf, __u32 id, __u32 *idp)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+
+	while (t && (btf_is_typedef(t) || btf_is_const(t) || btf_is_volatile(t) ||
+		     btf_is_restrict(t) || btf_is_type_tag(t))) {
+		id = t->type;
+		t = btf__type_by_id(btf, id);
+	}
+	if (idp)
+		*idp = id;
+	return t;
+}
+
+/* set=VAR[.FIELD]=VALUE: patch the initial value of a global (.rodata,
+ * .data, .bss) before load, as a loader like libxdp does with its config. */
+static int apply_set(struct bpf_object *obj, const char *spec, char *why, size_t wl)
+{
+	char buf[256], *eq, *dot;
+	struct btf *btf = bpf_object__btf(obj);
+	struct bpf_map *m;
+	unsigned long long val;
+	char *end;
+
+	snprintf(buf, sizeof(buf), "%s", spec);
+	eq = strchr(buf, '=');
+	if (!eq || !btf) {
+		snprintf(why, wl, "set=%s: %s", spec, btf ? "VAR[.FIELD]=VALUE expected" : "object has no BTF");
+		return EINVAL;
+	}
+	*eq = '\0';
+	val = strtoull(eq + 1, &end, 0);
+	if (*end) {
+		snprintf(why, wl, "set=%s: bad value", spec);
+		return EINVAL;
+	}
+	dot = strchr(buf, '.');
+	if (dot)
+		*dot++ = '\0';
+	bpf_object__for_each_map(m, obj) {
+		const struct btf_type *ds;
+		const struct btf_var_secinfo *vs;
+		size_t sz;
+		char *data;
+
+		if (!bpf_map__is_internal(m))
+			continue;
+		ds = btf__type_by_id(btf, bpf_map__btf_value_type_id(m));
+		if (!ds || !btf_is_datasec(ds))
+			continue;
+		vs = btf_var_secinfos(ds);
+		for (int i = 0; i < btf_vlen(ds); i++, vs++) {
+			const struct btf_type *var = btf__type_by_id(btf, vs->type);
+			__u32 off = vs->offset, size = vs->size;
+
+			if (!var || strcmp(btf__name_by_offset(btf, var->name_off), buf))
+				continue;
+			if (dot) {
+				const struct btf_type *st = skip_mods(btf, var->type, NULL);
+				const struct btf_member *mb;
+				bool found = false;
+
+				if (!st || !btf_is_composite(st)) {
+					snprintf(why, wl, "set=%s: %s is not a struct", spec, buf);
+					return EINVAL;
+				}
+				mb = btf_members(st);
+				for (int k = 0; k < btf_vlen(st); k++, mb++) {
+					__u32 mid;
+					const struct btf_type *mt;
+
+					if (strcmp(btf__name_by_offset(btf, mb->name_off), dot))
+						continue;
+					mt = skip_mods(btf, mb->type, &mid);
+					if (!mt || btf_member_bitfield_size(st, k)) {
+						snprintf(why, wl, "set=%s: unsupported field", spec);
+						return EINVAL;
+					}
+					off += btf_member_bit_offset(st, k) / 8;
+					size = (__u32)btf__resolve_size(btf, mid);
+					found = true;
+					break;
+				}
+				if (!found) {
+					snprintf(why, wl, "set=%s: no field %s", spec, dot);
+					return EINVAL;
+				}
+			}
+			if (size != 1 && size != 2 && size != 4 && size != 8) {
+				snprintf(why, wl, "set=%s: size %u is not 1, 2, 4 or 8", spec, size);
+				return EINVAL;
+			}
+			/* libbpf 1.1 returns it const, but before load it is
+			 * the writable image that bpf_object__load() uses. */
+			data = (char *)(uintptr_t)bpf_map__initial_value(m, &sz);
+			if (!data || off + size > sz) {
+				snprintf(why, wl, "set=%s: no initial value to patch", spec);
+				return EINVAL;
+			}
+			/* Little-endian targets only (the kernels here are x86-64). */
+			for (__u32 b = 0; b < size; b++)
+				data[off + b] = (char)(val >> (8 * b));
+			return 0;
+		}
+	}
+	snprintf(why, wl, "set=%s: no global %s", spec, buf);
+	return ENOENT;
+}
+
+/* COUNT <handle>.<var> <value> for every integer global of the handle's
+ * object, read back from the kernel's map (.bss and .data). */
+static void print_counters(struct handle *h)
+{
+	struct btf *btf = bpf_object__btf(h->obj);
+	struct bpf_map *m;
+
+	if (!btf)
+		return;
+	bpf_object__for_each_map(m, h->obj) {
+		const struct btf_type *ds;
+		const struct btf_var_secinfo *vs;
+		const char *mn = bpf_map__name(m);
+		__u32 key = 0, vsz = bpf_map__value_size(m);
+		unsigned char *val;
+
+		if (!bpf_map__is_internal(m) || bpf_map__fd(m) < 0 ||
+		    (!strstr(mn, ".bss") && !strstr(mn, ".data")))
+			continue;
+		ds = btf__type_by_id(btf, bpf_map__btf_value_type_id(m));
+		if (!ds || !btf_is_datasec(ds))
+			continue;
+		val = calloc(1, vsz);
+		if (!val)
+			return;
+		if (bpf_map_lookup_elem(bpf_map__fd(m), &key, val)) {
+			printf("NOTE counters of %s: lookup %s\n", mn, errname(errno));
+			free(val);
+			continue;
+		}
+		vs = btf_var_secinfos(ds);
+		for (int i = 0; i < btf_vlen(ds); i++, vs++) {
+			const struct btf_type *var = btf__type_by_id(btf, vs->type);
+			unsigned long long v = 0;
+
+			if (!var || vs->offset + vs->size > vsz ||
+			    (vs->size != 1 && vs->size != 2 && vs->size != 4 && vs->size != 8))
+				continue;
+			for (__u32 b = 0; b < vs->size; b++)
+				v |= (unsigned long long)val[vs->offset + b] << (8 * b);
+			printf("COUNT %s.", h->name);
+			put_str(btf__name_by_offset(btf, var->name_off));
+			printf(" %llu\n", v);
+		}
+		free(val);
+	}
+	fflush(stdout);
+}
+
+static bool lp_warned(const char *needle)
+{
+	int first = lp.nr_warn > LOADER_MAX_WARN ? lp.nr_warn - LOADER_MAX_WARN : 0;
+
+	for (int i = first; i < lp.nr_warn; i++)
+		if (strstr(lp.warn[i % LOADER_MAX_WARN], needle))
+			return true;
+	return false;
+}
+
+/* One load step.  Returns 0 or the positive errno; *kernel says whether the
+ * kernel (rather than libbpf) refused. */
+static struct handle *find_handle(struct handle *hs, int nh, const char *name);
+
+static int step_load(struct plan_step *s, struct handle *h, struct handle *tgt,
+		     struct handle *hs, int nh, bool *kernel)
+{
+	struct bpf_program *p;
+	char why[512] = "";
+	int err;
+
+	*kernel = false;
+	err = obj_ensure_read(h->o);
+	if (err) {
+		printf("NOTE cannot read %s: %s\n", h->o->path, strerror(err));
+		return err;
+	}
+	h->obj = open_obj(h->o, &err);
+	if (!h->obj)
+		return err;
+	bpf_object__for_each_program(p, h->obj) {
+		bool me = strcmp(bpf_program__name(p), s->prog) == 0;
+
+		bpf_program__set_autoload(p, me);
+		if (me)
+			h->prog = p;
+	}
+	if (!h->prog && strcmp(s->prog, "-")) {
+		printf("NOTE %s has no program %s\n", h->o->name, s->prog);
+		return ENOENT;
+	}
+	if (h->prog) {
+		const char *sec = bpf_program__section_name(h->prog);
+
+		if (s->type) {
+			enum bpf_prog_type t;
+			int a;
+
+			if (parse_type(s->type, &t, &a)) {
+				printf("NOTE bad type=%s\n", s->type);
+				return EINVAL;
+			}
+			bpf_program__set_type(h->prog, t);
+			if (a >= 0)
+				bpf_program__set_expected_attach_type(h->prog, (enum bpf_attach_type)a);
+		} else if (tcx_fixup(h->prog)) {
+			printf("NOTE %s: libbpf 1.1 does not know SEC(\"%s\"): type sched_cls, expected_attach_type %d set by the loader\n",
+			       h->name, sec, bpf_program__expected_attach_type(h->prog));
+		}
+		if (tgt) {
+			err = bpf_program__set_attach_target(h->prog, tgt->fd, s->tgt_func);
+			if (err) {
+				printf("NOTE set_attach_target: %s\n", errname(-err));
+				return -err;
+			}
+			h->tgt_fd = tgt->fd;
+			h->tgt_func = s->tgt_func;
+		}
+		bpf_program__set_log_level(h->prog, opts.log_level);
+		bpf_program__set_log_buf(h->prog, log_buf, opts.log_size);
+	}
+	for (int i = 0; i < s->nr_reuse; i++) {
+		char mn[256], *at;
+		struct handle *o;
+		struct bpf_map *mine, *theirs;
+
+		snprintf(mn, sizeof(mn), "%s", s->reuse[i]);
+		at = strchr(mn, '@');
+		*at = '\0';
+		o = find_handle(hs, nh, at + 1);
+		mine = bpf_object__find_map_by_name(h->obj, mn);
+		theirs = o && o->obj ? bpf_object__find_map_by_name(o->obj, mn) : NULL;
+		if (!mine || !theirs || bpf_map__fd(theirs) < 0) {
+			printf("NOTE reuse=%s: no map %s on both sides\n", s->reuse[i], mn);
+			return ENOENT;
+		}
+		err = bpf_map__reuse_fd(mine, bpf_map__fd(theirs));
+		if (err) {
+			printf("NOTE reuse=%s: %s\n", s->reuse[i], errname(-err));
+			return -err;
+		}
+	}
+	for (int i = 0; i < s->nr_sets; i++) {
+		err = apply_set(h->obj, s->sets[i], why, sizeof(why));
+		if (err) {
+			printf("NOTE %s\n", why);
+			return err;
+		}
+	}
+	log_buf[0] = '\0';
+	memset(&lp, 0, sizeof(lp));
+	err = bpf_object__load(h->obj);
+	*kernel = lp.prog_load_failed;
+	if (lp.btf_rejected)
+		puts("NOTE kernel refused the object's BTF; libbpf loaded the program without BTF");
+	if (err)
+		return -err;
+	h->fd = h->prog ? bpf_program__fd(h->prog) : -1;
+	return 0;
+}
+
+static void report_step_log(bool kernel_refused)
+{
+	struct log_info li;
+
+	extract_log_info(log_buf, &li);
+	if (kernel_refused) {
+		for (int k = 0; k < li.nr_ctx; k++)
+			put_line("MSGCTX", li.ctx[k], li.ctx_len[k]);
+		if (li.msg)
+			put_line("MSG", li.msg, li.msg_len);
+	}
+	if (li.depth)
+		put_line("DEPTH", li.depth, li.depth_len);
+	if (li.processed >= 0)
+		printf("PROCESSED %ld\n", li.processed);
+	if (opts.print_log)
+		print_log_lines();
+}
+
+/* A 64-byte Ethernet/IPv4/UDP packet. */
+static void make_packet(unsigned char *pkt, size_t len)
+{
+	memset(pkt, 0, len);
+	memset(pkt, 0xff, 6);				/* dst MAC */
+	pkt[6] = 0x02;					/* src MAC 02:00:00:00:00:01 */
+	pkt[11] = 0x01;
+	pkt[12] = 0x08;					/* ETH_P_IP */
+	pkt[14] = 0x45;					/* IPv4, ihl 5 */
+	pkt[17] = (unsigned char)(len - 14);		/* tot_len */
+	pkt[22] = 64;					/* ttl */
+	pkt[23] = 17;					/* UDP */
+	pkt[26] = 10; pkt[29] = 1;			/* 10.0.0.1 */
+	pkt[30] = 10; pkt[33] = 2;			/* 10.0.0.2 */
+	pkt[35] = 0x35; pkt[37] = 0x35;			/* ports 53 */
+	pkt[39] = (unsigned char)(len - 34);		/* udp len */
+}
+
+/* "SEC <section> <type>" of the subject program, from a throw-away open,
+ * so that the record has it whether or not its load step runs. */
+static void print_subject_sec(struct plan_exp *e, struct loader_obj *o)
+{
+	struct plan_step *s = NULL;
+	struct bpf_object *obj;
+	struct bpf_program *p;
+	const char *ts;
+	int err;
+
+	for (int i = 0; i < e->nr_steps; i++)
+		if (e->steps[i].op == OP_LOAD && !strcmp(e->steps[i].h, e->subject))
+			s = &e->steps[i];
+	if (!s || !strcmp(s->prog, "-") || obj_ensure_read(o))
+		return;
+	obj = open_obj(o, &err);
+	if (!obj)
+		return;
+	p = bpf_object__find_program_by_name(obj, s->prog);
+	if (p) {
+		enum bpf_prog_type t;
+		int a;
+
+		if (s->type && !parse_type(s->type, &t, &a))
+			bpf_program__set_type(p, t);
+		else
+			tcx_fixup(p);
+		ts = libbpf_bpf_prog_type_str(bpf_program__type(p));
+		fputs("SEC ", stdout);
+		put_str(bpf_program__section_name(p));
+		printf(" %s\n", ts ? ts : "?");
+	}
+	bpf_object__close(obj);
+}
+
+/* Run one experiment with objects chosen for one variant prefix. */
+static void run_experiment(struct plan_exp *e, size_t *objsel)
+{
+	struct handle hs[PLAN_MAX_HANDLES];
+	int nh = 0, last_err = 0;
+	const char *last_outcome = "ok";
+	bool stopped = false;
+	struct loader_obj *subj = NULL;
+
+	memset(hs, 0, sizeof(hs));
+	/* The record's object: the subject handle's. */
+	for (int i = 0; i < e->nr_steps; i++)
+		if (e->steps[i].op == OP_LOAD && !strcmp(e->steps[i].h, e->subject))
+			subj = &pobjs[objsel[i]];
+	put_prog_line(subj->name, e->name);
+	print_subject_sec(e, subj);
+	if (e->desc) {
+		fputs("NOTE experiment: ", stdout);
+		put_str(e->desc);
+		putchar('\n');
+	}
+	for (int i = 0; i < e->nr_steps; i++) {
+		struct plan_step *s = &e->steps[i];
+
+		if (s->op != OP_LOAD)
+			continue;
+		printf("NOTE handle %s = ", s->h);
+		put_str(pobjs[objsel[i]].name);
+		putchar(':');
+		put_str(s->prog);
+		if (s->tgt_h)
+			printf(" target %s:%s", s->tgt_h, s->tgt_func);
+		for (int k = 0; k < s->nr_sets; k++)
+			printf(" set %s", s->sets[k]);
+		for (int k = 0; k < s->nr_reuse; k++)
+			printf(" reuse %s", s->reuse[k]);
+		if (s->type)
+			printf(" type %s", s->type);
+		putchar('\n');
+	}
+	fflush(stdout);
+
+	for (int i = 0; i < e->nr_steps; i++) {
+		struct plan_step *s = &e->steps[i];
+		struct handle *h = s->op == OP_LOAD ? NULL : find_handle(hs, nh, s->h);
+		char name[512];
+		int err = 0;
+		bool kernel = true;
+
+		switch (s->op) {
+		case OP_LOAD: snprintf(name, sizeof(name), "load:%s", s->h); break;
+		case OP_ATTACH: snprintf(name, sizeof(name), "attach:%s", s->h); break;
+		case OP_DETACH: snprintf(name, sizeof(name), "detach:%s", s->h); break;
+		case OP_INSERT:
+			snprintf(name, sizeof(name), "insert:%s.%s[%u]=%s", s->h, s->map, s->idx, s->h2);
+			break;
+		case OP_DELETE:
+			snprintf(name, sizeof(name), "delete:%s.%s[%u]", s->h, s->map, s->idx);
+			break;
+		case OP_TESTRUN: snprintf(name, sizeof(name), "testrun:%s", s->h); break;
+		case OP_COUNTERS: snprintf(name, sizeof(name), "counters:%s", s->h); break;
+		}
+		if (stopped) {
+			put_step(name, "skip", 0);
+			continue;
+		}
+		memset(&lp, 0, sizeof(lp));
+		switch (s->op) {
+		case OP_LOAD: {
+			struct handle *nhd = &hs[nh++];
+
+			nhd->name = s->h;
+			nhd->o = &pobjs[objsel[i]];
+			nhd->fd = -1;
+			nhd->tgt_fd = -1;
+			err = step_load(s, nhd, s->tgt_h ? find_handle(hs, nh, s->tgt_h) : NULL,
+					hs, nh, &kernel);
+			if (err && !kernel && lp.slot_init_failed)
+				puts("NOTE libbpf failed to fill a static prog array slot");
+			put_step(name, err ? (kernel ? "fail" : "libbpf-fail") : "ok", err);
+			report_step_log(err && kernel);
+			if (err && !kernel)
+				print_libbpf_warnings();
+			break;
+		}
+		case OP_ATTACH: {
+			struct bpf_link *l;
+
+			if (!h->prog) {
+				puts("NOTE no program to attach");
+				err = EINVAL;
+				kernel = false;
+			} else {
+				if (h->tgt_func)
+					l = bpf_program__attach_freplace(h->prog, h->tgt_fd, h->tgt_func);
+				else
+					l = bpf_program__attach(h->prog);
+				err = libbpf_get_error(l) ? -(int)libbpf_get_error(l) : 0;
+				if (err) {
+					kernel = lp_warned("failed to attach");
+				} else {
+					h->link = l;
+				}
+			}
+			put_step(name, err ? (kernel ? "fail" : "libbpf-fail") : "ok", err);
+			if (err && !kernel)
+				print_libbpf_warnings();
+			break;
+		}
+		case OP_DETACH:
+			if (h->link) {
+				err = bpf_link__destroy(h->link);
+				err = err < 0 ? -err : 0;
+				h->link = NULL;
+			} else {
+				puts("NOTE not attached");
+				err = ENOENT;
+				kernel = false;
+			}
+			put_step(name, err ? (kernel ? "fail" : "libbpf-fail") : "ok", err);
+			break;
+		case OP_INSERT:
+		case OP_DELETE: {
+			struct bpf_map *m = bpf_object__find_map_by_name(h->obj, s->map);
+			struct handle *h2 = s->h2 ? find_handle(hs, nh, s->h2) : NULL;
+
+			if (!m || bpf_map__fd(m) < 0) {
+				printf("NOTE %s has no map %s\n", h->name, s->map);
+				err = ENOENT;
+				kernel = false;
+			} else if (h2 && h2->fd < 0) {
+				printf("NOTE %s has no program\n", h2->name);
+				err = ENOENT;
+				kernel = false;
+			} else if (s->op == OP_INSERT) {
+				err = bpf_map_update_elem(bpf_map__fd(m), &s->idx, &h2->fd, BPF_ANY) ? errno : 0;
+			} else {
+				err = bpf_map_delete_elem(bpf_map__fd(m), &s->idx) ? errno : 0;
+			}
+			put_step(name, err ? (kernel ? "fail" : "libbpf-fail") : "ok", err);
+			break;
+		}
+		case OP_TESTRUN: {
+			unsigned char pkt[64], out[256];
+			LIBBPF_OPTS(bpf_test_run_opts, to,
+				.data_in = pkt, .data_size_in = sizeof(pkt),
+				.data_out = out, .data_size_out = sizeof(out),
+				.repeat = s->repeat,
+			);
+
+			make_packet(pkt, sizeof(pkt));
+			if (h->fd < 0) {
+				puts("NOTE no program to run");
+				err = EINVAL;
+				kernel = false;
+			} else {
+				err = bpf_prog_test_run_opts(h->fd, &to) ? errno : 0;
+			}
+			put_step(name, err ? (kernel ? "fail" : "libbpf-fail") : "ok", err);
+			if (!err) {
+				printf("RETVAL %u\n", to.retval);
+				print_counters(h);
+			}
+			break;
+		}
+		case OP_COUNTERS:
+			put_step(name, "ok", 0);
+			print_counters(h);
+			break;
+		}
+		fflush(stdout);
+		last_err = err;
+		last_outcome = err ? (kernel ? "fail" : "libbpf-fail") : "ok";
+		if (err && !s->try_)
+			stopped = true;
+	}
+	if (last_err)
+		printf("RESULT %s %d %s\n", last_outcome, last_err, errname(last_err));
+	else
+		puts("RESULT ok");
+	for (int i = nh - 1; i >= 0; i--) {
+		if (hs[i].link)
+			bpf_link__destroy(hs[i].link);
+		if (hs[i].obj)
+			bpf_object__close(hs[i].obj);
+	}
+	puts("END");
+	fflush(stdout);
+}
+
+/* A record for an experiment that cannot run (an object is missing). */
+static void experiment_unrunnable(struct plan_exp *e, const char *obj, const char *why)
+{
+	put_prog_line(obj, e->name);
+	fputs("NOTE ", stdout);
+	put_str(why);
+	putchar('\n');
+	puts("RESULT no-such-prog");
+	puts("END");
+	fflush(stdout);
+}
+
+/* In a child, like run_object_isolated(): a libbpf crash costs one record. */
+static void run_experiment_isolated(struct plan_exp *e, size_t *objsel)
+{
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		run_experiment(e, objsel);
+		return;
+	}
+	if (pid == 0) {
+		run_experiment(e, objsel);
+		fflush(stdout);
+		_exit(0);
+	}
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			status = 0;
+			break;
+		}
+	}
+	if (WIFSIGNALED(status)) {
+		int sig = WTERMSIG(status);
+		const char *sn = sigabbrev_np(sig);
+
+		/* The child flushed its lines step by step; close its record. */
+		printf("RESULT crash %d SIG%s\nEND\n", sig, sn ? sn : "?");
+		fflush(stdout);
+	}
+}
+
+/* Resolve each load step's object per variant prefix and run. */
+static void run_plan_experiment(struct plan_exp *e)
+{
+	size_t sel[PLAN_MAX_STEPS];
+	char *prefixes[64];
+	size_t nrp = 0;
+
+	for (int i = 0; i < e->nr_steps; i++)
+		if (e->steps[i].op == OP_LOAD)
+			obj_add_path(e->steps[i].obj);
+	/* Prefixes of the references that match several objects. */
+	for (int i = 0; i < e->nr_steps; i++) {
+		size_t idx[64], n;
+
+		if (e->steps[i].op != OP_LOAD)
+			continue;
+		n = obj_matches(e->steps[i].obj, idx, 64);
+		if (n < 2)
+			continue;
+		for (size_t k = 0; k < n && k < 64; k++) {
+			const char *nm = pobjs[idx[k]].name;
+			size_t pl = strlen(nm) - strlen(e->steps[i].obj);
+			bool seen = false;
+
+			for (size_t j = 0; j < nrp && !seen; j++)
+				seen = strlen(prefixes[j]) == pl && !strncmp(prefixes[j], nm, pl);
+			if (!seen && nrp < 64)
+				prefixes[nrp++] = strndup(nm, pl);
+		}
+	}
+	for (size_t pi = 0; pi < (nrp ? nrp : 1); pi++) {
+		const char *pfx = nrp ? prefixes[pi] : NULL;
+		char why[1024] = "";
+
+		for (int i = 0; i < e->nr_steps && !why[0]; i++) {
+			size_t idx[64], n;
+			const char *ref = e->steps[i].obj;
+			bool got = false;
+
+			if (e->steps[i].op != OP_LOAD)
+				continue;
+			n = obj_matches(ref, idx, 64);
+			if (n == 1) {
+				sel[i] = idx[0];
+				got = true;
+			}
+			for (size_t k = 0; k < n && k < 64 && pfx && !got; k++) {
+				const char *nm = pobjs[idx[k]].name;
+
+				if (strlen(nm) == strlen(pfx) + strlen(ref) && starts_with(nm, pfx)) {
+					sel[i] = idx[k];
+					got = true;
+				}
+			}
+			if (!got)
+				snprintf(why, sizeof(why), "no object %s%s for handle %s",
+					 pfx ? pfx : "", ref, e->steps[i].h);
+		}
+		if (why[0]) {
+			/* Name the record after the subject's object. */
+			char nm[1024] = "";
+
+			for (int i = 0; i < e->nr_steps; i++)
+				if (e->steps[i].op == OP_LOAD && !strcmp(e->steps[i].h, e->subject))
+					snprintf(nm, sizeof(nm), "%s%s", pfx ? pfx : "", e->steps[i].obj);
+			experiment_unrunnable(e, nm, why);
+			continue;
+		}
+		run_experiment_isolated(e, sel);
+	}
+	for (size_t j = 0; j < nrp; j++)
+		free(prefixes[j]);
+}
+
+static void run_plan(void)
+{
+	for (size_t i = 0; i < plan_len; i++)
+		run_plan_experiment(&plan[i]);
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -911,13 +2262,26 @@ static void usage(FILE *f)
 "  --log-level N     verifier log level (default 5 = 1|4)\n"
 "  --log-size BYTES  verifier log buffer size (default 16 MiB, at least 256)\n"
 "  --keep-slot-init  keep static prog-array initialisation (.rel.maps)\n"
-"  -v                show libbpf's messages on stderr\n");
+"  -v                show libbpf's messages on stderr\n"
+"experiments (instead of loading each program alone; OBJ... are the objects\n"
+"they may name, by path suffix; see the comment at the top of loader.c):\n"
+"  --plan FILE       run the experiments of a plan file (tests/vm/freplace.plan)\n"
+"  --exp 'NAME [-- text]; STEP; STEP...'   one experiment in plan syntax\n"
+"  --attach EXT_OBJ:PROG=TGT_OBJ:TGTPROG:FUNC\n"
+"                    load TGTPROG, load PROG as its extension of FUNC, attach it\n"
+"  --prog-array-insert MAP_OBJ:OWNER:MAP[IDX]=OBJ:PROG\n"
+"                    load OWNER (\"-\": no program, maps only), then PROG, and\n"
+"                    insert PROG into OWNER's MAP at IDX\n"
+"  --test-run OBJ:PROG[:N][@MAP[IDX]]\n"
+"                    BPF_PROG_TEST_RUN (N repeats) after inserting PROG into\n"
+"                    its own MAP[IDX]; prints RETVAL and COUNT lines\n");
 }
 
 int main(int argc, char **argv)
 {
 	enum { OPT_ALL = 256, OPT_PROG, OPT_AS, OPT_LOG_DIR, OPT_PRINT_LOG,
-	       OPT_LOG_LEVEL, OPT_LOG_SIZE, OPT_KEEP_SLOT_INIT, OPT_PROBE };
+	       OPT_LOG_LEVEL, OPT_LOG_SIZE, OPT_KEEP_SLOT_INIT, OPT_PROBE,
+	       OPT_PLAN, OPT_EXP, OPT_ATTACH, OPT_INSERT, OPT_TEST_RUN };
 	static const struct option lopts[] = {
 		{ "all", no_argument, NULL, OPT_ALL },
 		{ "prog", required_argument, NULL, OPT_PROG },
@@ -928,6 +2292,11 @@ int main(int argc, char **argv)
 		{ "log-size", required_argument, NULL, OPT_LOG_SIZE },
 		{ "keep-slot-init", no_argument, NULL, OPT_KEEP_SLOT_INIT },
 		{ "probe", no_argument, NULL, OPT_PROBE },
+		{ "plan", required_argument, NULL, OPT_PLAN },
+		{ "exp", required_argument, NULL, OPT_EXP },
+		{ "attach", required_argument, NULL, OPT_ATTACH },
+		{ "prog-array-insert", required_argument, NULL, OPT_INSERT },
+		{ "test-run", required_argument, NULL, OPT_TEST_RUN },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -995,6 +2364,22 @@ int main(int argc, char **argv)
 		case OPT_PROBE:
 			libbpf_set_print(libbpf_print);
 			return probe();
+		case OPT_PLAN:
+		case OPT_EXP:
+		case OPT_ATTACH:
+		case OPT_INSERT:
+		case OPT_TEST_RUN: {
+			int r = c == OPT_PLAN ? plan_read_file(optarg)
+				: c == OPT_EXP ? plan_from_string(optarg, "--exp")
+				: c == OPT_ATTACH ? plan_attach_opt(optarg)
+				: c == OPT_INSERT ? plan_insert_opt(optarg)
+				: plan_testrun_opt(optarg);
+
+			if (r)
+				return 2;
+			opts.mode = MODE_PLAN;
+			break;
+		}
 		case 'v':
 			opts.verbose = true;
 			break;
@@ -1006,7 +2391,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (nr_objs == 0) {
+	if (nr_objs == 0 && opts.mode != MODE_PLAN) {
 		usage(stderr);
 		return 2;
 	}
@@ -1036,8 +2421,20 @@ int main(int argc, char **argv)
 	else
 		puts("KERNEL ?");
 	fflush(stdout);
-	for (size_t i = 0; i < nr_objs; i++)
-		run_object_isolated(as[i] ? as[i] : objs[i], objs[i]);
+	if (opts.mode == MODE_PLAN) {
+		pobjs = calloc(nr_objs + 1, sizeof(*pobjs));
+		if (!pobjs)
+			return 1;
+		for (size_t i = 0; i < nr_objs; i++) {
+			pobjs[i].name = as[i] ? as[i] : objs[i];
+			pobjs[i].path = objs[i];
+		}
+		nr_pobjs = nr_objs;
+		run_plan();
+	} else {
+		for (size_t i = 0; i < nr_objs; i++)
+			run_object_isolated(as[i] ? as[i] : objs[i], objs[i]);
+	}
 
 	free(log_buf);
 	free(objs);

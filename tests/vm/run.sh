@@ -17,6 +17,12 @@
 #   VM_WORKDIR     keep the initramfs, console.log and results.raw here
 #                  (default: a temporary directory, removed on success)
 #   VM_CMDLINE_EXTRA  appended to the kernel command line
+#   VM_PLAN        a plan file (tests/vm/freplace.plan): in the same boot,
+#                  after the per-program records, run "loader --plan" on it
+#                  over the OBJs plus VM_PLAN_OBJS; its records go to
+#                  VM_PLAN_OUT (required with VM_PLAN), never to stdout
+#   VM_PLAN_OBJS   extra objects only the plan uses (newline- or
+#                  space-separated paths, e.g. libxdp's xdp-dispatcher.o)
 #
 # The guest writes the records to a second serial port (ttyS1 -> a file on
 # the host), so kernel messages on the console (ttyS0) never interleave with
@@ -42,6 +48,17 @@ shift
 for o in "$@"; do
 	[ -f "$o" ] || die "object '$o' not found"
 done
+plan=${VM_PLAN:-}
+plan_objs=()
+if [ -n "$plan" ]; then
+	[ -r "$plan" ] || die "VM_PLAN '$plan' not readable"
+	[ -n "${VM_PLAN_OUT:-}" ] || die "VM_PLAN needs VM_PLAN_OUT (where the plan records go)"
+	# shellcheck disable=SC2206  # paths without blanks, by contract
+	plan_objs=(${VM_PLAN_OBJS:-})
+	for o in "${plan_objs[@]}"; do
+		[ -f "$o" ] || die "plan object '$o' not found"
+	done
+fi
 
 qemu=$(command -v qemu-system-x86_64 || true)
 [ -n "$qemu" ] || skip "qemu-system-x86_64 not installed (apt-get install qemu-system-x86)"
@@ -99,7 +116,27 @@ for o in "$@"; do
 	args+=" --as $(shq "$o") /objs/$i.o"
 	i=$((i + 1))
 done
-printf '#!/bin/sh\nexec /bin/loader %s%s\n' "${LOADER_ARGS:---all}" "$args" >"$stage/run-loader.sh"
+if [ -z "$plan" ]; then
+	printf '#!/bin/sh\nexec /bin/loader %s%s\n' "${LOADER_ARGS:---all}" "$args" >"$stage/run-loader.sh"
+else
+	# Same boot, second loader run: the experiments, over the same objects
+	# plus the plan-only ones, after a marker that splits the results.
+	cp "$plan" "$stage/plan.txt"
+	pargs=$args
+	j=0
+	for o in "${plan_objs[@]}"; do
+		cp "$o" "$stage/objs/p$j.o"
+		pargs+=" --as $(shq "$o") /objs/p$j.o"
+		j=$((j + 1))
+	done
+	# shellcheck disable=SC2016  # $rc, $prc: the guest shell's variables
+	{
+		printf '#!/bin/sh\n/bin/loader %s%s\nrc=$?\n' "${LOADER_ARGS:---all}" "$args"
+		printf 'echo "===BPF-PREFLIGHT-PLAN==="\n'
+		printf '/bin/loader --plan /plan.txt%s\nprc=$?\n' "$pargs"
+		printf '[ $rc -ne 0 ] && exit $rc\nexit $prc\n'
+	} >"$stage/run-loader.sh"
+fi
 
 cat >"$stage/init" <<'EOF'
 #!/bin/sh
@@ -183,8 +220,17 @@ if ! grep -q '^===BPF-PREFLIGHT-END===$' "$work/results.txt"; then
 	exit 1
 fi
 
-sed -n '/^===BPF-PREFLIGHT-BEGIN===$/,/^===BPF-PREFLIGHT-END===$/p' "$work/results.txt" |
-	grep -av '^===BPF-PREFLIGHT-'
+if [ -z "$plan" ]; then
+	sed -n '/^===BPF-PREFLIGHT-BEGIN===$/,/^===BPF-PREFLIGHT-END===$/p' "$work/results.txt" |
+		grep -av '^===BPF-PREFLIGHT-'
+else
+	# Per-program records up to the plan marker on stdout; the plan's
+	# records (with the loader's own KERNEL/KVERSION header) to VM_PLAN_OUT.
+	sed -n '/^===BPF-PREFLIGHT-BEGIN===$/,/^===BPF-PREFLIGHT-PLAN===$/p' "$work/results.txt" |
+		grep -av '^===BPF-PREFLIGHT-'
+	sed -n '/^===BPF-PREFLIGHT-PLAN===$/,/^===BPF-PREFLIGHT-END===$/p' "$work/results.txt" |
+		grep -av '^===BPF-PREFLIGHT-' >"$VM_PLAN_OUT"
+fi
 loader_rc=$(sed -n 's/^===BPF-PREFLIGHT-EXIT \([0-9]*\)===$/\1/p' "$work/results.txt")
 # Guest-side timing from the console: kernel boot until /init, then loads.
 t_init=$(tr -d '\r' <"$work/console.log" | sed -n 's/.*bpf-preflight: init at \([0-9.]*\)s$/\1/p')

@@ -13,6 +13,13 @@
 # and prints one summary line per kernel on stdout.  With VMTEST_PRINT=1 the
 # records are printed too.
 #
+# Experiments in the same boots (off by default; the records above do not
+# change): VMTEST_PLAN=FILE (e.g. tests/vm/freplace.plan) runs
+# "loader --plan FILE" after the per-program loads, over the objects plus
+# VMTEST_PLAN_OBJS (extra paths, e.g. libxdp's xdp-dispatcher.o), and files
+# its records under $VM_RESULTS_DIR/results-<plan name>-<uname -r>.txt
+# (tests/vm/freplace-experiments.sh drives this for issue 5).
+#
 # Exits 77 with "SKIP: <reason>" when qemu, busybox-static, cpio or the kernel
 # packages cannot be had; 1 when a kernel gives no complete results; else 0.
 # Other knobs: see run.sh (VM_TIMEOUT, VM_ACCEL, ...) and fetch-kernels.sh
@@ -25,6 +32,11 @@ results=${VM_RESULTS_DIR:-$repo/build/vm}
 
 die() { echo "vmtest.sh: $*" >&2; exit 1; }
 skip() { echo "SKIP: $*"; exit 77; }
+
+# Relative plan paths are relative to the caller's directory.
+if [ -n "${VMTEST_PLAN:-}" ] && [ "${VMTEST_PLAN#/}" = "$VMTEST_PLAN" ]; then
+	VMTEST_PLAN=$PWD/$VMTEST_PLAN
+fi
 
 if [ $# -eq 0 ]; then
 	bash "$repo/tests/build-testdata.sh" "$repo/build/vm/objs" ||
@@ -56,15 +68,27 @@ case $rc in
 *) die "fetch-kernels.sh failed (exit $rc)" ;;
 esac
 
+plan=${VMTEST_PLAN:-}
+if [ -n "$plan" ]; then
+	[ -r "$plan" ] || die "VMTEST_PLAN '$plan' not readable"
+	plan_name=$(basename "$plan" .plan)
+fi
+
 mkdir -p "$results"
 failed=0
 while read -r label release vmlinuz; do
 	[ -n "$label" ] || continue
 	tmp=$results/.results-$release.tmp
 	start=$(date +%s.%N)
-	if ! "$here/run.sh" "$vmlinuz" "$@" >"$tmp"; then
+	ptmp=$results/.plan-$release.tmp
+	if [ -n "$plan" ]; then
+		run_env=(VM_PLAN="$plan" VM_PLAN_OBJS="${VMTEST_PLAN_OBJS:-}" VM_PLAN_OUT="$ptmp")
+	else
+		run_env=()
+	fi
+	if ! env "${run_env[@]}" "$here/run.sh" "$vmlinuz" "$@" >"$tmp"; then
 		echo "vmtest: $label $release: FAILED (see messages above)"
-		rm -f "$tmp"
+		rm -f "$tmp" "$ptmp"
 		failed=1
 		continue
 	fi
@@ -85,6 +109,16 @@ while read -r label release vmlinuz; do
 	echo "vmtest: $label ${vm_release:-?} (${vm_version:-?}): $n records, $ok ok, ${secs}s -> ${out#"$repo"/}"
 	if [ "${VMTEST_PRINT:-0}" = 1 ]; then
 		cat "$out"
+	fi
+	if [ -n "$plan" ]; then
+		pout=$results/results-$plan_name-${vm_release:-$release}.txt
+		mv "$ptmp" "$pout"
+		n=$(grep -c '^PROG ' "$pout" || true)
+		ok=$(grep -c '^RESULT ok' "$pout" || true)
+		echo "vmtest: $label ${vm_release:-?}: plan $plan_name: $n experiments, $ok ok -> ${pout#"$repo"/}"
+		if [ "${VMTEST_PRINT:-0}" = 1 ]; then
+			cat "$pout"
+		fi
 	fi
 done <<<"$kernels"
 
