@@ -1045,32 +1045,6 @@ static void walk_block(struct walk *w, size_t start)
 	}
 }
 
-static size_t walk__leaders(struct walk *w)
-{
-	const struct pf_function *f = w->f;
-	size_t i, n = 0;
-
-	w->leader_idx[0] = 1;
-	for (i = f->start; i < f->end; i++) {
-		const struct pf_insn *insn = &w->sec->insns[i];
-
-		if (pf_insn__is_ld_imm64(insn)) {
-			i++;
-			continue;
-		}
-		if (!pf_insn__is_jump(insn))
-			continue;
-		/* The model already refused jumps out of the function. */
-		w->leader_idx[pf_insn__jump_target(insn, i) - f->start] = 1;
-		if (i + 1 < f->end)
-			w->leader_idx[i + 1 - f->start] = 1;
-	}
-	for (i = 0; i < f->end - f->start; i++)
-		if (w->leader_idx[i])
-			w->leader_idx[i] = (uint32_t)++n;
-	return n;
-}
-
 static bool has_lookup(const struct pf_function *f)
 {
 	size_t c;
@@ -1167,7 +1141,7 @@ int pf_mapvalue__analyze(const struct pf_object *obj, int func, struct pf_mv_rep
 	w.site_key = pf_calloc(len, sizeof(*w.site_key));
 	if (!w.leader_idx || !w.work || !w.queued || !w.site_key)
 		goto out;
-	n = walk__leaders(&w);
+	n = pf_function__leaders(w.obj, w.f, w.leader_idx);
 	if (n > PF_MV_MAX_LEADERS) {
 		out->skipped = true;
 		err = 0;

@@ -333,3 +333,30 @@ const struct pf_call *pf_function__call_at(const struct pf_function *f, size_t i
 	}
 	return lo < f->call_cnt && f->calls[lo].insn == insn ? &f->calls[lo] : NULL;
 }
+
+size_t pf_function__leaders(const struct pf_object *obj, const struct pf_function *f,
+			    uint32_t *leader_idx)
+{
+	const struct pf_section *sec = &obj->secs[f->sec];
+	size_t i, n = 0;
+
+	leader_idx[0] = 1;
+	for (i = f->start; i < f->end; i++) {
+		const struct pf_insn *insn = &sec->insns[i];
+
+		if (pf_insn__is_ld_imm64(insn)) {
+			i++;
+			continue;
+		}
+		if (!pf_insn__is_jump(insn))
+			continue;
+		/* The model already refused jumps out of the function. */
+		leader_idx[pf_insn__jump_target(insn, i) - f->start] = 1;
+		if (i + 1 < f->end)
+			leader_idx[i + 1 - f->start] = 1;
+	}
+	for (i = 0; i < f->end - f->start; i++)
+		if (leader_idx[i])
+			leader_idx[i] = (uint32_t)++n;
+	return n;
+}

@@ -542,33 +542,6 @@ static void walk_block(struct walk *w, size_t start)
 	}
 }
 
-static int walk__leaders(struct walk *w, size_t *nleaders)
-{
-	const struct pf_function *f = w->f;
-	size_t i, n = 0;
-
-	w->leader_idx[0] = 1;
-	for (i = f->start; i < f->end; i++) {
-		const struct pf_insn *insn = &w->sec->insns[i];
-
-		if (pf_insn__is_ld_imm64(insn)) {
-			i++;
-			continue;
-		}
-		if (!pf_insn__is_jump(insn))
-			continue;
-		/* The model already refused jumps out of the function. */
-		w->leader_idx[pf_insn__jump_target(insn, i) - f->start] = 1;
-		if (i + 1 < f->end)
-			w->leader_idx[i + 1 - f->start] = 1;
-	}
-	for (i = 0; i < f->end - f->start; i++)
-		if (w->leader_idx[i])
-			w->leader_idx[i] = ++n;
-	*nleaders = n;
-	return 0;
-}
-
 static int stack__function(struct pf_object *obj, struct pf_function *f, size_t *use_cap)
 {
 	struct walk w = { .obj = obj, .f = f, .sec = &obj->secs[f->sec], .use_cap = use_cap };
@@ -580,7 +553,7 @@ static int stack__function(struct pf_object *obj, struct pf_function *f, size_t 
 	w.queued = pf_calloc(len, 1);
 	if (!w.leader_idx || !w.work || !w.queued)
 		goto out;
-	walk__leaders(&w, &n);
+	n = pf_function__leaders(obj, f, w.leader_idx);
 	w.states = pf_calloc(n, sizeof(*w.states));
 	if (!w.states)
 		goto out;

@@ -246,6 +246,13 @@ int pf_object__func_at(const struct pf_object *obj, uint32_t sec, size_t insn);
 const struct pf_reloc *pf_section__reloc_at(const struct pf_section *sec,
 					    uint64_t offset);
 int pf_object__find_func(const struct pf_object *obj, const char *name);
+/*
+ * Number the basic-block leaders of @f (its start, jump targets, and the
+ * slot after a jump) 1..n in @leader_idx (one entry per slot, zeroed by the
+ * caller); returns n. The dataflows keep states only there.
+ */
+size_t pf_function__leaders(const struct pf_object *obj, const struct pf_function *f,
+			    uint32_t *leader_idx);
 /* The call site (or callback reference) at slot @insn of @f, or NULL. */
 const struct pf_call *pf_function__call_at(const struct pf_function *f, size_t insn);
 /* Map an ld_imm64 relocation refers to, or -1. */
