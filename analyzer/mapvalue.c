@@ -1201,3 +1201,42 @@ int pf_mapvalue__program_of(const struct pf_object *obj, int func)
 				return (int)p;
 	return -1;
 }
+
+const struct pf_mv_report *pf_mapvalue__get(const struct pf_object *cobj, int func)
+{
+	/* a lazily computed model fact: the cache is the object's own */
+	struct pf_object *obj = (struct pf_object *)cobj;
+
+	if (func < 0 || (size_t)func >= obj->func_cnt)
+		return NULL;
+	if (!obj->mv_cache) {
+		obj->mv_cache = calloc(obj->func_cnt + 1, sizeof(*obj->mv_cache));
+		obj->mv_done = calloc(obj->func_cnt + 1, 1);
+		if (!obj->mv_cache || !obj->mv_done) {
+			free(obj->mv_cache);
+			free(obj->mv_done);
+			obj->mv_cache = NULL;
+			obj->mv_done = NULL;
+			return NULL;
+		}
+	}
+	if (!obj->mv_done[func]) {
+		if (pf_mapvalue__analyze(obj, func, &obj->mv_cache[func]))
+			return NULL;
+		obj->mv_done[func] = 1;
+	}
+	return &obj->mv_cache[func];
+}
+
+void pf_mapvalue__drop_cache(struct pf_object *obj)
+{
+	size_t i;
+
+	for (i = 0; obj->mv_cache && i < obj->func_cnt; i++)
+		if (obj->mv_done[i])
+			pf_mapvalue__free(&obj->mv_cache[i]);
+	free(obj->mv_cache);
+	free(obj->mv_done);
+	obj->mv_cache = NULL;
+	obj->mv_done = NULL;
+}

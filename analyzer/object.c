@@ -17,6 +17,7 @@
 
 #include "internal.h"
 #include "stack.h"
+#include "mapvalue.h"
 
 /*
  * Reasons and warnings quote names from the object (sections, symbols):
@@ -242,6 +243,7 @@ void pf_object__free(struct pf_object *obj)
 		free(obj->warnings[i]);
 	free(obj->warnings);
 	free(obj->stack_uses);
+	pf_mapvalue__drop_cache(obj);
 	for (i = 0; i < obj->owned_cnt; i++)
 		free(obj->owned[i]);
 	free(obj->owned);

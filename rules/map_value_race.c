@@ -83,15 +83,14 @@ static void map_value_race(const struct pf_object *obj, const struct pf_rule *ru
 	size_t fi, i;
 
 	for (fi = 0; fi < obj->func_cnt; fi++) {
-		struct pf_mv_report r;
+		const struct pf_mv_report *r = pf_mapvalue__get(obj, (int)fi);
 		int prog;
 
-		if (pf_mapvalue__analyze(obj, (int)fi, &r))
+		if (!r)
 			continue;	/* out of memory: this rule stays silent */
-		prog = r.race_cnt ? pf_mapvalue__program_of(obj, (int)fi) : -1;
-		for (i = 0; i < r.race_cnt; i++)
-			race_emit(obj, rule, (int)fi, prog, &r.races[i], emit, ctx);
-		pf_mapvalue__free(&r);
+		prog = r->race_cnt ? pf_mapvalue__program_of(obj, (int)fi) : -1;
+		for (i = 0; i < r->race_cnt; i++)
+			race_emit(obj, rule, (int)fi, prog, &r->races[i], emit, ctx);
 	}
 }
 
