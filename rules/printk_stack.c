@@ -7,6 +7,7 @@
  * Debug prints are the cheapest bytes to give back.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dwarf_vars.h"
@@ -29,8 +30,20 @@ static void printk_stack(const struct pf_object *obj, const struct pf_rule *rule
 			 const struct pf_check_env *env, pf_emit_fn emit, void *ctx)
 {
 	struct pf_dwarf_vars none = { 0 };
-	size_t p, i, k, r;
+	size_t p, i, k, r, u;
+	uint8_t *has_printk = calloc(obj->func_cnt + 1, 1);
 
+	/* one pass over the recorded uses finds the frames worth mapping */
+	if (!has_printk)
+		return;
+	for (u = 0; u < obj->stack_use_cnt; u++) {
+		const struct pf_stack_use *su = &obj->stack_uses[u];
+
+		if (su->kind == PF_USE_HELPER_ARG &&
+		    ((su->helper == BPF_FUNC_trace_printk && su->arg == 0) ||
+		     (su->helper == BPF_FUNC_trace_vprintk && su->arg == 2)))
+			has_printk[su->func] = 1;
+	}
 	for (p = 0; p < obj->prog_cnt; p++) {
 		const struct pf_program *prog = &obj->progs[p];
 
@@ -38,7 +51,7 @@ static void printk_stack(const struct pf_object *obj, const struct pf_rule *rule
 			int func = prog->funcs[i];
 			struct pf_frame_map m;
 
-			if (pf_frame__map(obj, &none, func, &m))
+			if (!has_printk[func] || pf_frame__map(obj, &none, func, &m))
 				continue;
 			for (r = 0; r < m.cnt; r++) {
 				const struct pf_range *pr = &m.ranges[r];
@@ -92,6 +105,7 @@ static void printk_stack(const struct pf_object *obj, const struct pf_rule *rule
 			pf_frame__free(&m);
 		}
 	}
+	free(has_printk);
 }
 
 const struct pf_rule pf_rule_printk_stack = {
