@@ -234,7 +234,7 @@ int main(int argc, char **argv)
 		{ 0 }
 	};
 	size_t n = 1000, fmax = 4096, nfuncs = 0, fanout = 0, nsec = 0, nsyms = 0, nrel = 0;
-	size_t i, nf, per, text_cnt = 0, entry_cnt = 0, nshdr, shnum_real;
+	size_t i, nf, per, nshdr, shnum_real;
 	const char *out = NULL;
 	bool jump_out = false;
 	struct func *funcs;
@@ -293,10 +293,6 @@ int main(int argc, char **argv)
 		if (f->size < 4 + f->calls * 4)
 			f->size = 4 + f->calls * 4;
 		snprintf(f->name, sizeof(f->name), "%s_%zu", entry ? "prog" : "sub", i);
-		if (entry)
-			entry_cnt++;
-		else
-			text_cnt++;
 	}
 
 	/* Symbols: null, local subprograms, extra locals, then entry programs. */
@@ -511,8 +507,6 @@ int main(int argc, char **argv)
 		fprintf(stderr, "gen-bpf-elf: %s: %s\n", out, strerror(errno));
 		return 1;
 	}
-	(void)text_cnt;
-	(void)entry_cnt;
 	free(file.p), free(shstr.p), free(str.p), free(sym.p);
 	free(text.data.p), free(text.rel), free(sock.data.p), free(sock.rel);
 	free(funcs), free(sh);
