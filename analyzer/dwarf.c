@@ -27,6 +27,17 @@
 #define DIE_MAX_DEPTH	32	/* nesting of blocks and inlined calls we follow */
 #define VARS_MAX	65536u
 
+/*
+ * Every libdwarf call gets a Dwarf_Error to fill: libdwarf 20210528
+ * dereferences a NULL one on some error paths (dwarf_object_init_b(),
+ * _dwarf_extract_string_offset_via_str_offsets(): found by tests/fuzz).
+ * The errors belong to the Dwarf_Debug and go with dwarf_object_finish();
+ * DWARF is read by the thread that runs the commands only, thread-local
+ * all the same.
+ */
+static __thread Dwarf_Error dw_err;
+#define DWERR (&dw_err)
+
 struct access {
 	const struct pf_object *obj;
 };
@@ -136,10 +147,10 @@ static Dwarf_Die origin_of(struct reader *r, Dwarf_Die die)
 	Dwarf_Off off;
 	Dwarf_Die o = NULL;
 
-	if (dwarf_attr(die, DW_AT_abstract_origin, &at, NULL) != DW_DLV_OK)
+	if (dwarf_attr(die, DW_AT_abstract_origin, &at, DWERR) != DW_DLV_OK)
 		return NULL;
-	if (dwarf_global_formref(at, &off, NULL) != DW_DLV_OK ||
-	    dwarf_offdie_b(r->dbg, off, 1, &o, NULL) != DW_DLV_OK)
+	if (dwarf_global_formref(at, &off, DWERR) != DW_DLV_OK ||
+	    dwarf_offdie_b(r->dbg, off, 1, &o, DWERR) != DW_DLV_OK)
 		o = NULL;
 	dwarf_dealloc_attribute(at);
 	return o;
@@ -151,10 +162,10 @@ static Dwarf_Die type_of(struct reader *r, Dwarf_Die die)
 	Dwarf_Off off;
 	Dwarf_Die t = NULL;
 
-	if (dwarf_attr(die, DW_AT_type, &at, NULL) != DW_DLV_OK)
+	if (dwarf_attr(die, DW_AT_type, &at, DWERR) != DW_DLV_OK)
 		return NULL;
-	if (dwarf_global_formref(at, &off, NULL) != DW_DLV_OK ||
-	    dwarf_offdie_b(r->dbg, off, 1, &t, NULL) != DW_DLV_OK)
+	if (dwarf_global_formref(at, &off, DWERR) != DW_DLV_OK ||
+	    dwarf_offdie_b(r->dbg, off, 1, &t, DWERR) != DW_DLV_OK)
 		t = NULL;
 	dwarf_dealloc_attribute(at);
 	return t;
@@ -170,9 +181,9 @@ static long long type_describe(struct reader *r, Dwarf_Die t, char *buf, size_t 
 	long long size = -1;
 
 	buf[0] = '\0';
-	if (!t || depth > DIE_MAX_DEPTH || dwarf_tag(t, &tag, NULL) != DW_DLV_OK)
+	if (!t || depth > DIE_MAX_DEPTH || dwarf_tag(t, &tag, DWERR) != DW_DLV_OK)
 		return -1;
-	dwarf_diename(t, &name, NULL);
+	dwarf_diename(t, &name, DWERR);
 	switch (tag) {
 	case DW_TAG_typedef:
 	case DW_TAG_const_type:
@@ -201,12 +212,12 @@ static long long type_describe(struct reader *r, Dwarf_Die t, char *buf, size_t 
 		esz = type_describe(r, elem, tmp, sizeof(tmp), depth + 1);
 		if (elem)
 			dwarf_dealloc_die(elem);
-		if (dwarf_child(t, &sub, NULL) == DW_DLV_OK) {
-			if (dwarf_attr(sub, DW_AT_count, &at, NULL) == DW_DLV_OK) {
-				dwarf_formudata(at, &cnt, NULL);
+		if (dwarf_child(t, &sub, DWERR) == DW_DLV_OK) {
+			if (dwarf_attr(sub, DW_AT_count, &at, DWERR) == DW_DLV_OK) {
+				dwarf_formudata(at, &cnt, DWERR);
 				dwarf_dealloc_attribute(at);
-			} else if (dwarf_attr(sub, DW_AT_upper_bound, &at, NULL) == DW_DLV_OK) {
-				if (dwarf_formudata(at, &cnt, NULL) == DW_DLV_OK)
+			} else if (dwarf_attr(sub, DW_AT_upper_bound, &at, DWERR) == DW_DLV_OK) {
+				if (dwarf_formudata(at, &cnt, DWERR) == DW_DLV_OK)
 					cnt++;
 				dwarf_dealloc_attribute(at);
 			}
@@ -221,7 +232,7 @@ static long long type_describe(struct reader *r, Dwarf_Die t, char *buf, size_t 
 	default:
 		break;
 	}
-	if (dwarf_bytesize(t, &sz, NULL) == DW_DLV_OK)
+	if (dwarf_bytesize(t, &sz, DWERR) == DW_DLV_OK)
 		size = (long long)sz;
 	snprintf(buf, len, "%s%s", tag == DW_TAG_structure_type ? "struct " :
 		 tag == DW_TAG_union_type ? "union " : tag == DW_TAG_enumeration_type ?
@@ -238,20 +249,20 @@ static bool location_fbreg(Dwarf_Die die, long long *fbreg)
 	Dwarf_Half form = 0;
 	bool found = false;
 
-	if (dwarf_attr(die, DW_AT_location, &at, NULL) != DW_DLV_OK)
+	if (dwarf_attr(die, DW_AT_location, &at, DWERR) != DW_DLV_OK)
 		return false;
 	/*
 	 * Frame variables have one expression (exprloc); location lists
 	 * (sec_offset, loclistx) are for values in registers, and libdwarf
 	 * 20210528 reads out of bounds on corrupt ones (found by tests/fuzz).
 	 */
-	if (dwarf_whatform(at, &form, NULL) != DW_DLV_OK ||
+	if (dwarf_whatform(at, &form, DWERR) != DW_DLV_OK ||
 	    (form != DW_FORM_exprloc && form != DW_FORM_block1 && form != DW_FORM_block2 &&
 	     form != DW_FORM_block4 && form != DW_FORM_block)) {
 		dwarf_dealloc_attribute(at);
 		return false;
 	}
-	if (dwarf_get_loclist_c(at, &head, &cnt, NULL) != DW_DLV_OK) {
+	if (dwarf_get_loclist_c(at, &head, &cnt, DWERR) != DW_DLV_OK) {
 		dwarf_dealloc_attribute(at);
 		return false;
 	}
@@ -265,15 +276,15 @@ static bool location_fbreg(Dwarf_Die die, long long *fbreg)
 		Dwarf_Unsigned op1, op2, op3, br;
 
 		if (dwarf_get_locdesc_entry_d(head, i, &lle, &rlo, &rhi, &unavail, &lo, &hi,
-					      &ops, &desc, &src, &eoff, &loff, NULL) != DW_DLV_OK ||
+					      &ops, &desc, &src, &eoff, &loff, DWERR) != DW_DLV_OK ||
 		    !ops)
 			continue;
 		if (dwarf_get_location_op_value_c(desc, 0, &atom, &op1, &op2, &op3, &br,
-						  NULL) != DW_DLV_OK || atom != DW_OP_fbreg)
+						  DWERR) != DW_DLV_OK || atom != DW_OP_fbreg)
 			continue;
 		/* "fbreg N, stack_value" is the address itself, not storage */
 		if (ops > 1 && dwarf_get_location_op_value_c(desc, 1, &atom2, &op2, &op2, &op3,
-							     &br, NULL) == DW_DLV_OK &&
+							     &br, DWERR) == DW_DLV_OK &&
 		    atom2 == DW_OP_stack_value)
 			continue;
 		*fbreg = (long long)(Dwarf_Signed)op1;
@@ -294,7 +305,7 @@ static void keep_var(struct reader *r, int func, Dwarf_Die die, Dwarf_Half tag,
 
 	if (r->out->cnt >= VARS_MAX || !location_fbreg(die, &fbreg))
 		goto out;
-	dwarf_diename(src, &name, NULL);
+	dwarf_diename(src, &name, DWERR);
 	type = type_of(r, src);
 	size = type_describe(r, type, tname, sizeof(tname), 0);
 	if (type)
@@ -328,7 +339,7 @@ static void walk_function(struct reader *r, int func, Dwarf_Die fn)
 	size_t depth = 0;
 	Dwarf_Die child;
 
-	if (dwarf_child(fn, &child, NULL) != DW_DLV_OK)
+	if (dwarf_child(fn, &child, DWERR) != DW_DLV_OK)
 		return;
 	stk[depth].die = child;
 	stk[depth++].inl = NULL;
@@ -337,16 +348,16 @@ static void walk_function(struct reader *r, int func, Dwarf_Die fn)
 		const char *inl = stk[depth - 1].inl;
 		Dwarf_Half tag = 0;
 
-		dwarf_tag(die, &tag, NULL);
+		dwarf_tag(die, &tag, DWERR);
 		if (tag == DW_TAG_variable || tag == DW_TAG_formal_parameter)
 			keep_var(r, func, die, tag, inl);
 		/* descend into blocks and inlined calls */
 		if ((tag == DW_TAG_lexical_block || tag == DW_TAG_inlined_subroutine) &&
-		    depth < DIE_MAX_DEPTH && dwarf_child(die, &sub, NULL) == DW_DLV_OK) {
+		    depth < DIE_MAX_DEPTH && dwarf_child(die, &sub, DWERR) == DW_DLV_OK) {
 			const char *in = inl;
 
 			/* replace this entry by its sibling later; push the child */
-			if (dwarf_siblingof_b(r->dbg, die, 1, &next, NULL) != DW_DLV_OK)
+			if (dwarf_siblingof_b(r->dbg, die, 1, &next, DWERR) != DW_DLV_OK)
 				next = NULL;
 			if (tag == DW_TAG_inlined_subroutine) {
 				Dwarf_Die o = origin_of(r, die);
@@ -359,7 +370,7 @@ static void walk_function(struct reader *r, int func, Dwarf_Die fn)
 				 */
 				size_t slot = next ? depth : depth - 1;
 
-				if (o && dwarf_diename(o, &n, NULL) == DW_DLV_OK) {
+				if (o && dwarf_diename(o, &n, DWERR) == DW_DLV_OK) {
 					free(inl_names[slot]);
 					inl_names[slot] = strdup(n);
 					in = inl_names[slot];
@@ -376,7 +387,7 @@ static void walk_function(struct reader *r, int func, Dwarf_Die fn)
 			stk[depth++].inl = in;
 			continue;
 		}
-		if (dwarf_siblingof_b(r->dbg, die, 1, &next, NULL) != DW_DLV_OK)
+		if (dwarf_siblingof_b(r->dbg, die, 1, &next, DWERR) != DW_DLV_OK)
 			next = NULL;
 		dwarf_dealloc_die(die);
 		if (next)
@@ -394,20 +405,20 @@ static void walk_cu(struct reader *r, Dwarf_Die cu)
 	Dwarf_Die die = NULL, next;
 	size_t n = 0;
 
-	if (dwarf_child(cu, &die, NULL) != DW_DLV_OK)
+	if (dwarf_child(cu, &die, DWERR) != DW_DLV_OK)
 		return;
 	while (die && n++ < 1000000) {
 		Dwarf_Half tag = 0;
 		char *name = NULL;
 
-		dwarf_tag(die, &tag, NULL);
-		if (tag == DW_TAG_subprogram && dwarf_diename(die, &name, NULL) == DW_DLV_OK) {
+		dwarf_tag(die, &tag, DWERR);
+		if (tag == DW_TAG_subprogram && dwarf_diename(die, &name, DWERR) == DW_DLV_OK) {
 			int func = pf_object__find_func(r->obj, name);
 
 			if (func >= 0)
 				walk_function(r, func, die);
 		}
-		if (dwarf_siblingof_b(r->dbg, die, 1, &next, NULL) != DW_DLV_OK)
+		if (dwarf_siblingof_b(r->dbg, die, 1, &next, DWERR) != DW_DLV_OK)
 			next = NULL;
 		dwarf_dealloc_die(die);
 		die = next;
@@ -453,22 +464,28 @@ int pf_dwarf__read_vars(struct pf_object *obj, struct pf_dwarf_vars *out)
 	}
 	dwarf_set_reloc_application(0);
 	ret = dwarf_object_init_b(&iface, dwarf_ignore_error, NULL, DW_GROUPNUMBER_ANY,
-				   &r.dbg, NULL);
-	if (ret != DW_DLV_OK)
+				   &r.dbg, DWERR);
+	if (ret != DW_DLV_OK) {
+		/* no Dwarf_Debug to own it: an error made without one is freed here */
+		if (ret == DW_DLV_ERROR && dw_err)
+			dwarf_dealloc_error(NULL, dw_err);
+		dw_err = NULL;
 		return -EINVAL;
+	}
 	while (cus++ < 4096) {
 		Dwarf_Die cu = NULL;
 
 		ret = dwarf_next_cu_header_d(r.dbg, 1, NULL, NULL, NULL, NULL, NULL, NULL,
-					     NULL, NULL, &next_off, NULL, NULL);
+					     NULL, NULL, &next_off, NULL, DWERR);
 		if (ret != DW_DLV_OK)
 			break;
-		if (dwarf_siblingof_b(r.dbg, NULL, 1, &cu, NULL) != DW_DLV_OK)
+		if (dwarf_siblingof_b(r.dbg, NULL, 1, &cu, DWERR) != DW_DLV_OK)
 			continue;
 		walk_cu(&r, cu);
 		dwarf_dealloc_die(cu);
 	}
-	dwarf_object_finish(r.dbg, NULL);
+	dwarf_object_finish(r.dbg, DWERR);
+	dw_err = NULL;
 	return 0;
 }
 
