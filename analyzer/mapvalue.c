@@ -346,20 +346,6 @@ static void check_race(struct walk *w, const struct mv_state *s, const struct mv
 
 /* ---- the stack ---------------------------------------------------------- */
 
-static int mem_size(uint8_t code)
-{
-	switch (BPF_SIZE(code)) {
-	case BPF_B:
-		return 1;
-	case BPF_H:
-		return 2;
-	case BPF_W:
-		return 4;
-	default:
-		return 8;
-	}
-}
-
 /* The slot holding [@o, @o + @size) relative to r10, or -1 if none holds all of it. */
 static int slot_index(int64_t o, int size, int *soff)
 {
@@ -495,13 +481,13 @@ static void step_ldx(struct walk *w, struct mv_state *s, const struct pf_insn *i
 		s->r[insn->dst] = unk();
 		return;
 	}
-	do_load(w, s, insn->dst, insn->src, insn->off, mem_size(insn->code), mode == BPF_MEMSX, i);
+	do_load(w, s, insn->dst, insn->src, insn->off, pf_insn__mem_size(insn), mode == BPF_MEMSX, i);
 }
 
 static void step_store(struct walk *w, struct mv_state *s, const struct pf_insn *insn, size_t i)
 {
 	uint8_t cls = pf_insn__class(insn), mode = BPF_MODE(insn->code);
-	int size = mem_size(insn->code);
+	int size = pf_insn__mem_size(insn);
 	struct mv_val base = s->r[insn->dst], val;
 	bool atomic = cls == BPF_STX && mode == BPF_ATOMIC;
 

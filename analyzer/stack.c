@@ -197,20 +197,6 @@ static void clobber_slots(struct state *s, const struct val *base, int64_t off,
 		s->slot[-k / 8 - 1] = unk();
 }
 
-static int64_t mem_size(uint8_t code)
-{
-	switch (BPF_SIZE(code)) {
-	case BPF_B:
-		return 1;
-	case BPF_H:
-		return 2;
-	case BPF_W:
-		return 4;
-	default:
-		return 8;
-	}
-}
-
 static void step_alu(struct state *s, const struct pf_insn *insn)
 {
 	struct val *dst = &s->r[insn->dst];
@@ -264,7 +250,7 @@ static void step_mem(struct walk *w, struct state *s, const struct pf_insn *insn
 		     size_t i)
 {
 	uint8_t cls = pf_insn__class(insn);
-	int64_t size = mem_size(insn->code);
+	int64_t size = pf_insn__mem_size(insn);
 	struct val base, *slot;
 
 	if (cls == BPF_LDX) {

@@ -57,6 +57,21 @@ static inline bool pf_insn__is_exit(const struct pf_insn *insn)
 	return insn->code == (BPF_JMP | BPF_EXIT);
 }
 
+/* Bytes a load, store or atomic moves: 1, 2, 4 or 8. */
+static inline int pf_insn__mem_size(const struct pf_insn *insn)
+{
+	switch (BPF_SIZE(insn->code)) {
+	case BPF_B:
+		return 1;
+	case BPF_H:
+		return 2;
+	case BPF_W:
+		return 4;
+	default:
+		return 8;
+	}
+}
+
 /* A branch with a target: JA/gotol, conditional jumps, may_goto. */
 static inline bool pf_insn__is_jump(const struct pf_insn *insn)
 {
