@@ -39,15 +39,13 @@ struct kprog {
 };
 
 /* The raw depth of @f, or the what-if value explain asks about. */
+static uint32_t recorded(uint32_t raw, const struct pf_profile *p, bool *known);
+
 static uint32_t kdepth(const struct kprog *k, const struct pf_function *f, bool *known)
 {
-	struct pf_function tmp;
+	bool what_if = k->override_func >= 0 && f == &k->obj->funcs[k->override_func];
 
-	if (k->override_func < 0 || f != &k->obj->funcs[k->override_func])
-		return pf_verdict__recorded_depth(f, k->p, known);
-	tmp = *f;
-	tmp.stack.depth = k->override_depth;
-	return pf_verdict__recorded_depth(&tmp, k->p, known);
+	return recorded(what_if ? k->override_depth : f->stack.depth, k->p, known);
 }
 
 /*
@@ -82,14 +80,20 @@ static const struct pf_function *kfunc_of(const struct kprog *k, int sub)
 	return &k->obj->funcs[k->prog->funcs[sub]];
 }
 
-uint32_t pf_verdict__recorded_depth(const struct pf_function *f,
-				    const struct pf_profile *p, bool *known)
+/* grow_stack_state() records the raw depth, rounded to 8 where the kernel does */
+static uint32_t recorded(uint32_t raw, const struct pf_profile *p, bool *known)
 {
 	enum pf_tristate r8 = pf_profile__has(p, PF_FACT_DEPTH_ROUND8);
 
-	if (r8 == PF_UNKNOWN && f->stack.depth % 8)
+	if (r8 == PF_UNKNOWN && raw % 8)
 		*known = false;
-	return r8 == PF_YES ? round_up(f->stack.depth, 8) : f->stack.depth;
+	return r8 == PF_YES ? round_up(raw, 8) : raw;
+}
+
+uint32_t pf_verdict__recorded_depth(const struct pf_function *f,
+				    const struct pf_profile *p, bool *known)
+{
+	return recorded(f->stack.depth, p, known);
 }
 
 uint32_t pf_verdict__round_frame(uint32_t depth, const struct pf_profile *p)
