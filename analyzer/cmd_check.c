@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "explain.h"
 #include "frame.h"
+#include "linkset.h"
 #include "report.h"
 #include "rule.h"
 #include "verdict.h"
@@ -32,6 +33,8 @@ struct check_ctx {
 	struct pf_dwarf_vars vars;	/* of the current object, read at its first refusal */
 	bool vars_read;
 	cJSON *objects;		/* JSON: per-program verdicts */
+	struct pf_linkset set;	/* every object's summary, for the cross-object rules */
+	int set_err;
 };
 
 static const char *result_str(enum pf_result r)
@@ -268,6 +271,128 @@ static int check_object(const struct pf_object *obj, const struct pf_opts *opts,
 		if (pf_rules[i]->check_env && opts->profile_cnt)
 			pf_rules[i]->check_env(obj, pf_rules[i], &env, emit_diag, ctx);
 	}
+	if (!ctx->set_err)
+		ctx->set_err = pf_linkset__add(&ctx->set, obj);
+	return PF_EXIT_OK;
+}
+
+/* A finding of a rule over the analysis set, at a function of a unit. */
+static void emit_set_diag(void *arg, const struct pf_linkset *set, const struct pf_set_diag *sd)
+{
+	struct check_ctx *ctx = arg;
+	const struct pf_link_unit *u = &set->units[sd->unit];
+	const struct pf_link_func *f = &u->funcs[sd->func];
+	struct pf_rdiag *d = pf_report__add(&ctx->report);
+	size_t i;
+
+	if (!d)
+		return;
+	d->rule = sd->rule;
+	d->severity = sd->severity;
+	d->message = strdup(sd->message);
+	d->program = sd->program ? strdup(sd->program) : NULL;
+	d->object = strdup(u->path);
+	d->function = strdup(f->name);
+	d->insn = 0;
+	if (f->file) {
+		d->file = strdup(f->file);
+		d->line = f->line;
+		d->col = f->col;
+		d->src_text = f->src ? strdup(f->src) : NULL;
+	}
+	for (i = 0; i < set->profile_cnt && i < PF_LINK_MAX_PROFILES; i++)
+		if (sd->kernels & (1u << i))
+			pf_rdiag__kernel(d, set->profiles[i].name);
+	for (i = 0; i < sd->note_cnt; i++) {
+		const struct pf_set_note *n = &sd->notes[i];
+		const struct pf_link_func *nf = n->unit >= 0 ? &set->units[n->unit].funcs[n->func]
+							     : NULL;
+
+		pf_rdiag__note(d, n->message, nf ? nf->file : NULL, nf ? nf->line : 0,
+			       nf ? nf->col : 0, nf ? nf->name : NULL, nf ? 0 : -1);
+	}
+}
+
+/* The JSON entry of program @name of object @path, or NULL. */
+static cJSON *json_find_program(cJSON *objects, const char *path, const char *name)
+{
+	cJSON *o, *p;
+
+	cJSON_ArrayForEach(o, objects) {
+		cJSON *op = cJSON_GetObjectItem(o, "path");
+
+		if (!cJSON_IsString(op) || strcmp(op->valuestring, path))
+			continue;
+		cJSON_ArrayForEach(p, cJSON_GetObjectItem(o, "programs")) {
+			cJSON *n = cJSON_GetObjectItem(p, "name");
+
+			if (cJSON_IsString(n) && !strcmp(n->valuestring, name))
+				return p;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * An extension's verdict is what its load against the target prints:
+ * the attach checks come before the walk of its instructions.
+ */
+static void json_attach_verdicts(struct check_ctx *ctx)
+{
+	const struct pf_opts *opts = ctx->opts;
+	const struct pf_linkset *set = &ctx->set;
+	size_t u, p, k;
+
+	for (u = 0; u < set->unit_cnt; u++)
+		for (p = 0; p < set->units[u].prog_cnt; p++) {
+			const struct pf_link_unit *lu = &set->units[u];
+			cJSON *jp;
+
+			if (!lu->progs[p].ext)
+				continue;
+			jp = json_find_program(ctx->objects, lu->path,
+					       lu->funcs[lu->progs[p].func].name);
+			if (!jp)
+				continue;
+			for (k = 0; k < opts->profile_cnt && k < PF_LINK_MAX_PROFILES; k++) {
+				struct pf_verdict v = { 0 };
+
+				v.result = pf_linkset__attach(set, u, p, &opts->profiles[k],
+							      v.message, sizeof(v.message));
+				if (v.result == PF_ACCEPT)
+					continue;
+				v.rule = v.result == PF_REJECT ? "freplace-attach" : "cannot-predict";
+				if (opts->profile_cnt == 1)
+					cJSON_ReplaceItemInObject(jp, "verdict", json_verdict(&v, NULL));
+				else
+					cJSON_ReplaceItemInArray(cJSON_GetObjectItem(jp, "verdicts"),
+								 (int)k, json_verdict(&v,
+								 &opts->profiles[k]));
+			}
+		}
+}
+
+/* The rules over all objects at once, once every object is summarised. */
+static int check_set(struct check_ctx *ctx)
+{
+	const struct pf_opts *opts = ctx->opts;
+	char err[512];
+	size_t i;
+
+	if (ctx->set_err) {
+		fprintf(stderr, "bpf-preflight: out of memory for the analysis set\n");
+		return PF_EXIT_INTERNAL;
+	}
+	if (pf_linkset__resolve(&ctx->set, opts->attach, opts->attach_cnt, opts->tail,
+				opts->tail_cnt, err, sizeof(err))) {
+		fprintf(stderr, "bpf-preflight: %s\n", err);
+		return PF_EXIT_INPUT;
+	}
+	for (i = 0; pf_rules[i]; i++)
+		if (pf_rules[i]->check_set && pf_cli__rule_enabled(opts, pf_rules[i]->id))
+			pf_rules[i]->check_set(&ctx->set, pf_rules[i], emit_set_diag, ctx);
+	if (ctx->objects)
+		json_attach_verdicts(ctx);
 	return PF_EXIT_OK;
 }
 
@@ -407,7 +532,14 @@ int cmd_check(struct pf_opts *opts)
 		json_target(root, opts);
 		ctx.objects = cJSON_AddArrayToObject(root, "objects");
 	}
+	ctx.set.profiles = opts->profiles;
+	ctx.set.profile_cnt = opts->profile_cnt;
 	ret = pf_cli__for_each_object(opts, check_object, &ctx);
+	r = check_set(&ctx);
+	if (r != PF_EXIT_OK) {
+		ret = r;
+		goto out;
+	}
 	r = filter(&ctx);
 	if (r == PF_EXIT_OK && opts->write_baseline &&
 	    pf_baseline__write(&ctx.report, opts->write_baseline)) {
@@ -422,7 +554,9 @@ int cmd_check(struct pf_opts *opts)
 	for (i = 0; i < ctx.report.cnt && !opts->exit_zero; i++)
 		if ((int)ctx.report.d[i].severity >= opts->fail_on && ret < PF_EXIT_FINDINGS)
 			ret = PF_EXIT_FINDINGS;
+out:
 	cJSON_Delete(root);
 	pf_report__free(&ctx.report);
+	pf_linkset__free(&ctx.set);
 	return ret;
 }

@@ -12,6 +12,8 @@
  *   fail-on  = warning               (as --fail-on)
  *   margin   = 48                    (as --margin)
  *   suppress = my_func:stack-combined   (no source line info needed)
+ *   attach   = acl.o:acl=dispatcher.o:acl_stub      (as --attach, repeatable)
+ *   tail-target = acl.o:acl_progs[0]=algo.o:algo   (as --tail-target, repeatable)
  *
  * Options on the command line win over the file.
  */
@@ -24,6 +26,25 @@
 
 #include "cli.h"
 #include "rule.h"
+
+/* Strings the file's list settings hold (options point into argv instead). */
+static char *owned[320];
+static size_t owned_cnt;
+
+static char *keep(const char *s)
+{
+	char *d = owned_cnt < sizeof(owned) / sizeof(owned[0]) ? strdup(s) : NULL;
+
+	if (d)
+		owned[owned_cnt++] = d;
+	return d;
+}
+
+void pf_config__free(void)
+{
+	while (owned_cnt)
+		free(owned[--owned_cnt]);
+}
 
 static char *trim(char *s)
 {
@@ -81,6 +102,14 @@ static int apply(struct pf_opts *opts, const char *path, unsigned int lineno,
 			goto bad;
 	} else if (!strcmp(key, "margin")) {
 		opts->margin = (unsigned int)strtoul(val, NULL, 10);
+	} else if (!strcmp(key, "attach")) {
+		if (!strchr(val, '=') || opts->attach_cnt >= 64 || !keep(val))
+			goto bad;
+		opts->attach[opts->attach_cnt++] = owned[owned_cnt - 1];
+	} else if (!strcmp(key, "tail-target")) {
+		if (!strchr(val, '=') || opts->tail_cnt >= 256 || !keep(val))
+			goto bad;
+		opts->tail[opts->tail_cnt++] = owned[owned_cnt - 1];
 	} else if (!strcmp(key, "suppress")) {
 		if (!strchr(val, ':') || opts->suppress_cnt >= 64)
 			goto bad;

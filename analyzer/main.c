@@ -57,6 +57,11 @@ static void usage(FILE *out)
 		"      --baseline=FILE        report only findings not in FILE\n"
 		"      --write-baseline=FILE  write the findings to FILE\n"
 		"      --config=FILE  settings file (default: .bpf-preflight here or above)\n"
+		"      --attach=EXT_OBJ:PROG=TARGET_OBJ:FUNC\n"
+		"                     the function an freplace program replaces (default: the\n"
+		"                     one function of its SEC(\"freplace/NAME\") among the objects)\n"
+		"      --tail-target=[OBJ:]MAP[IDX]=OBJ:PROG\n"
+		"                     a program user space puts into a prog array\n"
 		"  -p, --prog=NAME    only the program NAME\n"
 		"  -j, --jobs=N       model N objects in parallel (0: one per CPU); output in\n"
 		"                     command-line order, the same as with -j 1\n"
@@ -113,6 +118,8 @@ int main(int argc, char **argv)
 		{ "baseline", required_argument, NULL, 'B' },
 		{ "write-baseline", required_argument, NULL, 'W' },
 		{ "config",  required_argument, NULL, 'c' },
+		{ "attach",  required_argument, NULL, 'A' },
+		{ "tail-target", required_argument, NULL, 'T' },
 		{ "help",    no_argument,       NULL, 'h' },
 		{ "version", no_argument,       NULL, 'V' },
 		{ 0 }
@@ -231,6 +238,20 @@ int main(int argc, char **argv)
 			break;
 		case 'c':
 			break;	/* read before the other options */
+		case 'A':
+			if (!strchr(optarg, '=') || opts.attach_cnt >= 64) {
+				fprintf(stderr, "bpf-preflight: --attach wants EXT_OBJ:PROG=TARGET_OBJ:FUNC\n");
+				return PF_EXIT_INPUT;
+			}
+			opts.attach[opts.attach_cnt++] = optarg;
+			break;
+		case 'T':
+			if (!strchr(optarg, '=') || opts.tail_cnt >= 256) {
+				fprintf(stderr, "bpf-preflight: --tail-target wants [OBJ:]MAP[IDX]=OBJ:PROG\n");
+				return PF_EXIT_INPUT;
+			}
+			opts.tail[opts.tail_cnt++] = optarg;
+			break;
 		case 'M': {
 			char *end;
 			unsigned long m = strtoul(optarg, &end, 10);
@@ -263,5 +284,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return PF_EXIT_INPUT;
 	}
-	return cmd->fn(&opts);
+	c = cmd->fn(&opts);
+	pf_config__free();
+	return c;
 }

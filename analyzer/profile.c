@@ -26,6 +26,17 @@ struct fact_row {
 	struct backport bp[4];
 };
 
+/*
+ * Facts whose upstream release is only bracketed: the newest x.y known not
+ * to have it; releases after it and before the row's upstream are unknown.
+ */
+static const struct {
+	enum pf_fact fact;
+	uint32_t known_without;
+} brackets[] = {
+	{ PF_FACT_TRACING_MAIN_UNRELIABLE, PF_KV(6, 1, 0) },
+};
+
 #define ALL(v)	{ v, v, v, v, v, v }
 
 static const struct fact_row facts[] = {
@@ -53,9 +64,17 @@ static const struct fact_row facts[] = {
 	/* d6083f040d5d "bpf: Prevent tailcall infinite loop caused by freplace" */
 	{ PF_FACT_EXT_PROG_ARRAY_BAN, ALL(PF_KV(6, 13, 0)),
 	  { { PF_KV(6, 1, 0), 192, 170 }, { PF_KV(6, 12, 0), 117, 0 } } },
-	/* 4540aed51b12 "bpf: Enforce expected_attach_type for tailcall compatibility" */
+	/* 4540aed51b12 "bpf: Enforce expected_attach_type for tailcall compatibility";
+	 * measured on 6.1.170 too (tests/lib/freplace-records.md, fact 4) */
 	{ PF_FACT_PROG_ARRAY_ATTACH_TYPE, ALL(PF_KV(6, 18, 0)),
-	  { { PF_KV(6, 1, 0), 192, 170 }, { PF_KV(6, 12, 0), 57, 0 } } },
+	  { { PF_KV(6, 1, 0), 170, 0 }, { PF_KV(6, 12, 0), 57, 0 } } },
+	/* 1c123c567fb1 "bpf: Resolve fext program type when checking map compatibility";
+	 * measured on 6.1.170 (freplace-records.md, fact 3) */
+	{ PF_FACT_PROG_ARRAY_RESOLVE_EXT, ALL(PF_KV(6, 2, 0)),
+	  { { PF_KV(6, 1, 0), 170, 0 } } },
+	/* measured: `int f(void)` fentry is reliable on 6.1.170/.192, not on 6.12.117;
+	 * the release between that changed it is not known */
+	{ PF_FACT_TRACING_MAIN_UNRELIABLE, ALL(PF_KV(6, 12, 0)), {} },
 	/* "bpf: check changes_pkt_data property for extension programs" */
 	{ PF_FACT_EXT_PKT_DATA, ALL(PF_KV(6, 13, 0)),
 	  { { PF_KV(6, 12, 0), 117, 0 } } },
@@ -83,6 +102,9 @@ enum pf_tristate pf_profile__has(const struct pf_profile *p, enum pf_fact fact)
 			continue;
 		if (up && series >= up)
 			return PF_YES;
+		for (j = 0; j < sizeof(brackets) / sizeof(brackets[0]); j++)
+			if (brackets[j].fact == fact && series > brackets[j].known_without)
+				return PF_UNKNOWN;
 		for (j = 0; j < sizeof(row->bp) / sizeof(row->bp[0]); j++) {
 			const struct backport *bp = &row->bp[j];
 

@@ -119,6 +119,17 @@ static void program__type(struct pf_program *prog, const char *sec_name)
 		prog->type_known = true;
 		prog->prog_type = type;
 		prog->attach_type = attach;
+		return;
+	}
+	/*
+	 * Sections newer than the libbpf we link (Debian 12: 1.1), as libbpf
+	 * >= 1.3 loads them; the attach type matters to prog arrays.
+	 */
+	if (!strcmp(sec_name, "tcx/ingress") || !strcmp(sec_name, "tcx/egress")) {
+		prog->type_known = true;
+		prog->prog_type = BPF_PROG_TYPE_SCHED_CLS;
+		prog->attach_type = sec_name[4] == 'i' ? 46 /* BPF_TCX_INGRESS */
+						      : 47 /* BPF_TCX_EGRESS */;
 	}
 }
 

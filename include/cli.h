@@ -41,6 +41,10 @@ struct pf_opts {
 	char *suppress[64];	/* "FUNCTION:RULE" from the config file */
 	size_t suppress_cnt;
 	unsigned int margin;	/* bytes from a limit that count as "near" */
+	char *attach[64];	/* --attach EXT_OBJ:PROG=TARGET_OBJ:FUNC */
+	size_t attach_cnt;
+	char *tail[256];	/* --tail-target [OBJ:]MAP[IDX]=OBJ:PROG */
+	size_t tail_cnt;
 	unsigned int jobs;	/* -j: objects modelled in parallel (0, 1: serially) */
 	int argc;		/* remaining operands (objects) */
 	char **argv;
@@ -50,6 +54,8 @@ struct pf_opts {
 bool pf_cli__rule_enabled(const struct pf_opts *opts, const char *id);
 /* Read .bpf-preflight (found upward from the cwd, or --config); 0 or -errno. */
 int pf_config__load(struct pf_opts *opts);
+/* Release what the file's list settings (attach, tail-target) hold. */
+void pf_config__free(void);
 
 /* Report an unreadable/invalid input: "bpf-preflight: FILE: reason". */
 void pf_cli__input_error(const char *path, const char *reason);

@@ -58,6 +58,10 @@ enum pf_fact {
 	PF_FACT_BPF_LOOP_INLINE,
 	/* BPF_PSEUDO_FUNC callbacks (bpf_for_each_map_elem) exist */
 	PF_FACT_CALLBACKS,
+	/* prog arrays compare an EXT program as its target's type (resolve_prog_type) */
+	PF_FACT_PROG_ARRAY_RESOLVE_EXT,
+	/* a tracing program's main is always "unreliable" BTF, even `int f(void)` */
+	PF_FACT_TRACING_MAIN_UNRELIABLE,
 	/* cpu v4 instructions: sign-extending loads/moves, sdiv/smod, bswap, gotol */
 	PF_FACT_ISA_V4,
 	PF_FACT_NR,

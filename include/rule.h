@@ -38,6 +38,12 @@ typedef void (*pf_emit_fn)(void *ctx, const struct pf_object *obj,
 			   const struct pf_diag *d);
 
 struct pf_profile;
+struct pf_linkset;
+struct pf_set_diag;
+
+/* A finding of a rule over the whole analysis set (linkset.h). */
+typedef void (*pf_set_emit_fn)(void *ctx, const struct pf_linkset *set,
+			       const struct pf_set_diag *d);
 
 /* What rules that depend on kernels see of the run's options. */
 struct pf_check_env {
@@ -57,6 +63,9 @@ struct pf_rule {
 	/* rules whose findings depend on the target kernels */
 	void (*check_env)(const struct pf_object *obj, const struct pf_rule *rule,
 			  const struct pf_check_env *env, pf_emit_fn emit, void *ctx);
+	/* rules over all objects of the run at once (extensions, prog arrays) */
+	void (*check_set)(const struct pf_linkset *set, const struct pf_rule *rule,
+			  pf_set_emit_fn emit, void *ctx);
 };
 
 /* All rules, NULL-terminated, in catalogue order. */

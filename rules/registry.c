@@ -10,7 +10,8 @@ extern const struct pf_rule pf_rule_stack_combined, pf_rule_stack_tailcall_frame
 	pf_rule_call_depth, pf_rule_stack_frame, pf_rule_tailcall_mixing,
 	pf_rule_tailcall_btf, pf_rule_isa_v4, pf_rule_printk_stack,
 	pf_rule_map_value_race, pf_rule_map_value_null, pf_rule_tailcall_hierarchy,
-	pf_rule_cannot_predict;
+	pf_rule_cannot_predict, pf_rule_freplace_attach, pf_rule_prog_array_member,
+	pf_rule_freplace_stack, pf_rule_tailcall_owner;
 
 const struct pf_rule *const pf_rules[] = {
 	&pf_rule_stack_combined,
@@ -22,6 +23,10 @@ const struct pf_rule *const pf_rules[] = {
 	&pf_rule_isa_v4,
 	&pf_rule_printk_stack,
 	&pf_rule_tailcall_hierarchy,
+	&pf_rule_freplace_attach,
+	&pf_rule_prog_array_member,
+	&pf_rule_freplace_stack,
+	&pf_rule_tailcall_owner,
 	&pf_rule_map_value_race,
 	&pf_rule_map_value_null,
 	&pf_rule_cannot_predict,

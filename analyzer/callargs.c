@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Argument kinds at bpf-to-bpf calls (see callargs.h). The walk is a
+ * backward scan, not a dataflow: it follows one register through copies
+ * and constant offsets until it meets its definition, a call (which
+ * scratches r1-r5), the function's start, or a jump target. That is
+ * linear and enough for what compilers emit before a call: arguments are
+ * set up in the call's own block.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/btf.h>
+
+#include "callargs.h"
+
+void pf_callargs__targets(const struct pf_object *obj, const struct pf_function *f,
+			  uint8_t *targets)
+{
+	const struct pf_section *sec = &obj->secs[f->sec];
+	size_t i;
+
+	for (i = f->start; i < f->end; i++) {
+		const struct pf_insn *insn = &sec->insns[i];
+		int64_t t;
+
+		if (!pf_insn__is_jump(insn))
+			continue;
+		t = pf_insn__jump_target(insn, i);
+		if (t >= (int64_t)f->start && t < (int64_t)f->end)
+			targets[t - (int64_t)f->start] = 1;
+	}
+}
+
+static bool is_imm64_first(const struct pf_section *sec, size_t i)
+{
+	return pf_insn__is_ld_imm64(&sec->insns[i]);
+}
+
+enum pf_argk pf_callargs__kind(const struct pf_object *obj, const struct pf_function *f,
+			       const uint8_t *targets, size_t call, int reg)
+{
+	const struct pf_section *sec = &obj->secs[f->sec];
+	size_t i = call;
+	int r = reg;
+
+	while (i > f->start) {
+		const struct pf_insn *insn;
+		uint8_t cls, op;
+
+		if (targets[i - f->start])
+			return PF_ARGK_UNKNOWN;
+		i--;
+		/* the second half of an ld_imm64 */
+		if (i > f->start && is_imm64_first(sec, i - 1))
+			i--;
+		insn = &sec->insns[i];
+		cls = pf_insn__class(insn);
+		op = insn->code & 0xf0;
+		if (pf_insn__is_call(insn)) {
+			if (r >= 1 && r <= 5)
+				return PF_ARGK_NOT_INIT;
+			if (r == 0)
+				return PF_ARGK_UNKNOWN;
+			continue;
+		}
+		if (pf_insn__is_exit(insn))
+			return PF_ARGK_UNKNOWN;
+		if (cls == BPF_JMP || cls == BPF_JMP32)
+			continue;
+		if ((cls == BPF_ALU || cls == BPF_ALU64) && insn->dst == r) {
+			if (op == BPF_MOV && BPF_SRC(insn->code) == BPF_X && cls == BPF_ALU64 &&
+			    !insn->off) {
+				if (insn->src == BPF_REG_10)
+					return PF_ARGK_PTR;
+				r = insn->src;
+				continue;
+			}
+			/* a pointer plus a constant is still that pointer */
+			if ((op == BPF_ADD || op == BPF_SUB) && cls == BPF_ALU64 &&
+			    BPF_SRC(insn->code) == BPF_K)
+				continue;
+			return PF_ARGK_SCALAR;
+		}
+		if (cls == BPF_LDX && insn->dst == r)
+			return pf_insn__mem_size(insn) < 4 ? PF_ARGK_SCALAR : PF_ARGK_UNKNOWN;
+		if (cls == BPF_LD && insn->dst == r)
+			return pf_insn__is_ld_imm64(insn) && !insn->src ? PF_ARGK_SCALAR
+									: PF_ARGK_PTR;
+		/* atomics with BPF_FETCH write their source register */
+		if (cls == BPF_STX && (insn->code & 0xe0) == BPF_ATOMIC && insn->src == r &&
+		    (insn->imm & BPF_FETCH))
+			return PF_ARGK_UNKNOWN;
+	}
+	if (targets[0])
+		return PF_ARGK_UNKNOWN;	/* a loop back to the start */
+	/* entry of a program: r1 is the context, r2-r5 are not initialised */
+	if (f->entry)
+		return r == 1 ? PF_ARGK_CTX : r >= 2 && r <= 5 ? PF_ARGK_NOT_INIT
+							  : PF_ARGK_UNKNOWN;
+	return PF_ARGK_UNKNOWN;
+}
+
+/* The context struct btf_get_prog_ctx_type() expects, NULL when unknown. */
+static const char *ctx_struct(int prog_type)
+{
+	switch (prog_type) {
+	case BPF_PROG_TYPE_SOCKET_FILTER:
+	case BPF_PROG_TYPE_SCHED_CLS:
+	case BPF_PROG_TYPE_SCHED_ACT:
+	case BPF_PROG_TYPE_CGROUP_SKB:
+	case BPF_PROG_TYPE_LWT_IN:
+	case BPF_PROG_TYPE_LWT_OUT:
+	case BPF_PROG_TYPE_LWT_XMIT:
+	case BPF_PROG_TYPE_LWT_SEG6LOCAL:
+	case BPF_PROG_TYPE_SK_SKB:
+	case BPF_PROG_TYPE_FLOW_DISSECTOR:
+		return "__sk_buff";
+	case BPF_PROG_TYPE_XDP:
+		return "xdp_md";
+	case BPF_PROG_TYPE_SOCK_OPS:
+		return "bpf_sock_ops";
+	case BPF_PROG_TYPE_CGROUP_SOCK:
+		return "bpf_sock";
+	case BPF_PROG_TYPE_CGROUP_SOCK_ADDR:
+		return "bpf_sock_addr";
+	case BPF_PROG_TYPE_SK_MSG:
+		return "sk_msg_md";
+	default:
+		return NULL;
+	}
+}
+
+static const struct btf_type *skip_mods(const struct btf *btf, uint32_t id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+	int guard = 64;
+
+	while (t && guard-- && (btf_is_mod(t) || btf_is_typedef(t)))
+		t = btf__type_by_id(btf, t->type);
+	return t;
+}
+
+/* Would the verifier accept register kind @k for BTF parameter type @id? */
+static bool arg_agrees(const struct btf *btf, uint32_t id, enum pf_argk k, int prog_type)
+{
+	const struct btf_type *t = skip_mods(btf, id), *ref;
+	const char *want;
+
+	if (k == PF_ARGK_UNKNOWN)
+		return true;
+	if (!t)
+		return false;
+	if (btf_is_int(t) || btf_is_any_enum(t))
+		return k == PF_ARGK_SCALAR;
+	if (!btf_is_ptr(t))
+		return false;	/* "Unrecognized arg#%d type" */
+	if (k == PF_ARGK_NOT_INIT || k == PF_ARGK_SCALAR)
+		return false;
+	ref = skip_mods(btf, t->type);
+	want = ctx_struct(prog_type);
+	if (ref && btf_is_composite(ref) && want) {
+		bool is_ctx = !strcmp(btf__name_by_offset(btf, ref->name_off), want);
+
+		return is_ctx == (k == PF_ARGK_CTX);
+	}
+	return true;
+}
+
+int pf_callargs__unreliable(const struct pf_object *obj, int callee, int prog_type)
+{
+	const struct pf_function *cf = &obj->funcs[callee];
+	const struct btf_type *fn, *proto;
+	const struct btf_param *params;
+	size_t fi, c;
+	int nargs, a;
+
+	if (!obj->btf || !cf->btf_id)
+		return 0;
+	fn = btf__type_by_id(obj->btf, cf->btf_id);
+	proto = fn && btf_is_func(fn) ? btf__type_by_id(obj->btf, fn->type) : NULL;
+	if (!proto || !btf_is_func_proto(proto))
+		return 0;
+	nargs = btf_vlen(proto);
+	params = btf_params(proto);
+	if (nargs > 5)
+		return 1;	/* "Function %s has %d > 5 args" */
+	for (fi = 0; fi < obj->func_cnt; fi++) {
+		const struct pf_function *f = &obj->funcs[fi];
+		uint8_t *targets = NULL;
+
+		for (c = 0; c < f->call_cnt; c++) {
+			const struct pf_call *call = &f->calls[c];
+
+			if (call->kind != PF_CALL_SUBPROG || call->target != callee)
+				continue;
+			if (!targets) {
+				targets = calloc(f->end - f->start + 1, 1);
+				if (!targets)
+					return 0;
+				pf_callargs__targets(obj, f, targets);
+			}
+			for (a = 0; a < nargs; a++) {
+				enum pf_argk k = pf_callargs__kind(obj, f, targets, call->insn, a + 1);
+
+				if (!arg_agrees(obj->btf, params[a].type, k, prog_type)) {
+					free(targets);
+					return 1;
+				}
+			}
+		}
+		free(targets);
+	}
+	return 0;
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What an argument register holds at a bpf-to-bpf call, and whether a
+ * static callee's BTF prototype agrees with it. The verifier checks every
+ * call against the callee's BTF (btf_check_func_arg_match()); for a static
+ * callee a mismatch is not an error but marks the callee's BTF unreliable,
+ * and an extension may then not replace it ("Cannot replace static
+ * functions"). Compilers cause such mismatches by dropping unused
+ * arguments or passing pointers as integers.
+ */
+#ifndef PF_CALLARGS_H
+#define PF_CALLARGS_H
+
+#include "model.h"
+
+enum pf_argk {
+	PF_ARGK_UNKNOWN,	/* a merge point or a load: anything */
+	PF_ARGK_NOT_INIT,	/* never written, or scratched by an earlier call */
+	PF_ARGK_SCALAR,
+	PF_ARGK_CTX,		/* the program's context pointer */
+	PF_ARGK_PTR,		/* the stack, a map, a function */
+};
+
+/*
+ * The kind of register @reg (1..5) at the call in slot @call of @f, from a
+ * walk back through straight-line code; @targets marks jump targets of @f
+ * (one byte per slot from f->start), where paths merge and the walk stops.
+ */
+enum pf_argk pf_callargs__kind(const struct pf_object *obj, const struct pf_function *f,
+			       const uint8_t *targets, size_t call, int reg);
+/* Mark the jump targets of @f in @targets (f->end - f->start bytes, zeroed). */
+void pf_callargs__targets(const struct pf_object *obj, const struct pf_function *f,
+			  uint8_t *targets);
+/*
+ * Does every call of @callee in @obj pass what its BTF prototype says?
+ * 1: a call disagrees (unreliable), 0: none does (or none is known to).
+ */
+int pf_callargs__unreliable(const struct pf_object *obj, int callee, int prog_type);
+
+#endif /* PF_CALLARGS_H */

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: MIT
+/*
+ * freplace-stack: the verifier checks an extension's call chain alone
+ * (from its own entry), but at run time it runs on the stack of the
+ * program it extends, below every frame that called the replaced
+ * function. When those callers plus the extension's chain pass 512 bytes
+ * nothing refuses it: the combined stack simply exceeds MAX_BPF_STACK.
+ */
+#include <stdio.h>
+
+#include "linkset.h"
+#include "verdict.h"
+
+struct stack_ctx {
+	const struct pf_linkset *set;
+	const struct pf_rule *rule;
+	size_t u, p;
+	pf_set_emit_fn emit;
+	void *ectx;
+};
+
+static void emit_group(void *arg, const struct pf_outcome *o, uint32_t mask)
+{
+	struct stack_ctx *c = arg;
+	const struct pf_link_unit *u = &c->set->units[c->u];
+	const struct pf_link_prog *lp = &u->progs[c->p];
+	const struct pf_link_unit *tu = &c->set->units[lp->tgt_unit];
+	struct pf_set_diag d = { 0 };
+	char kernels[512];
+
+	pf_linkset__kernels(c->set, mask, kernels, sizeof(kernels));
+	d.rule = c->rule->id;
+	d.severity = c->rule->severity;
+	snprintf(d.message, sizeof(d.message), "%s", o->msg);
+	d.unit = (int)c->u;
+	d.func = lp->func;
+	d.program = u->funcs[lp->func].name;
+	d.kernels = mask;
+	pf_set_diag__note(&d, lp->tgt_unit, lp->tgt_func, "on %s; replaced function %s() "
+			  "of %s in %s", kernels, tu->funcs[lp->tgt_func].name,
+			  tu->funcs[tu->progs[lp->tgt_prog].func].name, tu->path);
+	pf_set_diag__note(&d, -1, -1, "hint: the verifier accepts both programs; shrink "
+			  "the extension's frames or the callers above the replaced function");
+	c->emit(c->ectx, c->set, &d);
+}
+
+static void freplace_stack(const struct pf_linkset *set, const struct pf_rule *rule,
+			   pf_set_emit_fn emit, void *ctx)
+{
+	struct pf_outcome o[PF_LINK_MAX_PROFILES];
+	struct stack_ctx c = { .set = set, .rule = rule, .emit = emit, .ectx = ctx };
+	size_t k, n = set->profile_cnt < PF_LINK_MAX_PROFILES ? set->profile_cnt
+							      : PF_LINK_MAX_PROFILES;
+	char msg[8];
+
+	for (c.u = 0; c.u < set->unit_cnt; c.u++)
+		for (c.p = 0; c.p < set->units[c.u].prog_cnt; c.p++) {
+			const struct pf_link_prog *lp = &set->units[c.u].progs[c.p];
+			const struct pf_link_func *tf;
+
+			if (!lp->ext || lp->tgt_unit < 0 || lp->tgt_prog < 0)
+				continue;
+			tf = &set->units[lp->tgt_unit].funcs[lp->tgt_func];
+			for (k = 0; k < n; k++) {
+				uint32_t total = tf->callers[k] + lp->max_total[k];
+
+				o[k].code = 0;
+				/* a refused attach has its own finding */
+				if (total <= PF_MAX_BPF_STACK ||
+				    pf_linkset__attach(set, c.u, c.p, &set->profiles[k], msg,
+						       sizeof(msg)) != PF_ACCEPT)
+					continue;
+				o[k].code = 1;
+				snprintf(o[k].msg, sizeof(o[k].msg),
+					 "stack at run time is %u bytes when '%s' replaces %s(): "
+					 "%u bytes of callers above it plus %u of the extension's "
+					 "chain, over the %u the verifier checks each against",
+					 total, set->units[c.u].funcs[lp->func].name, tf->name,
+					 tf->callers[k], lp->max_total[k], PF_MAX_BPF_STACK);
+			}
+			pf_outcome__group(o, n, emit_group, &c);
+		}
+}
+
+const struct pf_rule pf_rule_freplace_stack = {
+	.id = "freplace-stack",
+	.severity = PF_SEV_WARNING,
+	.summary = "an extension's chain plus the frames above the function it replaces "
+		   "exceed 512 bytes at run time, which no verifier check sees",
+	.kernels = "all",
+	.check_set = freplace_stack,
+};
