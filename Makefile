@@ -89,6 +89,8 @@ check: deps-test
 
 vmtest: deps-test all
 	@tests/vm/vmtest.sh
+	@PF_ROOT=$(CURDIR) PF_BIN=$(CURDIR)/bpf-preflight PF_BUILD=$(CURDIR)/$(BUILD) \
+		bash tests/t_freplace_vm.sh
 
 bench: deps-test all
 	@tools/bench.sh
