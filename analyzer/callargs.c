@@ -7,6 +7,7 @@
  * linear and enough for what compilers emit before a call: arguments are
  * set up in the call's own block.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -167,49 +168,75 @@ static bool arg_agrees(const struct btf *btf, uint32_t id, enum pf_argk k, int p
 	return true;
 }
 
-int pf_callargs__unreliable(const struct pf_object *obj, int callee, int prog_type)
+/* The callee's BTF parameters, or -1 when it has none to check. */
+static int callee_params(const struct pf_object *obj, int callee,
+			const struct btf_param **params)
 {
 	const struct pf_function *cf = &obj->funcs[callee];
 	const struct btf_type *fn, *proto;
-	const struct btf_param *params;
-	size_t fi, c;
-	int nargs, a;
 
 	if (!obj->btf || !cf->btf_id)
-		return 0;
+		return -1;
 	fn = btf__type_by_id(obj->btf, cf->btf_id);
 	proto = fn && btf_is_func(fn) ? btf__type_by_id(obj->btf, fn->type) : NULL;
 	if (!proto || !btf_is_func_proto(proto))
-		return 0;
-	nargs = btf_vlen(proto);
-	params = btf_params(proto);
-	if (nargs > 5)
-		return 1;	/* "Function %s has %d > 5 args" */
+		return -1;
+	*params = btf_params(proto);
+	return btf_vlen(proto);
+}
+
+int pf_callargs__mark(const struct pf_object *obj, const int *prog_type, uint8_t *unreliable)
+{
+	uint8_t *targets = NULL;
+	size_t fi, c, cap = 0;
+	int a;
+
 	for (fi = 0; fi < obj->func_cnt; fi++) {
 		const struct pf_function *f = &obj->funcs[fi];
-		uint8_t *targets = NULL;
+		bool have = false;
 
 		for (c = 0; c < f->call_cnt; c++) {
 			const struct pf_call *call = &f->calls[c];
+			const struct btf_param *params;
+			int nargs;
 
-			if (call->kind != PF_CALL_SUBPROG || call->target != callee)
+			if (call->kind != PF_CALL_SUBPROG || call->target < 0 ||
+			    obj->funcs[call->target].global || unreliable[call->target])
 				continue;
-			if (!targets) {
-				targets = calloc(f->end - f->start + 1, 1);
-				if (!targets)
-					return 0;
+			nargs = callee_params(obj, call->target, &params);
+			if (nargs < 0)
+				continue;
+			if (nargs > 5) {
+				unreliable[call->target] = 1;	/* "Function %s has %d > 5 args" */
+				continue;
+			}
+			if (!have) {
+				size_t n = f->end - f->start + 1;
+
+				if (n > cap) {
+					uint8_t *t = realloc(targets, n);
+
+					if (!t) {
+						free(targets);
+						return -ENOMEM;
+					}
+					targets = t;
+					cap = n;
+				}
+				memset(targets, 0, n);
 				pf_callargs__targets(obj, f, targets);
+				have = true;
 			}
 			for (a = 0; a < nargs; a++) {
 				enum pf_argk k = pf_callargs__kind(obj, f, targets, call->insn, a + 1);
 
-				if (!arg_agrees(obj->btf, params[a].type, k, prog_type)) {
-					free(targets);
-					return 1;
+				if (!arg_agrees(obj->btf, params[a].type, k, prog_type[call->target])) {
+					unreliable[call->target] = 1;
+					break;
 				}
 			}
 		}
-		free(targets);
 	}
+	free(targets);
 	return 0;
 }

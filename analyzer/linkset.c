@@ -158,48 +158,67 @@ static void unit__pkt_effects(struct pf_link_unit *u, const struct pf_object *ob
 	}
 }
 
+/* Scratch for unit__callers(), sized for the object once. */
+struct callers_scratch {
+	int *post;
+	struct dfs { int func; size_t next; } *st;
+	uint8_t *seen;
+	uint32_t *best;
+};
+
+static int scratch__init(struct callers_scratch *s, size_t func_cnt)
+{
+	s->post = calloc(func_cnt + 1, sizeof(*s->post));
+	s->st = calloc(func_cnt + 1, sizeof(*s->st));
+	s->seen = calloc(func_cnt + 1, 1);
+	s->best = calloc(func_cnt + 1, sizeof(*s->best));
+	return s->post && s->st && s->seen && s->best ? 0 : -ENOMEM;
+}
+
+static void scratch__free(struct callers_scratch *s)
+{
+	free(s->post);
+	free(s->st);
+	free(s->seen);
+	free(s->best);
+}
+
 /*
  * Deepest caller chain above each function of @prog on every profile:
- * longest paths in the call DAG, relaxed in reverse postorder (linear).
+ * longest paths in the call DAG, relaxed in reverse postorder (linear in
+ * what the program reaches).
  */
-static int unit__callers(struct pf_link_unit *u, const struct pf_object *obj,
-			 const struct pf_program *prog, const struct pf_profile *profiles,
-			 size_t profile_cnt)
+static void unit__callers(struct pf_link_unit *u, const struct pf_object *obj,
+			  const struct pf_program *prog, const struct pf_profile *profiles,
+			  size_t profile_cnt, struct callers_scratch *s)
 {
-	size_t n = prog->func_cnt, i, k, c, top = 0, post_cnt = 0;
-	int *post = calloc(n + 1, sizeof(int)), *pos = calloc(obj->func_cnt, sizeof(int));
-	struct dfs { int func; size_t next; } *st = calloc(n + 1, sizeof(*st));
-	uint8_t *seen = calloc(obj->func_cnt, 1);
-	uint32_t *best = calloc(obj->func_cnt, sizeof(uint32_t));
-	int err = -ENOMEM;
+	size_t i, k, c, top = 0, post_cnt = 0;
 
-	if (!post || !pos || !st || !seen || !best)
-		goto out;
-	/* postorder of the functions reachable from the entry */
-	st[top++] = (struct dfs){ prog->func, 0 };
-	seen[prog->func] = 1;
+	s->st[top++] = (struct dfs){ prog->func, 0 };
+	s->seen[prog->func] = 1;
 	while (top) {
-		struct dfs *d = &st[top - 1];
+		struct dfs *d = &s->st[top - 1];
 		const struct pf_function *f = &obj->funcs[d->func];
 
 		if (d->next < f->call_cnt) {
 			const struct pf_call *call = &f->calls[d->next++];
 
 			if (call->kind == PF_CALL_SUBPROG && call->target >= 0 &&
-			    !seen[call->target] && top <= n) {
-				seen[call->target] = 1;
-				st[top++] = (struct dfs){ call->target, 0 };
+			    !s->seen[call->target] && top < obj->func_cnt) {
+				s->seen[call->target] = 1;
+				s->st[top++] = (struct dfs){ call->target, 0 };
 			}
 			continue;
 		}
-		post[post_cnt++] = d->func;
+		s->post[post_cnt++] = d->func;
 		top--;
 	}
 	for (k = 0; k < profile_cnt; k++) {
 		for (i = 0; i < post_cnt; i++)
-			best[post[i]] = 0;
+			s->best[s->post[i]] = 0;
 		for (i = post_cnt; i-- > 0;) {
-			const struct pf_function *f = &obj->funcs[post[i]];
+			const struct pf_function *f = &obj->funcs[s->post[i]];
+			uint32_t here = s->best[s->post[i]];
 			bool known;
 			uint32_t frame = pf_verdict__round_frame(
 				pf_verdict__recorded_depth(f, &profiles[k], &known), &profiles[k]);
@@ -208,22 +227,16 @@ static int unit__callers(struct pf_link_unit *u, const struct pf_object *obj,
 				const struct pf_call *call = &f->calls[c];
 
 				if (call->kind == PF_CALL_SUBPROG && call->target >= 0 &&
-				    best[call->target] < best[post[i]] + frame)
-					best[call->target] = best[post[i]] + frame;
+				    s->best[call->target] < here + frame)
+					s->best[call->target] = here + frame;
 			}
 		}
 		for (i = 0; i < post_cnt; i++)
-			if (u->funcs[post[i]].callers[k] < best[post[i]])
-				u->funcs[post[i]].callers[k] = best[post[i]];
+			if (u->funcs[s->post[i]].callers[k] < s->best[s->post[i]])
+				u->funcs[s->post[i]].callers[k] = s->best[s->post[i]];
 	}
-	err = 0;
-out:
-	free(post);
-	free(pos);
-	free(st);
-	free(seen);
-	free(best);
-	return err;
+	for (i = 0; i < post_cnt; i++)
+		s->seen[s->post[i]] = 0;
 }
 
 /*
@@ -255,11 +268,13 @@ static void main__reliability(struct pf_link_func *lf, const struct pf_link_prog
 static int unit__progs(struct pf_link_unit *u, const struct pf_object *obj,
 		       const struct pf_profile *profiles, size_t profile_cnt)
 {
+	struct callers_scratch s = { 0 };
 	size_t p, i, c, k;
+	int err = -ENOMEM;
 
 	u->progs = calloc(obj->prog_cnt + 1, sizeof(*u->progs));
-	if (!u->progs)
-		return -ENOMEM;
+	if (!u->progs || scratch__init(&s, obj->func_cnt))
+		goto out;
 	u->prog_cnt = obj->prog_cnt;
 	for (p = 0; p < obj->prog_cnt; p++) {
 		const struct pf_program *op = &obj->progs[p];
@@ -269,7 +284,7 @@ static int unit__progs(struct pf_link_unit *u, const struct pf_object *obj,
 		lp->func = op->func;
 		lp->sec_name = strdup(op->sec_name);
 		if (!lp->sec_name)
-			return -ENOMEM;
+			goto out;
 		lp->type_known = op->type_known;
 		lp->prog_type = op->prog_type;
 		lp->attach_type = op->attach_type;
@@ -310,14 +325,16 @@ static int unit__progs(struct pf_link_unit *u, const struct pf_object *obj,
 					continue;
 				if (pf_grow((void **)&lp->tail_maps, &cap, lp->tail_map_cnt + 1,
 					    sizeof(int)))
-					return -ENOMEM;
+					goto out;
 				lp->tail_maps[lp->tail_map_cnt++] = call->map;
 			}
 		}
-		if (unit__callers(u, obj, op, profiles, profile_cnt))
-			return -ENOMEM;
+		unit__callers(u, obj, op, profiles, profile_cnt, &s);
 	}
-	return 0;
+	err = 0;
+out:
+	scratch__free(&s);
+	return err;
 }
 
 static int unit__maps(struct pf_link_unit *u, const struct pf_object *obj)
@@ -356,10 +373,9 @@ static int unit__maps(struct pf_link_unit *u, const struct pf_object *obj)
 	return 0;
 }
 
-static int unit__funcs(struct pf_link_unit *u, const struct pf_object *obj,
-		       size_t profile_cnt)
+static int unit__funcs(struct pf_link_unit *u, const struct pf_object *obj)
 {
-	size_t i, k;
+	size_t i;
 
 	u->funcs = calloc(obj->func_cnt + 1, sizeof(*u->funcs));
 	if (!u->funcs)
@@ -382,33 +398,41 @@ static int unit__funcs(struct pf_link_unit *u, const struct pf_object *obj,
 			lf->line = l->line;
 			lf->col = l->col;
 		}
-		/* static callees: per call site; the kernels measured agree */
-		if (!f->global && !f->entry) {
-			int v = pf_callargs__unreliable(obj, (int)i, -1);
-
-			for (k = 0; k < profile_cnt; k++)
-				lf->unreliable[k] = (int8_t)v;
-		}
 	}
 	return 0;
 }
 
-/* Use the calling program's type for the context check of static callees. */
-static void unit__static_ctx(struct pf_link_unit *u, const struct pf_object *obj,
-			     size_t profile_cnt)
+/*
+ * Static callees, from their call sites, with the context type of the
+ * program they belong to (the kernels measured agree on these).
+ */
+static int unit__static_reliability(struct pf_link_unit *u, const struct pf_object *obj,
+				    size_t profile_cnt)
 {
+	int *types = calloc(obj->func_cnt + 1, sizeof(int));
+	uint8_t *bad = calloc(obj->func_cnt + 1, 1);
 	size_t i, k;
+	int err = -ENOMEM;
 
+	if (!types || !bad)
+		goto out;
 	for (i = 0; i < obj->func_cnt; i++) {
-		struct pf_link_func *lf = &u->funcs[i];
-		int v;
+		const struct pf_link_func *lf = &u->funcs[i];
 
-		if (lf->global || lf->is_main || lf->prog < 0 || !u->progs[lf->prog].type_known)
-			continue;
-		v = pf_callargs__unreliable(obj, (int)i, u->progs[lf->prog].prog_type);
-		for (k = 0; k < profile_cnt; k++)
-			lf->unreliable[k] = (int8_t)v;
+		types[i] = lf->prog >= 0 && u->progs[lf->prog].type_known ?
+			   u->progs[lf->prog].prog_type : -1;
 	}
+	err = pf_callargs__mark(obj, types, bad);
+	for (i = 0; !err && i < obj->func_cnt; i++) {
+		if (u->funcs[i].global || u->funcs[i].is_main)
+			continue;
+		for (k = 0; k < profile_cnt; k++)
+			u->funcs[i].unreliable[k] = (int8_t)bad[i];
+	}
+out:
+	free(types);
+	free(bad);
+	return err;
 }
 
 int pf_linkset__add(struct pf_linkset *set, const struct pf_object *obj)
@@ -426,14 +450,15 @@ int pf_linkset__add(struct pf_linkset *set, const struct pf_object *obj)
 	u->path = strdup(obj->path);
 	if (!u->path)
 		return -ENOMEM;
-	err = unit__funcs(u, obj, pc);
+	err = unit__funcs(u, obj);
 	if (!err)
 		err = unit__progs(u, obj, set->profiles, pc);
 	if (!err)
 		err = unit__maps(u, obj);
+	if (!err)
+		err = unit__static_reliability(u, obj, pc);
 	if (err)
 		return err;
-	unit__static_ctx(u, obj, pc);
 	unit__pkt_effects(u, obj);
 	return 0;
 }

@@ -32,9 +32,11 @@ enum pf_argk pf_callargs__kind(const struct pf_object *obj, const struct pf_func
 void pf_callargs__targets(const struct pf_object *obj, const struct pf_function *f,
 			  uint8_t *targets);
 /*
- * Does every call of @callee in @obj pass what its BTF prototype says?
- * 1: a call disagrees (unreliable), 0: none does (or none is known to).
+ * Set @unreliable[f] for every static function f of @obj that a call
+ * passes something its BTF prototype does not say (one pass over all
+ * calls); @prog_type[f] is the type of a program f belongs to, or -1.
+ * 0 or -ENOMEM.
  */
-int pf_callargs__unreliable(const struct pf_object *obj, int callee, int prog_type);
+int pf_callargs__mark(const struct pf_object *obj, const int *prog_type, uint8_t *unreliable);
 
 #endif /* PF_CALLARGS_H */
