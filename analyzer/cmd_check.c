@@ -361,7 +361,8 @@ static void json_attach_verdicts(struct check_ctx *ctx)
 							      v.message, sizeof(v.message));
 				if (v.result == PF_ACCEPT)
 					continue;
-				v.rule = v.result == PF_REJECT ? "freplace-attach" : "cannot-predict";
+				/* the schema: an unknown verdict names no rule */
+				v.rule = v.result == PF_REJECT ? "freplace-attach" : NULL;
 				if (opts->profile_cnt == 1)
 					cJSON_ReplaceItemInObject(jp, "verdict", json_verdict(&v, NULL));
 				else

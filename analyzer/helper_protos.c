@@ -80,6 +80,9 @@ static const struct pf_helper_proto protos[] = {
 	[BPF_FUNC_tcp_raw_gen_syncookie_ipv4] = P(PF_ARG_MEM, PF_ARG_MEM, PF_ARG_SIZE),
 	[BPF_FUNC_tcp_raw_gen_syncookie_ipv6] = P(PF_ARG_MEM, PF_ARG_MEM, PF_ARG_SIZE),
 	[BPF_FUNC_get_current_ancestor_cgroup_id] = P(0),
+	/* measured: bpf_xdp_load_bytes() into a 192-byte buffer records 192 on 6.1.170 */
+	[BPF_FUNC_xdp_load_bytes]	= P(0, 0, PF_ARG_MEM, PF_ARG_SIZE),
+	[BPF_FUNC_xdp_store_bytes]	= P(0, 0, PF_ARG_MEM, PF_ARG_SIZE),
 };
 
 const struct pf_helper_proto *pf_helper__proto(int id)

@@ -24,6 +24,7 @@
  * its size times a small constant. Nothing recurses on the input.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,7 +91,15 @@ struct walk {
 	const struct pf_function *f;
 	const struct pf_section *sec;
 	uint32_t *leader_idx;	/* slot -> 1 + index into states, 0 if none */
-	struct mv_state *states;
+	/*
+	 * States at leaders, state_size bytes apart: only the first nslots
+	 * stack slots, the ones the function's stack facts say it touches,
+	 * are kept, copied and joined; the rest stay zero (MV_NONE).
+	 */
+	uint8_t *states;
+	size_t state_size;
+	int nslots;
+	struct mv_state cur;	/* scratch: the block being walked */
 	struct mv_state branch;	/* scratch: the taken edge of a conditional jump */
 	size_t *work;
 	size_t work_cnt;
@@ -236,22 +245,27 @@ static struct mv_val join2(const struct mv_val *a, const struct mv_val *b)
 	return r;
 }
 
-static bool join_state(struct mv_state *into, const struct mv_state *from)
+static struct mv_state *state_at(const struct walk *w, uint32_t li)
+{
+	return (struct mv_state *)(w->states + (size_t)(li - 1) * w->state_size);
+}
+
+static bool join_state(const struct walk *w, struct mv_state *into, const struct mv_state *from)
 {
 	bool changed = false;
 	int i;
 
 	if (!into->reached) {
-		*into = *from;
+		memcpy(into, from, w->state_size);
 		return true;
 	}
-	if (!memcmp(into, from, sizeof(*into)))
+	if (!memcmp(into, from, w->state_size))
 		return false;
 	if (from->locked && !into->locked) {
 		into->locked = 1;
 		changed = true;
 	}
-	for (i = 0; i < 11 + NSLOTS; i++) {
+	for (i = 0; i < 11 + w->nslots; i++) {
 		struct mv_val *iv = i < 11 ? &into->r[i] : &into->slot[i - 11];
 		const struct mv_val *fv = i < 11 ? &from->r[i] : &from->slot[i - 11];
 		struct mv_val j = join2(iv, fv);
@@ -272,7 +286,7 @@ static void flow_to(struct walk *w, size_t target, const struct mv_state *s)
 	/* the final pass only reads states at their fixpoint */
 	if (!li || w->report)
 		return;
-	if (join_state(&w->states[li - 1], s) && !w->queued[rel]) {
+	if (join_state(w, state_at(w, li), s) && !w->queued[rel]) {
 		w->queued[rel] = 1;
 		w->work[w->work_cnt++] = target;
 	}
@@ -840,7 +854,7 @@ static void mark_ptr(const struct walk *w, struct mv_state *s, uint32_t id, enum
 {
 	int i;
 
-	for (i = 0; i < 11 + NSLOTS; i++) {
+	for (i = 0; i < 11 + w->nslots; i++) {
 		struct mv_val *v = i < 11 ? &s->r[i] : &s->slot[i - 11];
 		uint8_t ss = v->spill_size, so = v->spill_off;
 
@@ -907,7 +921,7 @@ static bool step_branch(struct walk *w, struct mv_state *s, const struct pf_insn
 	bool eq = op == BPF_JEQ || op == BPF_JNE;
 	int taken;
 
-	*br = *s;
+	memcpy(br, s, w->state_size);
 	if (!jmp32 && eq && dst.kind == MV_PTR && dst.null != PF_MV_NONNULL &&
 	    BPF_SRC(insn->code) == BPF_K && insn->imm == 0) {
 		/* JEQ: NULL when taken; JNE: NULL when not taken */
@@ -977,27 +991,29 @@ static void step_ld_imm64(struct walk *w, struct mv_state *s, const struct pf_in
 static void walk_block(struct walk *w, size_t start)
 {
 	const struct pf_function *f = w->f;
-	struct mv_state s = w->states[w->leader_idx[start - f->start] - 1];
+	struct mv_state *s = &w->cur;
 	size_t i;
+
+	memcpy(s, state_at(w, w->leader_idx[start - f->start]), w->state_size);
 
 	for (i = start; i < f->end && !w->err; i++) {
 		const struct pf_insn *insn = &w->sec->insns[i];
 		uint8_t cls = pf_insn__class(insn);
 
 		if (i != start && w->leader_idx[i - f->start]) {
-			flow_to(w, i, &s);
+			flow_to(w, i, s);
 			return;
 		}
 		if (pf_insn__is_ld_imm64(insn)) {
 			if (insn->dst <= 10)
-				step_ld_imm64(w, &s, insn, i);
+				step_ld_imm64(w, s, insn, i);
 			i++;
 			continue;
 		}
 		if (insn->dst > 10 || insn->src > 10)
 			continue;	/* the verifier refuses it; the model warned */
 		if (pf_insn__is_call(insn)) {
-			step_call(w, &s, insn, i);
+			step_call(w, s, insn, i);
 		} else if (pf_insn__is_exit(insn)) {
 			return;
 		} else if (pf_insn__is_jump(insn)) {
@@ -1005,28 +1021,28 @@ static void walk_block(struct walk *w, size_t start)
 			uint8_t op = BPF_OP(insn->code);
 
 			if (op == BPF_JA) {
-				flow_to(w, t, &s);
+				flow_to(w, t, s);
 				return;
 			}
 			if (op == BPF_JCOND) {	/* may_goto: both ways */
-				flow_to(w, t, &s);
+				flow_to(w, t, s);
 				continue;
 			}
-			if (!step_branch(w, &s, insn, t))
+			if (!step_branch(w, s, insn, t))
 				return;
 		} else if (cls == BPF_ALU || cls == BPF_ALU64) {
-			step_alu(w, &s, insn, i);
+			step_alu(w, s, insn, i);
 		} else if (cls == BPF_LDX) {
-			step_ldx(w, &s, insn, i);
+			step_ldx(w, s, insn, i);
 		} else if (cls == BPF_ST || cls == BPF_STX) {
-			step_store(w, &s, insn, i);
+			step_store(w, s, insn, i);
 		} else if (cls == BPF_LD) {
 			/* legacy packet loads: r0 is data, r1-r5 are clobbered */
 			int r;
 
-			s.r[0] = scalar();
+			s->r[0] = scalar();
 			for (r = 1; r <= 5; r++)
-				s.r[r] = unk();
+				s->r[r] = unk();
 		}
 	}
 }
@@ -1106,6 +1122,7 @@ int pf_mapvalue__analyze(const struct pf_object *obj, int func, struct pf_mv_rep
 {
 	const struct pf_function *f;
 	struct walk w = { .obj = obj, .out = out };
+	struct mv_state *entry;
 	size_t len, n, a;
 	int err = -ENOMEM;
 
@@ -1133,16 +1150,21 @@ int pf_mapvalue__analyze(const struct pf_object *obj, int func, struct pf_mv_rep
 		err = 0;
 		goto out;
 	}
-	w.states = pf_calloc(n, sizeof(*w.states));
+	/* stack facts we cannot trust to bound the slots: keep them all */
+	w.nslots = f->stack.bounded || f->stack.inexact ? NSLOTS :
+		   (int)((f->stack.depth + 7) / 8 < NSLOTS ? (f->stack.depth + 7) / 8 : NSLOTS);
+	w.state_size = offsetof(struct mv_state, slot) + (size_t)w.nslots * sizeof(struct mv_val);
+	w.states = pf_calloc(n, w.state_size);
 	if (!w.states)
 		goto out;
 	/* Entry: r1-r5 are what the function received, r10 the frame pointer. */
-	w.states[0].reached = 1;
+	entry = state_at(&w, 1);
+	entry->reached = 1;
 	for (a = 0; a < 11; a++)
-		w.states[0].r[a] = unk();
+		entry->r[a] = unk();
 	for (a = 1; a <= 5; a++)
-		w.states[0].r[a] = (struct mv_val){ .kind = MV_ARG };
-	w.states[0].r[10] = (struct mv_val){ .kind = MV_FP };
+		entry->r[a] = (struct mv_val){ .kind = MV_ARG };
+	entry->r[10] = (struct mv_val){ .kind = MV_FP };
 	w.work[w.work_cnt++] = f->start;
 	w.queued[0] = 1;
 	while (w.work_cnt && !w.err) {
@@ -1154,7 +1176,7 @@ int pf_mapvalue__analyze(const struct pf_object *obj, int func, struct pf_mv_rep
 	/* The fixpoint is reached: walk every block once more, recording. */
 	w.report = true;
 	for (a = 0; a < len && !w.err; a++)
-		if (w.leader_idx[a] && w.states[w.leader_idx[a] - 1].reached)
+		if (w.leader_idx[a] && state_at(&w, w.leader_idx[a])->reached)
 			walk_block(&w, f->start + a);
 	err = w.err;
 	if (!err)

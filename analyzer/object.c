@@ -135,7 +135,8 @@ static int read_file(const char *path, uint8_t **buf, size_t *size,
 		close(fd);
 		return -EFBIG;
 	}
-	*buf = pf_calloc(st.st_size, 1);
+	/* no zeroing: read() fills it, and a short read shortens the size */
+	*buf = malloc(st.st_size ? (size_t)st.st_size : 1);
 	if (!*buf) {
 		close(fd);
 		snprintf(err, errlen, "out of memory");
@@ -174,8 +175,9 @@ static int object__model(struct pf_build *b)
 	return err;
 }
 
-int pf_object__open_mem(const char *name, const void *buf, size_t size,
-			struct pf_object **out, char *err, size_t errlen)
+/* Model @image (@size bytes), which the object owns from here on, even on failure. */
+static int object__open_image(const char *name, uint8_t *image, size_t size,
+			      struct pf_object **out, char *err, size_t errlen)
 {
 	struct pf_build b = { .err = err, .errlen = errlen };
 	struct pf_object *obj;
@@ -185,15 +187,12 @@ int pf_object__open_mem(const char *name, const void *buf, size_t size,
 		err[0] = '\0';
 	*out = NULL;
 	obj = calloc(1, sizeof(*obj));
-	if (!obj)
-		return pf_fail(&b, -ENOMEM, "out of memory");
-	obj->path = name;
-	obj->image = pf_calloc(size, 1);
-	if (!obj->image) {
-		free(obj);
+	if (!obj) {
+		free(image);
 		return pf_fail(&b, -ENOMEM, "out of memory");
 	}
-	memcpy(obj->image, buf, size);
+	obj->path = name;
+	obj->image = image;
 	obj->image_size = size;
 	b.obj = obj;
 
@@ -204,6 +203,21 @@ int pf_object__open_mem(const char *name, const void *buf, size_t size,
 	}
 	*out = obj;
 	return 0;
+}
+
+int pf_object__open_mem(const char *name, const void *buf, size_t size,
+			struct pf_object **out, char *err, size_t errlen)
+{
+	uint8_t *image = pf_calloc(size, 1);
+
+	*out = NULL;
+	if (!image) {
+		if (err && errlen)
+			snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	memcpy(image, buf, size);
+	return object__open_image(name, image, size, out, err, errlen);
 }
 
 int pf_object__open(const char *path, struct pf_object **out,
@@ -217,9 +231,8 @@ int pf_object__open(const char *path, struct pf_object **out,
 	ret = read_file(path, &buf, &size, err, errlen);
 	if (ret)
 		return ret;
-	ret = pf_object__open_mem(path, buf, size, out, err, errlen);
-	free(buf);
-	return ret;
+	/* the buffer becomes the object's image: one copy of the file, not two */
+	return object__open_image(path, buf, size, out, err, errlen);
 }
 
 void pf_object__free(struct pf_object *obj)
