@@ -161,7 +161,8 @@ static bool arg_agrees(const struct btf *btf, uint32_t id, enum pf_argk k, int p
 	ref = skip_mods(btf, t->type);
 	want = ctx_struct(prog_type);
 	if (ref && btf_is_composite(ref) && want) {
-		bool is_ctx = !strcmp(btf__name_by_offset(btf, ref->name_off), want);
+		const char *name = btf__name_by_offset(btf, ref->name_off);
+		bool is_ctx = name && !strcmp(name, want);
 
 		return is_ctx == (k == PF_ARGK_CTX);
 	}

@@ -21,6 +21,8 @@
 #include "linkset.h"
 #include "verdict.h"
 
+static int func__find(const struct pf_link_unit *u, const char *name);
+
 static char *dup_or_null(const char *s)
 {
 	return s ? strdup(s) : NULL;
@@ -57,8 +59,11 @@ static int type__read(const struct btf *btf, uint32_t id, struct pf_link_type *o
 		const struct btf_type *ref = skip_mods(btf, t->type);
 
 		if (ref && btf_is_composite(ref)) {
+			/* a hostile string offset gives NULL */
+			const char *name = btf__name_by_offset(btf, ref->name_off);
+
 			out->is_ptr_struct = true;
-			out->struct_name = strdup(btf__name_by_offset(btf, ref->name_off));
+			out->struct_name = strdup(name ? name : "");
 			if (!out->struct_name)
 				return -ENOMEM;
 		}
@@ -435,6 +440,38 @@ out:
 	return err;
 }
 
+/*
+ * Exception callbacks: a program's main carries the BTF decl tag
+ * "exception_callback:NAME" (what __exception_cb() writes, 6.7+).
+ */
+static void unit__exception_cbs(struct pf_link_unit *u, const struct pf_object *obj)
+{
+	static const char tag[] = "exception_callback:";
+	uint32_t id, n;
+	size_t p;
+
+	if (!obj->btf)
+		return;
+	n = btf__type_cnt(obj->btf);
+	for (id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(obj->btf, id);
+		const char *name;
+		int f;
+
+		if (!t || !btf_is_decl_tag(t) || btf_decl_tag(t)->component_idx != -1)
+			continue;
+		name = btf__name_by_offset(obj->btf, t->name_off);
+		if (!name || strncmp(name, tag, sizeof(tag) - 1))
+			continue;
+		for (p = 0; p < obj->prog_cnt; p++)
+			if (obj->funcs[obj->progs[p].func].btf_id == (int)t->type)
+				break;
+		f = p < obj->prog_cnt ? func__find(u, name + sizeof(tag) - 1) : -1;
+		if (f >= 0)
+			u->funcs[f].exception_cb = true;
+	}
+}
+
 int pf_linkset__add(struct pf_linkset *set, const struct pf_object *obj)
 {
 	struct pf_link_unit *u;
@@ -460,6 +497,7 @@ int pf_linkset__add(struct pf_linkset *set, const struct pf_object *obj)
 	if (err)
 		return err;
 	unit__pkt_effects(u, obj);
+	unit__exception_cbs(u, obj);
 	return 0;
 }
 
@@ -790,6 +828,19 @@ int pf_linkset__attach(const struct pf_linkset *set, size_t u, size_t prog,
 		return PF_REJECT;
 	}
 	tp = &tu->progs[lp->tgt_prog];
+	if (tf->exception_cb) {
+		enum pf_tristate exc = pf_profile__has(p, PF_FACT_EXCEPTION_CB);
+
+		if (exc == PF_UNKNOWN) {
+			snprintf(msg, len, "cannot predict: whether this kernel has exception "
+				 "callbacks is not known");
+			return PF_UNPREDICTABLE;
+		}
+		if (exc == PF_YES) {
+			snprintf(msg, len, "Extension programs cannot attach to exception callback");
+			return PF_REJECT;
+		}
+	}
 	if (tf->unreliable[k] < 0) {
 		snprintf(msg, len, "cannot predict: whether %s() has reliable BTF on this kernel "
 			 "is not known", tf->name);

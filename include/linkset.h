@@ -55,6 +55,7 @@ struct pf_link_func {
 	 * entered (btf_check_subprog_arg_match): "Cannot replace static
 	 * functions" for an extension. Per profile, as a tristate. */
 	int8_t unreliable[PF_LINK_MAX_PROFILES];
+	bool exception_cb;	/* named by a program's "exception_callback:" decl tag */
 	bool changes_pkt;	/* it or a callee calls a packet-changing helper */
 	bool tail_calls;	/* it or a callee makes a tail call */
 	struct pf_link_proto proto;
