@@ -45,11 +45,10 @@ static void describe(const struct pf_linkset *set, size_t u, size_t m, size_t k,
 	}
 	tname = libbpf_bpf_prog_type_str((enum bpf_prog_type)t);
 	if (t == BPF_PROG_TYPE_EXT) {
-		snprintf(o->msg, sizeof(o->msg), "an ext array: only extensions join it");
+		snprintf(o->msg, sizeof(o->msg), "takes extensions only (the owner counts as ext)");
 		return;
 	}
-	snprintf(o->msg, sizeof(o->msg), "a %s array: %s programs%s%s", tname ? tname : "?",
-		 tname ? tname : "?",
+	snprintf(o->msg, sizeof(o->msg), "takes %s programs%s%s", tname ? tname : "?",
 		 at == PF_YES ? " with expected_attach_type 0" :
 		 at == PF_UNKNOWN ? " (expected_attach_type compared or not: unknown)" : "",
 		 ban == PF_YES ? "; extensions refused" :

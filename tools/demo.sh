@@ -17,3 +17,8 @@ echo "== bpf-preflight check -k 6.1.192,6.12.117 -p chain4_200 (main -> f1 -> f2
 ./bpf-preflight check -k 6.1.192,6.12.117 -p chain4_200 build/demo/clang14-v3/stack/combined.o || true
 echo "== bpf-preflight stack -k 6.1.192,6.18 -p chain4_200"
 ./bpf-preflight stack -k 6.1.192,6.18 -p chain4_200 build/demo/clang14-v3/stack/combined.o
+d=build/demo/clang14-v3/freplace
+echo "== bpf-preflight check -k 6.1.170,6.1.192,6.12.117 dispatcher.o acl.o acl_algo.o --tail-target 'acl_progs[0]=acl_algo.o:acl_algo'"
+echo "   (an XDP dispatcher, its acl extension that tail-calls, and acl_algo, an extension, as the tail callee)"
+./bpf-preflight check -k 6.1.170,6.1.192,6.12.117 "$d/dispatcher.o" "$d/acl.o" "$d/acl_algo.o" \
+	--tail-target 'acl_progs[0]=acl_algo.o:acl_algo' || true
