@@ -101,8 +101,7 @@ struct walk {
 	int nslots;
 	struct mv_state cur;	/* scratch: the block being walked */
 	struct mv_state branch;	/* scratch: the taken edge of a conditional jump */
-	size_t *work;
-	size_t work_cnt;
+	size_t cursor;		/* lowest slot (from the start) that may be queued */
 	uint8_t *queued;
 	int64_t *site_key;	/* per slot: constant key of the lookup there, or -1 */
 	bool report;		/* the final pass: record what is found */
@@ -288,7 +287,8 @@ static void flow_to(struct walk *w, size_t target, const struct mv_state *s)
 		return;
 	if (join_state(w, state_at(w, li), s) && !w->queued[rel]) {
 		w->queued[rel] = 1;
-		w->work[w->work_cnt++] = target;
+		if (rel < w->cursor)
+			w->cursor = rel;
 	}
 }
 
@@ -1139,10 +1139,9 @@ int pf_mapvalue__analyze(const struct pf_object *obj, int func, struct pf_mv_rep
 		return 0;
 	}
 	w.leader_idx = pf_calloc(len, sizeof(*w.leader_idx));
-	w.work = pf_calloc(len, sizeof(*w.work));
 	w.queued = pf_calloc(len, 1);
 	w.site_key = pf_calloc(len, sizeof(*w.site_key));
-	if (!w.leader_idx || !w.work || !w.queued || !w.site_key)
+	if (!w.leader_idx || !w.queued || !w.site_key)
 		goto out;
 	n = pf_function__leaders(w.obj, w.f, w.leader_idx);
 	if (n > PF_MV_MAX_LEADERS) {
@@ -1165,13 +1164,19 @@ int pf_mapvalue__analyze(const struct pf_object *obj, int func, struct pf_mv_rep
 	for (a = 1; a <= 5; a++)
 		entry->r[a] = (struct mv_val){ .kind = MV_ARG };
 	entry->r[10] = (struct mv_val){ .kind = MV_FP };
-	w.work[w.work_cnt++] = f->start;
+	/*
+	 * Blocks in slot order, lowest queued first: forward edges are
+	 * joined before their targets run (reverse postorder for the
+	 * structured code compilers emit), and a back edge rewinds.
+	 */
 	w.queued[0] = 1;
-	while (w.work_cnt && !w.err) {
-		size_t at = w.work[--w.work_cnt];
-
-		w.queued[at - f->start] = 0;
-		walk_block(&w, at);
+	while (!w.err) {
+		while (w.cursor < len && !w.queued[w.cursor])
+			w.cursor++;
+		if (w.cursor >= len)
+			break;
+		w.queued[w.cursor] = 0;
+		walk_block(&w, f->start + w.cursor);
 	}
 	/* The fixpoint is reached: walk every block once more, recording. */
 	w.report = true;
@@ -1183,7 +1188,6 @@ int pf_mapvalue__analyze(const struct pf_object *obj, int func, struct pf_mv_rep
 		report__tidy(&w);
 out:
 	free(w.leader_idx);
-	free(w.work);
 	free(w.queued);
 	free(w.site_key);
 	free(w.states);
