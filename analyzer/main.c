@@ -4,6 +4,7 @@
  * style of bpftool's cmd_select(); `check` is the default command.
  */
 #include <getopt.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,6 +131,14 @@ int main(int argc, char **argv)
 	int c;
 
 	libbpf_set_print(silent_print);
+	/*
+	 * Objects are modelled one after another, each with buffers of the
+	 * same few sizes: keep freed memory in the heap for the next one
+	 * instead of returning it to the kernel and faulting it in again
+	 * (a sixth of the corpus time went to page faults).
+	 */
+	mallopt(M_MMAP_THRESHOLD, 64 << 20);
+	mallopt(M_TRIM_THRESHOLD, 128 << 20);
 	/* The config file first, so that every option given overrides it. */
 	for (i = 1; i < (size_t)argc; i++) {
 		if (!strncmp(argv[i], "--config=", 9))
