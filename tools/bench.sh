@@ -132,6 +132,11 @@ corpus_j=$(ratio "$o_t" "$j_t")
 load_x=$(ratio "$c_vload" "$c_t")
 same_x=$(ratio "$c_vload" "${cv_t:-}")
 verif_x=$(ratio "$c_verif" "${cv_t:-}")
+# below 1: say how many times slower, not "0.2 times faster"
+verif_cmp="$verif_x times faster than"
+if [ -n "${cv_t:-}" ] && [ -n "${c_verif:-}" ] && [ "${cv_t%.*}" -gt "${c_verif%.*}" ] 2>/dev/null; then
+	verif_cmp="$(ratio "${cv_t:-}" "$c_verif") times slower than"
+fi
 per_1k=$(awk -v t="$g1000_t" 'BEGIN { printf "%.2f", t / 1000 }')
 per_1m=$(awk -v t="$g1000000_t" 'BEGIN { printf "%.2f", t / 1000000 }')
 per_100k=$(awk -v t="$g100000_t" 'BEGIN { printf "%.2f", t / 100000 }')
@@ -161,7 +166,8 @@ The kernel: of the corpus' programs, ${c_vprogs:-n/a} reach the verifier (the ot
 by libbpf first: legacy \`maps\` sections, missing BTF, unknown section names); its own
 "verification time" for them sums to $(msor "$c_verif") ms. \`bpf-preflight check\` on just the
 objects holding those programs takes $(msor "${cv_t:-}") ms: $same_x times faster than loading
-them, $verif_x times faster than the verification alone.
+them, $verif_cmp the verification alone (the whole run, start-up and every rule on
+every kernel, against the verifier's own timer).
 
 ## Generated objects
 
@@ -180,7 +186,7 @@ $per_1m µs at 1M: linear in instructions.
 | target | measured | |
 |---|---|---|
 | the corpus, every rule, one process: at least 5x faster than \`llvm-objdump -d\` | ${corpus_x}x (${corpus_j}x with -j 2; the model alone, \`-k none\`: $(ratio "$o_t" "$n_t")x) | $(pass "$corpus_x" ">=" 5) |
-| at least 1000x faster than loading the same programs through the verifier | ${same_x}x the loads, ${verif_x}x the verification alone | $(pass "${same_x/n\/a/0}" ">=" 1000) |
+| at least 1000x faster than loading the same programs through the verifier | ${same_x}x the loads, ${verif_cmp} the verification alone | $(pass "${same_x/n\/a/0}" ">=" 1000) |
 | the 1M-instruction object in under 0.5 s | $(ms "$g1000000_t") ms | $(pass "$g1000000_t" "<" 500000) |
 | ... and 200 MB peak | $(mb "$g1000000_m") MB | $(pass "$g1000000_m" "<" 204800) |
 
