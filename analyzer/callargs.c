@@ -132,10 +132,10 @@ static const char *ctx_struct(int prog_type)
 	}
 }
 
-static const struct btf_type *skip_mods(const struct btf *btf, uint32_t id)
+const struct btf_type *pf_btf__skip_mods(const struct btf *btf, uint32_t id)
 {
 	const struct btf_type *t = btf__type_by_id(btf, id);
-	int guard = 64;
+	int guard = 64;	/* a hostile chain of modifiers may loop */
 
 	while (t && guard-- && (btf_is_mod(t) || btf_is_typedef(t)))
 		t = btf__type_by_id(btf, t->type);
@@ -145,7 +145,7 @@ static const struct btf_type *skip_mods(const struct btf *btf, uint32_t id)
 /* Would the verifier accept register kind @k for BTF parameter type @id? */
 static bool arg_agrees(const struct btf *btf, uint32_t id, enum pf_argk k, int prog_type)
 {
-	const struct btf_type *t = skip_mods(btf, id), *ref;
+	const struct btf_type *t = pf_btf__skip_mods(btf, id), *ref;
 	const char *want;
 
 	if (k == PF_ARGK_UNKNOWN)
@@ -158,7 +158,7 @@ static bool arg_agrees(const struct btf *btf, uint32_t id, enum pf_argk k, int p
 		return false;	/* "Unrecognized arg#%d type" */
 	if (k == PF_ARGK_NOT_INIT || k == PF_ARGK_SCALAR)
 		return false;
-	ref = skip_mods(btf, t->type);
+	ref = pf_btf__skip_mods(btf, t->type);
 	want = ctx_struct(prog_type);
 	if (ref && btf_is_composite(ref) && want) {
 		const char *name = btf__name_by_offset(btf, ref->name_off);

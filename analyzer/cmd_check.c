@@ -533,8 +533,7 @@ int cmd_check(struct pf_opts *opts)
 		json_target(root, opts);
 		ctx.objects = cJSON_AddArrayToObject(root, "objects");
 	}
-	ctx.set.profiles = opts->profiles;
-	ctx.set.profile_cnt = opts->profile_cnt;
+	pf_linkset__init(&ctx.set, opts->profiles, opts->profile_cnt);
 	ret = pf_cli__for_each_object(opts, check_object, &ctx);
 	r = check_set(&ctx);
 	if (r != PF_EXIT_OK) {

@@ -28,19 +28,9 @@ static char *dup_or_null(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
-static const struct btf_type *skip_mods(const struct btf *btf, uint32_t id)
-{
-	const struct btf_type *t = btf__type_by_id(btf, id);
-	int guard = 64;
-
-	while (t && guard-- && (btf_is_mod(t) || btf_is_typedef(t)))
-		t = btf__type_by_id(btf, t->type);
-	return t;
-}
-
 static int type__read(const struct btf *btf, uint32_t id, struct pf_link_type *out)
 {
-	const struct btf_type *t = id ? skip_mods(btf, id) : NULL;
+	const struct btf_type *t = id ? pf_btf__skip_mods(btf, id) : NULL;
 	int kind;
 
 	memset(out, 0, sizeof(*out));
@@ -56,7 +46,7 @@ static int type__read(const struct btf *btf, uint32_t id, struct pf_link_type *o
 	out->is_scalar = btf_is_int(t) || btf_is_any_enum(t);
 	out->is_ptr = btf_is_ptr(t);
 	if (out->is_ptr) {
-		const struct btf_type *ref = skip_mods(btf, t->type);
+		const struct btf_type *ref = pf_btf__skip_mods(btf, t->type);
 
 		if (ref && btf_is_composite(ref)) {
 			/* a hostile string offset gives NULL */
@@ -472,11 +462,17 @@ static void unit__exception_cbs(struct pf_link_unit *u, const struct pf_object *
 	}
 }
 
+void pf_linkset__init(struct pf_linkset *set, const struct pf_profile *profiles, size_t cnt)
+{
+	memset(set, 0, sizeof(*set));
+	set->profiles = profiles;
+	set->profile_cnt = cnt < PF_LINK_MAX_PROFILES ? cnt : PF_LINK_MAX_PROFILES;
+}
+
 int pf_linkset__add(struct pf_linkset *set, const struct pf_object *obj)
 {
 	struct pf_link_unit *u;
-	size_t pc = set->profile_cnt < PF_LINK_MAX_PROFILES ? set->profile_cnt
-							      : PF_LINK_MAX_PROFILES;
+	size_t pc = set->profile_cnt;
 	int err;
 
 	if (pf_grow((void **)&set->units, &set->unit_cap, set->unit_cnt + 1,
@@ -1039,6 +1035,24 @@ void pf_outcome__group(const struct pf_outcome *o, size_t n,
 		done |= mask;
 		fn(arg, &o[i], mask);
 	}
+}
+
+void pf_set_diag__init(struct pf_set_diag *d, const char *rule, enum pf_severity severity,
+		       int unit, int func, const char *program, uint32_t kernels,
+		       const char *fmt, ...)
+{
+	va_list ap;
+
+	memset(d, 0, sizeof(*d));
+	d->rule = rule;
+	d->severity = severity;
+	d->unit = unit;
+	d->func = func;
+	d->program = program;
+	d->kernels = kernels;
+	va_start(ap, fmt);
+	vsnprintf(d->message, sizeof(d->message), fmt, ap);
+	va_end(ap);
 }
 
 void pf_set_diag__note(struct pf_set_diag *d, int unit, int func, const char *fmt, ...)

@@ -117,6 +117,8 @@ struct pf_linkset {
 	size_t profile_cnt;
 };
 
+/* An empty set over @profiles (at most PF_LINK_MAX_PROFILES are used). */
+void pf_linkset__init(struct pf_linkset *set, const struct pf_profile *profiles, size_t cnt);
 /* Summarise @obj into a new unit of @set; 0 or -ENOMEM. */
 int pf_linkset__add(struct pf_linkset *set, const struct pf_object *obj);
 /*
@@ -177,6 +179,10 @@ void pf_outcome__group(const struct pf_outcome *o, size_t n,
 		       void (*fn)(void *arg, const struct pf_outcome *o, uint32_t mask),
 		       void *arg);
 
+/* Start a finding of @rule at function @func of unit @unit, on the kernels in @kernels. */
+void pf_set_diag__init(struct pf_set_diag *d, const char *rule, enum pf_severity severity,
+		       int unit, int func, const char *program, uint32_t kernels,
+		       const char *fmt, ...) __attribute__((format(printf, 8, 9)));
 void pf_set_diag__note(struct pf_set_diag *d, int unit, int func, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 /* "6.1.192 x86_64, 6.12.117 x86_64" for the profiles in @mask */

@@ -54,16 +54,15 @@ static void emit_group(void *arg, const struct pf_outcome *o, uint32_t mask)
 	const struct pf_link_unit *u = &c->set->units[c->u];
 	const struct pf_link_prog *lp = &u->progs[c->p];
 	const char *name = u->funcs[lp->func].name, *h;
-	struct pf_set_diag d = { 0 };
+	struct pf_set_diag d;
 	char kernels[512], ok[512];
 
-	d.rule = o->code == PF_UNPREDICTABLE ? "cannot-predict" : c->rule->id;
-	d.severity = o->code == PF_UNPREDICTABLE ? PF_SEV_WARNING : c->rule->severity;
-	snprintf(d.message, sizeof(d.message), "%s", o->msg);
-	d.unit = (int)c->u;
-	d.func = lp->func;
-	d.program = name;
-	d.kernels = mask;
+	if (o->code == PF_UNPREDICTABLE)
+		pf_set_diag__init(&d, "cannot-predict", PF_SEV_WARNING, (int)c->u, lp->func, name,
+				  mask, "%s", o->msg);
+	else
+		pf_set_diag__init(&d, c->rule->id, c->rule->severity, (int)c->u, lp->func, name,
+				  mask, "%s", o->msg);
 	pf_linkset__kernels(c->set, mask, kernels, sizeof(kernels));
 	pf_linkset__kernels(c->set, c->ok, ok, sizeof(ok));
 	if (lp->tgt_unit >= 0) {
@@ -90,8 +89,7 @@ static void freplace_attach(const struct pf_linkset *set, const struct pf_rule *
 {
 	struct pf_outcome o[PF_LINK_MAX_PROFILES];
 	struct attach_ctx c = { .set = set, .rule = rule, .emit = emit, .ectx = ctx };
-	size_t k, n = set->profile_cnt < PF_LINK_MAX_PROFILES ? set->profile_cnt
-							      : PF_LINK_MAX_PROFILES;
+	size_t k, n = set->profile_cnt;
 
 	for (c.u = 0; c.u < set->unit_cnt; c.u++)
 		for (c.p = 0; c.p < set->units[c.u].prog_cnt; c.p++) {

@@ -25,17 +25,12 @@ static void emit_group(void *arg, const struct pf_outcome *o, uint32_t mask)
 	const struct pf_link_unit *u = &c->set->units[c->u];
 	const struct pf_link_prog *lp = &u->progs[c->p];
 	const struct pf_link_unit *tu = &c->set->units[lp->tgt_unit];
-	struct pf_set_diag d = { 0 };
+	struct pf_set_diag d;
 	char kernels[512];
 
 	pf_linkset__kernels(c->set, mask, kernels, sizeof(kernels));
-	d.rule = c->rule->id;
-	d.severity = c->rule->severity;
-	snprintf(d.message, sizeof(d.message), "%s", o->msg);
-	d.unit = (int)c->u;
-	d.func = lp->func;
-	d.program = u->funcs[lp->func].name;
-	d.kernels = mask;
+	pf_set_diag__init(&d, c->rule->id, c->rule->severity, (int)c->u, lp->func,
+			  u->funcs[lp->func].name, mask, "%s", o->msg);
 	pf_set_diag__note(&d, lp->tgt_unit, lp->tgt_func, "on %s; replaced function %s() "
 			  "of %s in %s", kernels, tu->funcs[lp->tgt_func].name,
 			  tu->funcs[tu->progs[lp->tgt_prog].func].name, tu->path);
@@ -49,8 +44,7 @@ static void freplace_stack(const struct pf_linkset *set, const struct pf_rule *r
 {
 	struct pf_outcome o[PF_LINK_MAX_PROFILES];
 	struct stack_ctx c = { .set = set, .rule = rule, .emit = emit, .ectx = ctx };
-	size_t k, n = set->profile_cnt < PF_LINK_MAX_PROFILES ? set->profile_cnt
-							      : PF_LINK_MAX_PROFILES;
+	size_t k, n = set->profile_cnt;
 	char msg[8];
 
 	for (c.u = 0; c.u < set->unit_cnt; c.u++)

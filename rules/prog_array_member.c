@@ -33,24 +33,19 @@ static void emit_group(void *arg, const struct pf_outcome *o, uint32_t mask)
 	const struct pf_link_map *lm = &u->maps[c->m];
 	const struct pf_link_prog *x = &xu->progs[c->mem->prog];
 	const char *xname = xu->funcs[x->func].name;
-	struct pf_set_diag d = { 0 };
+	struct pf_set_diag d;
 	char kernels[512], ok[512];
 
 	pf_linkset__kernels(c->set, mask, kernels, sizeof(kernels));
 	pf_linkset__kernels(c->set, c->ok, ok, sizeof(ok));
-	d.rule = o->code == 1 ? "cannot-predict" : c->rule->id;
-	d.severity = o->code == 1 ? PF_SEV_WARNING : c->rule->severity;
 	if (o->code == 1)
-		snprintf(d.message, sizeof(d.message), "cannot predict whether prog array %s[%u] "
-			 "takes %s on this kernel", lm->name, c->mem->idx, xname);
+		pf_set_diag__init(&d, "cannot-predict", PF_SEV_WARNING, c->mem->unit, x->func, xname,
+				  mask, "cannot predict whether prog array %s[%u] takes %s on this "
+				  "kernel", lm->name, c->mem->idx, xname);
 	else
-		snprintf(d.message, sizeof(d.message), "prog array %s[%u] refuses %s (%s): %s",
-			 lm->name, c->mem->idx, xname, o->code == -EBUSY ? "EBUSY" : "EINVAL",
-			 o->msg);
-	d.unit = c->mem->unit;
-	d.func = x->func;
-	d.program = xname;
-	d.kernels = mask;
+		pf_set_diag__init(&d, c->rule->id, c->rule->severity, c->mem->unit, x->func, xname,
+				  mask, "prog array %s[%u] refuses %s (%s): %s", lm->name,
+				  c->mem->idx, xname, o->code == -EBUSY ? "EBUSY" : "EINVAL", o->msg);
 	pf_set_diag__note(&d, c->mem->unit, x->func, "%s of %s[%u] in %s (%s): refused on %s%s%s",
 			  c->mem->declared ? "declared member (--tail-target)" : "static member",
 			  lm->name, c->mem->idx, u->path,
@@ -77,8 +72,7 @@ static void prog_array_member(const struct pf_linkset *set, const struct pf_rule
 {
 	struct pf_outcome o[PF_LINK_MAX_PROFILES];
 	struct member_ctx c = { .set = set, .rule = rule, .emit = emit, .ectx = ctx };
-	size_t i, k, n = set->profile_cnt < PF_LINK_MAX_PROFILES ? set->profile_cnt
-								 : PF_LINK_MAX_PROFILES;
+	size_t i, k, n = set->profile_cnt;
 
 	for (c.u = 0; c.u < set->unit_cnt; c.u++)
 		for (c.m = 0; c.m < set->units[c.u].map_cnt; c.m++) {

@@ -60,13 +60,12 @@ static void tailcall_owner(const struct pf_linkset *set, const struct pf_rule *r
 			   pf_set_emit_fn emit, void *ctx)
 {
 	struct pf_outcome o[PF_LINK_MAX_PROFILES];
-	size_t u, m, k, n = set->profile_cnt < PF_LINK_MAX_PROFILES ? set->profile_cnt
-								    : PF_LINK_MAX_PROFILES;
+	size_t u, m, k, n = set->profile_cnt;
 
 	for (u = 0; u < set->unit_cnt; u++)
 		for (m = 0; m < set->units[u].map_cnt; m++) {
 			const struct pf_link_unit *lu = &set->units[u];
-			struct pf_set_diag d = { 0 };
+			struct pf_set_diag d;
 			struct owner_ctx c = { .set = set, .d = &d };
 			const struct pf_link_prog *owner;
 			int op;
@@ -79,15 +78,11 @@ static void tailcall_owner(const struct pf_linkset *set, const struct pf_rule *r
 			owner = &lu->progs[op];
 			if (!owner->ext)
 				continue;
-			d.rule = rule->id;
-			d.severity = rule->severity;
-			snprintf(d.message, sizeof(d.message), "prog array %s is owned by the "
-				 "extension '%s': what it accepts depends on the kernel",
-				 lu->maps[m].name, lu->funcs[owner->func].name);
-			d.unit = (int)u;
-			d.func = owner->func;
-			d.program = lu->funcs[owner->func].name;
-			d.kernels = n >= 32 ? ~0u : (1u << n) - 1;
+			pf_set_diag__init(&d, rule->id, rule->severity, (int)u, owner->func,
+					  lu->funcs[owner->func].name,
+					  n >= 32 ? ~0u : (1u << n) - 1, "prog array %s is owned by "
+					  "the extension '%s': what it accepts depends on the kernel",
+					  lu->maps[m].name, lu->funcs[owner->func].name);
 			for (k = 0; k < n; k++)
 				describe(set, u, m, k, &o[k]);
 			pf_outcome__group(o, n, add_note, &c);
