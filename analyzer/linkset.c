@@ -727,8 +727,19 @@ static const char *kind_str(uint32_t info)
 									: "UNKNOWN";
 }
 
+/*
+ * A refusal the kernel's source shows but no kernel here was seen to print
+ * (no loader can build the case): say it is refused, not with which words.
+ */
+static int unconfirmed(char *msg, size_t len, const char *what)
+{
+	snprintf(msg, len, "cannot predict: refused (%s), but the message is not confirmed on a "
+		 "kernel", what);
+	return PF_UNPREDICTABLE;
+}
+
 /* btf_check_func_type_match(): fn1 is the extension, fn2 the target. */
-static bool proto__mismatch(const struct pf_link_func *f1, const struct pf_link_func *f2,
+static int proto__check(const struct pf_link_func *f1, const struct pf_link_func *f2,
 			    char *msg, size_t len)
 {
 	const struct pf_link_proto *p1 = &f1->proto, *p2 = &f2->proto;
@@ -736,53 +747,52 @@ static bool proto__mismatch(const struct pf_link_func *f1, const struct pf_link_
 
 	if (!f1->global) {
 		snprintf(msg, len, "%s() is not a global function", f1->name);
-		return true;
+		return PF_REJECT;
 	}
 	if (!f2->global) {
 		snprintf(msg, len, "%s() is not a global function", f2->name);
-		return true;
+		return PF_REJECT;
 	}
 	if (p1->nargs != p2->nargs) {
 		snprintf(msg, len, "%s() has %d args while %s() has %d args", f1->name, p1->nargs,
 			 f2->name, p2->nargs);
-		return true;
+		return PF_REJECT;
 	}
+	if (p1->ret.info != p2->ret.info && (!p1->ret.info || !p2->ret.info))
+		return unconfirmed(msg, len, "a void return against a typed one");
 	if (p1->ret.info != p2->ret.info) {
 		snprintf(msg, len, "Return type %s of %s() doesn't match type %s of %s()",
 			 kind_str(p1->ret.info), f1->name, kind_str(p2->ret.info), f2->name);
-		return true;
+		return PF_REJECT;
 	}
 	for (i = 0; i < p1->nargs && i < PF_LINK_MAX_ARGS; i++) {
 		const struct pf_link_type *a1 = &p1->args[i], *a2 = &p2->args[i];
 
+		if (a1->info != a2->info && (!a1->info || !a2->info))
+			return unconfirmed(msg, len, "an argument of unknown kind");
 		if (a1->info != a2->info) {
 			snprintf(msg, len, "arg%d in %s() is %s while %s() has %s", i, f1->name,
 				 kind_str(a1->info), f2->name, kind_str(a2->info));
-			return true;
+			return PF_REJECT;
 		}
 		if (a1->has_size && a1->size != a2->size) {
 			snprintf(msg, len, "arg%d in %s() has size %u while %s() has %u", i,
 				 f1->name, a1->size, f2->name, a2->size);
-			return true;
+			return PF_REJECT;
 		}
 		if (a1->is_scalar)
 			continue;
-		if (!a1->is_ptr) {
-			snprintf(msg, len, "arg%d in %s() has unrecognized type", i, f1->name);
-			return true;
-		}
-		if (!a1->is_ptr_struct || !a2->is_ptr_struct) {
-			snprintf(msg, len, "arg%d in %s() is not a pointer to context", i,
-				 a1->is_ptr_struct ? f2->name : f1->name);
-			return true;
-		}
+		if (!a1->is_ptr)
+			return unconfirmed(msg, len, "an argument neither scalar nor pointer");
+		if (!a1->is_ptr_struct || !a2->is_ptr_struct)
+			return unconfirmed(msg, len, "a pointer argument not to a context struct");
 		if (strcmp(a1->struct_name, a2->struct_name)) {
 			snprintf(msg, len, "arg%d %s(struct %s *) doesn't match %s(struct %s *)", i,
 				 f1->name, a1->struct_name, f2->name, a2->struct_name);
-			return true;
+			return PF_REJECT;
 		}
 	}
-	return false;
+	return PF_ACCEPT;
 }
 
 static size_t profile__index(const struct pf_linkset *set, const struct pf_profile *p)
@@ -846,10 +856,8 @@ int pf_linkset__attach(const struct pf_linkset *set, size_t u, size_t prog,
 		snprintf(msg, len, "Cannot replace static functions");
 		return PF_REJECT;
 	}
-	if (!p->jit) {
-		snprintf(msg, len, "Extension programs should be JITed");
-		return PF_REJECT;
-	}
+	if (!p->jit)
+		return unconfirmed(msg, len, "extensions need the JIT");
 	pkt = pf_profile__has(p, PF_FACT_EXT_PKT_DATA);
 	if ((ef->changes_pkt || ef->tail_calls) && !(tf->changes_pkt || tf->tail_calls)) {
 		if (pkt == PF_UNKNOWN) {
@@ -871,15 +879,13 @@ int pf_linkset__attach(const struct pf_linkset *set, size_t u, size_t prog,
 		snprintf(msg, len, "Cannot extend fentry/fexit");
 		return PF_REJECT;
 	}
-	if (!lp->has_btf) {
-		snprintf(msg, len, "Program extension requires BTF");
-		return PF_REJECT;
-	}
+	if (!lp->has_btf)
+		return unconfirmed(msg, len, "an extension without BTF");
 	if (!ef->proto.known || !tf->proto.known) {
 		snprintf(msg, len, "cannot predict: a BTF prototype could not be read");
 		return PF_UNPREDICTABLE;
 	}
-	return proto__mismatch(ef, tf, msg, len) ? PF_REJECT : PF_ACCEPT;
+	return proto__check(ef, tf, msg, len);
 }
 
 /* Is program @prog of unit @u replaced in part by an extension of the set? */
