@@ -33,7 +33,8 @@ DEPS_BUILD := gcc make pkg-config libbpf-dev libelf-dev libdwarf-dev \
 DEPS_TEST  := clang clang-19 llvm-19 gcc-bpf bpftool qemu-system-x86 \
               busybox-static cpio zstd python3 mandoc bsdextrautils \
               libclang-rt-19-dev valgrind gnuplot-nox time pre-commit tmux nodejs \
-              libicu72
+              libicu72 libxdp1 xdp-tools xdp-tests \
+              golang-github-cilium-ebpf-dev
 # make fuzz-afl only: the second fuzzing engine.
 DEPS_AFL   := afl++
 

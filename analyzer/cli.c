@@ -217,6 +217,28 @@ static int add_profile(struct pf_opts *opts, const char *ver)
 	return 0;
 }
 
+/* -k @FILE: a profile `bpf-preflight probe` wrote on the target machine. */
+static int add_profile_file(struct pf_opts *opts, const char *path)
+{
+	char why[160];
+	int err;
+
+	if (opts->profile_cnt >= PF_MAX_PROFILES) {
+		fprintf(stderr, "bpf-preflight: too many kernels (limit %d)\n",
+			PF_MAX_PROFILES);
+		return -EINVAL;
+	}
+	err = pf_profile__load(path, &opts->profiles[opts->profile_cnt], why, sizeof(why));
+	if (err) {
+		fprintf(stderr, "bpf-preflight: %s: %s\n", path, why);
+		return err;
+	}
+	if (opts->no_jit)
+		opts->profiles[opts->profile_cnt].jit = false;
+	opts->profile_cnt++;
+	return 0;
+}
+
 int pf_cli__profiles(struct pf_opts *opts)
 {
 	const char *const *known = pf_profile__known();
@@ -237,7 +259,9 @@ int pf_cli__profiles(struct pf_opts *opts)
 	     tok = strtok_r(NULL, ",", &save)) {
 		char host[80];
 
-		if (!strcmp(tok, "host")) {
+		if (tok[0] == '@') {
+			err = add_profile_file(opts, tok + 1);
+		} else if (!strcmp(tok, "host")) {
 			host_release(host, sizeof(host));
 			err = add_profile(opts, host);
 		} else if (!strcmp(tok, "all")) {

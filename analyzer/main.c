@@ -32,6 +32,7 @@ static const struct cmd cmds[] = {
 	{ "graph", cmd_graph, "graph [--format=dot|json] OBJ...   programs, calls, callbacks, tail calls" },
 	{ "rules", cmd_rules, "rules   the rule catalogue: ids, severities, kernels" },
 	{ "explain", cmd_explain_rule, "explain RULE   the rule's documentation" },
+	{ "probe", cmd_probe, "probe [-o FILE]   measure the running kernel (root); -k @FILE reads the profile" },
 };
 
 static void usage(FILE *out)
@@ -46,7 +47,9 @@ static void usage(FILE *out)
 		fprintf(out, "  %s\n", cmds[i].synopsis);
 	fprintf(out,
 		"\nOptions:\n"
-		"  -k, --kernel=LIST  kernels: X.Y[.Z], host, all (default), none; comma-separated\n"
+		"  -k, --kernel=LIST  kernels: X.Y[.Z], host, all (default), none, @FILE (a profile\n"
+		"                     written by probe); comma-separated\n"
+		"  -o, --output=FILE  probe: write the profile to FILE\n"
 		"  -a, --arch=ARCH    x86_64 (default), arm64, s390x, loongarch64, riscv64, ppc64le\n"
 		"      --no-jit       the interpreter instead of the JIT\n"
 		"  -f, --format=FMT   output format: text, json, sarif (check), dot (graph)\n"
@@ -121,6 +124,7 @@ int main(int argc, char **argv)
 		{ "config",  required_argument, NULL, 'c' },
 		{ "attach",  required_argument, NULL, 'A' },
 		{ "tail-target", required_argument, NULL, 'T' },
+		{ "output",  required_argument, NULL, 'o' },
 		{ "help",    no_argument,       NULL, 'h' },
 		{ "version", no_argument,       NULL, 'V' },
 		{ 0 }
@@ -158,7 +162,7 @@ int main(int argc, char **argv)
 			}
 		}
 	}
-	while ((c = getopt_long(argc, argv, "f:p:k:a:j:e:d:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:p:k:a:j:e:d:o:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			if (parse_format(optarg, &opts)) {
@@ -168,6 +172,9 @@ int main(int argc, char **argv)
 			break;
 		case 'p':
 			opts.prog = optarg;
+			break;
+		case 'o':
+			opts.output = optarg;
 			break;
 		case 'j': {
 			char *end;
@@ -286,7 +293,7 @@ int main(int argc, char **argv)
 	}
 	opts.argc = argc - optind;
 	opts.argv = argv + optind;
-	if (cmd->fn == cmd_rules || cmd->fn == cmd_explain_rule)
+	if (cmd->fn == cmd_rules || cmd->fn == cmd_explain_rule || cmd->fn == cmd_probe)
 		return cmd->fn(&opts);
 	if (!opts.argc) {
 		fprintf(stderr, "bpf-preflight: no object files given\n");

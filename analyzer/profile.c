@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "profile.h"
 
 struct backport {
@@ -38,6 +40,7 @@ static const struct {
 };
 
 #define ALL(v)	{ v, v, v, v, v, v }
+#define PRIV_STACK_UPSTREAM	{ PF_KV(6, 13, 0), PF_KV(6, 17, 0), 0, 0, 0, 0 }
 
 static const struct fact_row facts[] = {
 	/* "bpf: Fix test verif_scale_strobemeta_subprogs failure due to llvm19" */
@@ -54,8 +57,18 @@ static const struct fact_row facts[] = {
 	  { PF_KV(5, 10, 0), PF_KV(6, 0, 0), PF_KV(6, 3, 0), PF_KV(6, 4, 0), 0, 0 }, {} },
 	/* a2598045ead9 "bpf: clarify a misleading verifier error message" */
 	{ PF_FACT_MIXING_MSG_V615, ALL(PF_KV(6, 15, 0)), {} },
-	/* "bpf: Support private stack for bpf progs" (x86-64), 6c17a882d380 (arm64) */
-	{ PF_FACT_PRIV_STACK, { PF_KV(6, 13, 0), PF_KV(6, 17, 0), 0, 0, 0, 0 }, {} },
+	/*
+	 * "bpf: Support private stack for bpf progs" (x86-64), 6c17a882d380
+	 * (arm64). Upstream gives every one of these types a private stack;
+	 * a build can differ (6.18.44-fc-v1045 and -v1252 refuse kprobe,
+	 * tracepoint and raw_tp frames of 304+304 while perf_event is accepted,
+	 * -v669 accepted kprobe): `bpf-preflight probe` measures them.
+	 */
+	{ PF_FACT_PRIV_STACK_KPROBE, PRIV_STACK_UPSTREAM, {} },
+	{ PF_FACT_PRIV_STACK_TRACEPOINT, PRIV_STACK_UPSTREAM, {} },
+	{ PF_FACT_PRIV_STACK_PERF_EVENT, PRIV_STACK_UPSTREAM, {} },
+	{ PF_FACT_PRIV_STACK_RAW_TP, PRIV_STACK_UPSTREAM, {} },
+	{ PF_FACT_PRIV_STACK_TRACING, PRIV_STACK_UPSTREAM, {} },
 	{ PF_FACT_EXCEPTION_CB, ALL(PF_KV(6, 7, 0)), {} },
 	/* 116e04ba1459 "bpf, x64: Fix tailcall hierarchy" and its arm64 twin */
 	{ PF_FACT_TAILCALL_HIER_FIX,
@@ -90,6 +103,30 @@ static const struct fact_row facts[] = {
 };
 
 enum pf_tristate pf_profile__has(const struct pf_profile *p, enum pf_fact fact)
+{
+	if (fact < PF_FACT_NR) {
+		switch (p->fact[fact]) {
+		case PF_SRC_NO:
+			return PF_NO;
+		case PF_SRC_YES:
+			return PF_YES;
+		case PF_SRC_UNKNOWN:
+			return PF_UNKNOWN;
+		default:
+			break;
+		}
+	}
+	return pf_profile__table(p, fact);
+}
+
+void pf_profile__set(struct pf_profile *p, enum pf_fact fact, enum pf_tristate v)
+{
+	if (fact >= PF_FACT_NR)
+		return;
+	p->fact[fact] = v == PF_YES ? PF_SRC_YES : v == PF_NO ? PF_SRC_NO : PF_SRC_UNKNOWN;
+}
+
+enum pf_tristate pf_profile__table(const struct pf_profile *p, enum pf_fact fact)
 {
 	uint32_t series = p->version & ~0xffu;
 	size_t i, j;
@@ -202,4 +239,141 @@ const char *const *pf_profile__known(void)
 		"6.12.117", "6.13", "6.15", "6.18", NULL,
 	};
 	return known;
+}
+
+/* ---- fact names and profile files ---- */
+
+static const char *const fact_names[PF_FACT_NR] = {
+	[PF_FACT_ROUND16_JIT]		= "round16_jit",
+	[PF_FACT_DEPTH_ROUND8]		= "depth_round8",
+	[PF_FACT_ASYNC_CB_ROOT]		= "async_cb_root",
+	[PF_FACT_SUBPROG_TAILCALL]	= "subprog_tailcall",
+	[PF_FACT_MIXING_MSG_V615]	= "mixing_msg_v615",
+	[PF_FACT_PRIV_STACK_KPROBE]	= "priv_stack_kprobe",
+	[PF_FACT_PRIV_STACK_TRACEPOINT]	= "priv_stack_tracepoint",
+	[PF_FACT_PRIV_STACK_PERF_EVENT]	= "priv_stack_perf_event",
+	[PF_FACT_PRIV_STACK_RAW_TP]	= "priv_stack_raw_tp",
+	[PF_FACT_PRIV_STACK_TRACING]	= "priv_stack_tracing",
+	[PF_FACT_EXCEPTION_CB]		= "exception_cb",
+	[PF_FACT_TIMERS]		= "timers",
+	[PF_FACT_TAILCALL_HIER_FIX]	= "tailcall_hier_fix",
+	[PF_FACT_EXT_PROG_ARRAY_BAN]	= "ext_prog_array_ban",
+	[PF_FACT_PROG_ARRAY_ATTACH_TYPE] = "prog_array_attach_type",
+	[PF_FACT_EXT_PKT_DATA]		= "ext_pkt_data",
+	[PF_FACT_ROOTS_REVERSE]		= "roots_reverse",
+	[PF_FACT_BPF_LOOP_INLINE]	= "bpf_loop_inline",
+	[PF_FACT_CALLBACKS]		= "callbacks",
+	[PF_FACT_PROG_ARRAY_RESOLVE_EXT] = "prog_array_resolve_ext",
+	[PF_FACT_TRACING_MAIN_UNRELIABLE] = "tracing_main_unreliable",
+	[PF_FACT_ISA_V4]		= "isa_v4",
+};
+
+const char *pf_fact__name(enum pf_fact fact)
+{
+	return fact < PF_FACT_NR ? fact_names[fact] : NULL;
+}
+
+int pf_fact__parse(const char *name, enum pf_fact *out)
+{
+	int i;
+
+	for (i = 0; i < PF_FACT_NR; i++) {
+		if (fact_names[i] && !strcmp(fact_names[i], name)) {
+			*out = i;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+static char *slurp(const char *path, int *err)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	long n;
+
+	*err = 0;
+	if (!f) {
+		*err = -errno;
+		return NULL;
+	}
+	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || n > (1 << 20) ||
+	    fseek(f, 0, SEEK_SET)) {
+		*err = -EFBIG;
+		goto out;
+	}
+	buf = malloc((size_t)n + 1);
+	if (!buf) {
+		*err = -ENOMEM;
+		goto out;
+	}
+	if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		*err = -EIO;
+		free(buf);
+		buf = NULL;
+		goto out;
+	}
+	buf[n] = '\0';
+out:
+	fclose(f);
+	return buf;
+}
+
+#define LOAD_FAIL(e, ...)						\
+	do {								\
+		snprintf(err, errlen, __VA_ARGS__);			\
+		ret = (e);						\
+		goto out;						\
+	} while (0)
+
+int pf_profile__load(const char *path, struct pf_profile *out, char *err, size_t errlen)
+{
+	const cJSON *v, *facts, *f;
+	cJSON *doc = NULL;
+	enum pf_arch arch = PF_ARCH_X86_64;
+	int ret = 0;
+	char *text;
+
+	text = slurp(path, &ret);
+	if (!text)
+		LOAD_FAIL(ret, "cannot read profile (%s)", strerror(-ret));
+	doc = cJSON_Parse(text);
+	free(text);
+	if (!doc || !cJSON_IsObject(doc))
+		LOAD_FAIL(-EINVAL, "not a JSON profile");
+	v = cJSON_GetObjectItemCaseSensitive(doc, "bpf_preflight_profile");
+	if (!cJSON_IsNumber(v) || v->valueint != 1)
+		LOAD_FAIL(-EINVAL, "not a bpf-preflight profile (want \"bpf_preflight_profile\": 1)");
+	v = cJSON_GetObjectItemCaseSensitive(doc, "arch");
+	if (cJSON_IsString(v) && pf_arch__parse(v->valuestring, &arch))
+		LOAD_FAIL(-EINVAL, "unknown architecture '%s'", v->valuestring);
+	v = cJSON_GetObjectItemCaseSensitive(doc, "kernel");
+	if (!cJSON_IsString(v) || pf_profile__parse(v->valuestring, arch, true, out))
+		LOAD_FAIL(-EINVAL, "no kernel release X.Y.Z in \"kernel\"");
+	v = cJSON_GetObjectItemCaseSensitive(doc, "jit");
+	if (!cJSON_IsBool(v))
+		LOAD_FAIL(-EINVAL, "\"jit\" is not true or false");
+	out->jit = cJSON_IsTrue(v);
+	v = cJSON_GetObjectItemCaseSensitive(doc, "label");
+	if (cJSON_IsString(v) && *v->valuestring)
+		snprintf(out->name, sizeof(out->name), "%s", v->valuestring);
+	facts = cJSON_GetObjectItemCaseSensitive(doc, "facts");
+	if (facts && !cJSON_IsObject(facts))
+		LOAD_FAIL(-EINVAL, "\"facts\" is not an object");
+	cJSON_ArrayForEach(f, facts) {
+		enum pf_fact fact;
+
+		if (pf_fact__parse(f->string, &fact))
+			LOAD_FAIL(-EINVAL, "unknown fact '%s'", f->string);
+		v = cJSON_GetObjectItemCaseSensitive(f, "value");
+		if (cJSON_IsBool(v))
+			pf_profile__set(out, fact, cJSON_IsTrue(v) ? PF_YES : PF_NO);
+		else if (cJSON_IsNull(v))
+			pf_profile__set(out, fact, PF_UNKNOWN);
+		else
+			LOAD_FAIL(-EINVAL, "fact '%s': \"value\" is not true, false or null", f->string);
+	}
+out:
+	cJSON_Delete(doc);
+	return ret;
 }

@@ -514,27 +514,39 @@ static void walk_root(struct kprog *k, int root, bool priv_ok)
 	}
 }
 
+/* bpf_enable_priv_stack(): which program types get a private stack. */
+static enum pf_fact priv_stack_fact(const struct pf_program *prog)
+{
+	switch (prog->prog_type) {
+	case BPF_PROG_TYPE_KPROBE:
+		return PF_FACT_PRIV_STACK_KPROBE;
+	case BPF_PROG_TYPE_TRACEPOINT:
+		return PF_FACT_PRIV_STACK_TRACEPOINT;
+	case BPF_PROG_TYPE_PERF_EVENT:
+		return PF_FACT_PRIV_STACK_PERF_EVENT;
+	case BPF_PROG_TYPE_RAW_TRACEPOINT:
+		return PF_FACT_PRIV_STACK_RAW_TP;
+	case BPF_PROG_TYPE_TRACING:
+		return prog->attach_type != BPF_TRACE_ITER ? PF_FACT_PRIV_STACK_TRACING : PF_FACT_NR;
+	default:
+		return PF_FACT_NR;
+	}
+}
+
 static bool priv_stack_eligible(const struct kprog *k)
 {
+	enum pf_fact fact;
 	size_t i;
 
-	if (!k->p->jit || pf_profile__has(k->p, PF_FACT_PRIV_STACK) != PF_YES ||
-	    !k->prog->type_known)
+	if (!k->p->jit || !k->prog->type_known)
+		return false;
+	fact = priv_stack_fact(k->prog);
+	if (fact == PF_FACT_NR || pf_profile__has(k->p, fact) != PF_YES)
 		return false;
 	for (i = 0; i < k->prog->func_cnt; i++)
 		if (kfunc_of(k, i)->has_tail_call)
 			return false;
-	switch (k->prog->prog_type) {
-	case BPF_PROG_TYPE_KPROBE:
-	case BPF_PROG_TYPE_TRACEPOINT:
-	case BPF_PROG_TYPE_PERF_EVENT:
-	case BPF_PROG_TYPE_RAW_TRACEPOINT:
-		return true;
-	case BPF_PROG_TYPE_TRACING:
-		return k->prog->attach_type != BPF_TRACE_ITER;
-	default:
-		return false;
-	}
+	return true;
 }
 
 static void check_max_stack_depth(struct kprog *k)

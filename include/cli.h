@@ -45,6 +45,7 @@ struct pf_opts {
 	size_t attach_cnt;
 	char *tail[256];	/* --tail-target [OBJ:]MAP[IDX]=OBJ:PROG */
 	size_t tail_cnt;
+	const char *output;	/* -o: probe writes the profile there */
 	unsigned int jobs;	/* -j: objects modelled in parallel (0, 1: serially) */
 	int argc;		/* remaining operands (objects) */
 	char **argv;
@@ -75,6 +76,7 @@ int cmd_check(struct pf_opts *opts);
 int cmd_stack(struct pf_opts *opts);
 int cmd_rules(struct pf_opts *opts);
 int cmd_explain_rule(struct pf_opts *opts);
+int cmd_probe(struct pf_opts *opts);
 
 /* Resolve --kernel/--arch/--no-jit into opts->profiles; 0 or -EINVAL. */
 int pf_cli__profiles(struct pf_opts *opts);

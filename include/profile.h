@@ -38,8 +38,17 @@ enum pf_fact {
 	PF_FACT_SUBPROG_TAILCALL,
 	/* "mixing of tail_calls and bpf-to-bpf calls is not supported" text */
 	PF_FACT_MIXING_MSG_V615,
-	/* private stacks for kprobe/tracepoint/perf_event/raw_tp/tracing */
-	PF_FACT_PRIV_STACK,
+	/*
+	 * Private stacks, per program type: bpf_enable_priv_stack() gives
+	 * them to kprobe, tracepoint, perf_event and raw_tp programs and to
+	 * tracing programs with recursion checks. Builds of one release
+	 * differ here (measured on 6.18.44 builds), hence one fact a type.
+	 */
+	PF_FACT_PRIV_STACK_KPROBE,
+	PF_FACT_PRIV_STACK_TRACEPOINT,
+	PF_FACT_PRIV_STACK_PERF_EVENT,
+	PF_FACT_PRIV_STACK_RAW_TP,
+	PF_FACT_PRIV_STACK_TRACING,
 	/* exception callbacks (bpf_throw) are separate roots */
 	PF_FACT_EXCEPTION_CB,
 	/* bpf_timer and async callbacks exist at all */
@@ -69,12 +78,16 @@ enum pf_fact {
 
 enum pf_tristate { PF_NO = 0, PF_YES = 1, PF_UNKNOWN = -1 };
 
+/* A profile's own value for a fact (a measured kernel), else the table's. */
+enum pf_fact_src { PF_SRC_TABLE = 0, PF_SRC_NO, PF_SRC_YES, PF_SRC_UNKNOWN };
+
 struct pf_profile {
 	uint32_t version;	/* PF_KV(); patch 0 = the x.y release */
 	bool patch_known;	/* "6.1" vs "6.1.170" */
 	enum pf_arch arch;
 	bool jit;
-	char name[48];		/* "6.1.170 x86_64", "+nojit" */
+	char name[48];		/* "6.1.170", or a profile file's label */
+	uint8_t fact[PF_FACT_NR];	/* enum pf_fact_src: overrides the table */
 };
 
 /* Parse "6.1", "6.1.170", "6.12.117+deb12-cloud-amd64"; 0 on success. */
@@ -84,6 +97,20 @@ int pf_arch__parse(const char *s, enum pf_arch *out);
 const char *pf_arch__name(enum pf_arch arch);
 
 enum pf_tristate pf_profile__has(const struct pf_profile *p, enum pf_fact fact);
+/* What the fact table alone says (no profile override). */
+enum pf_tristate pf_profile__table(const struct pf_profile *p, enum pf_fact fact);
+/* The fact's name in profile files ("priv_stack_kprobe"); NULL if out of range. */
+const char *pf_fact__name(enum pf_fact fact);
+int pf_fact__parse(const char *name, enum pf_fact *out);
+/* Override @fact with a measured value (PF_YES, PF_NO or PF_UNKNOWN). */
+void pf_profile__set(struct pf_profile *p, enum pf_fact fact, enum pf_tristate v);
+
+/*
+ * Read a profile written by `bpf-preflight probe` (JSON, schema/profile.json):
+ * the release parsed as pf_profile__parse() does, then every fact it carries
+ * overrides the table. 0, or -errno with a one-line reason in @err.
+ */
+int pf_profile__load(const char *path, struct pf_profile *out, char *err, size_t errlen);
 
 /* The kernels `--kernel all` (and no --kernel) reports on. */
 const char *const *pf_profile__known(void);

@@ -26,7 +26,9 @@ for t in tests/t_*.sh; do
 	rc=$?
 	secs=$(( $(date +%s) - start ))
 	case $rc in
-	0)  pass=$((pass + 1)); echo "PASS $name (${secs}s)" ;;
+	0)  pass=$((pass + 1)); echo "PASS $name (${secs}s)"
+	    # a part a test could not run says so: never a silent skip
+	    grep -E '^(skip part|host build differs)' "$log" | sed 's/^/    /' ;;
 	77) skip=$((skip + 1)); echo "SKIP $name: $(grep -m1 -i 'skip' "$log" || tail -n1 "$log")" ;;
 	*)  fail=$((fail + 1)); failed+=("$name"); echo "FAIL $name (exit $rc, ${secs}s)"
 	    sed 's/^/    | /' "$log" | tail -n 40 ;;

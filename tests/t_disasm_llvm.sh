@@ -25,7 +25,7 @@ check=${PF_BIN:-$root/build/bpf-preflight-san}
 objdump=${LLVM_OBJDUMP:-llvm-objdump-19}
 clang=${CLANG:-clang-19}
 corpus=$root/../shared/corpus/ebpf-samples
-debian_script=$root/../shared/corpus/debian-objects.sh
+debian_script=$root/tests/lib/debian-objects.sh
 
 skip() {
 	echo "SKIP: t_disasm_llvm: $*"
@@ -33,7 +33,7 @@ skip() {
 }
 
 command -v "$objdump" >/dev/null 2>&1 || skip "$objdump not found (apt install llvm-19)"
-[ -d "$corpus" ] || skip "corpus $corpus not found"
+[ -d "$corpus" ] || echo "skip part: corpus $corpus not found (no shared/ beside the checkout): its objects are not compared"
 [ -x "$check" ] || { echo "FAIL: $check not built"; exit 1; }
 echo "reference: $("$objdump" --version | grep -m1 -i 'llvm version' | sed 's/^ *//')"
 
@@ -43,8 +43,7 @@ trap 'rm -rf "$tmp"' EXIT
 objs=()
 while IFS= read -r -d '' f; do
 	objs+=("$f")
-done < <(find "$corpus" -path "$corpus/invalid" -prune -o -type f -name '*.o' -print0 | sort -z)
-[ "${#objs[@]}" -gt 0 ] || skip "no objects under $corpus"
+done < <([ -d "$corpus" ] && find "$corpus" -path "$corpus/invalid" -prune -o -type f -name '*.o' -print0 | sort -z)
 echo "corpus: ${#objs[@]} objects from $corpus (invalid/ excluded)"
 
 if [ -f "$debian_script" ]; then

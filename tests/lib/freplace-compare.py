@@ -208,6 +208,14 @@ def main():
             if steps is None:
                 continue
             why = NOT_MODELLED.get(name)
+            if not why:
+                # An object the loader could not open (libxdp's dispatcher
+                # when libxdp1 is not installed) leaves its handle out.
+                lost = sorted({w[1] for w in steps if w[0] == 'load'} - set(rec['handles']))
+                if lost:
+                    objs_ = sorted({w[2] for w in steps if w[0] == 'load' and w[1] in lost})
+                    why = 'the loader had no %s (handle %s): input unavailable' % (
+                        ', '.join(objs_), ', '.join(lost))
             if not why and any(x.startswith('type=') for w in steps for x in w):
                 why = 'loads a program with an expected_attach_type libbpf would not give it'
             if not why and name.startswith('hier_'):

@@ -53,7 +53,11 @@ for v in "${variants[@]}"; do
 done
 [ ${#objs[@]} -gt 0 ] || { echo "freplace-experiments: no objects built" >&2; exit 1; }
 
-xdp_disp=$(bash "$repo/../shared/corpus/debian-objects.sh" 2>/dev/null |
+# libxdp1 is a test dependency (make deps-test), so the dispatcher is there
+# without ../shared too; the corpus script is the fallback.
+xdp_disp=$({ dpkg -L libxdp1 2>/dev/null
+	[ -f "$repo/../shared/corpus/debian-objects.sh" ] &&
+		bash "$repo/../shared/corpus/debian-objects.sh" 2>/dev/null; } |
 	grep '/xdp-dispatcher\.o$' | head -n 1 || true)
 [ -n "$xdp_disp" ] || echo "freplace-experiments: libxdp's xdp-dispatcher.o unavailable; its experiments will say no-such-prog" >&2
 
