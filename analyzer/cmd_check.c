@@ -125,6 +125,13 @@ static void verdict_finding(struct check_ctx *ctx, const struct pf_object *obj,
 	if (ok[0])
 		snprintf(msg + strlen(msg), sizeof(msg) - strlen(msg), "; accepted on %s", ok);
 	note_at(d, obj, &obj->funcs[v->func], v->insn, msg);
+	for (c = 0; c < v->note_cnt; c++) {
+		if (v->notes[c].func >= 0)
+			note_at(d, obj, &obj->funcs[v->notes[c].func], v->notes[c].insn,
+				v->notes[c].message);
+		else
+			pf_rdiag__note(d, v->notes[c].message, NULL, 0, 0, NULL, -1);
+	}
 	for (c = 0; c < v->chain_len; c++) {
 		const struct pf_frame *fr = &v->chain[c];
 		const struct pf_function *ff = &obj->funcs[fr->func];

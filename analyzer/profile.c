@@ -98,6 +98,8 @@ static const struct fact_row facts[] = {
 	{ PF_FACT_BPF_LOOP_INLINE, ALL(PF_KV(5, 19, 0)), {} },
 	/* "bpf: Support new sign-extension load insns" and the rest of cpu v4 */
 	{ PF_FACT_ISA_V4, ALL(PF_KV(6, 6, 0)), {} },
+	/* d2102f2f5d75 "bpf: verifier: Support eliding map lookup nullness" */
+	{ PF_FACT_NULL_ELIDE_CONST_KEY, ALL(PF_KV(6, 14, 0)), {} },
 	/* 69c087ba6225 "bpf: Add bpf_for_each_map_elem() helper" */
 	{ PF_FACT_CALLBACKS, ALL(PF_KV(5, 13, 0)), {} },
 };
@@ -266,7 +268,25 @@ static const char *const fact_names[PF_FACT_NR] = {
 	[PF_FACT_PROG_ARRAY_RESOLVE_EXT] = "prog_array_resolve_ext",
 	[PF_FACT_TRACING_MAIN_UNRELIABLE] = "tracing_main_unreliable",
 	[PF_FACT_ISA_V4]		= "isa_v4",
+	[PF_FACT_NULL_ELIDE_CONST_KEY]	= "null_elide_const_key",
 };
+
+const char *pf_fact__since(enum pf_fact fact, enum pf_arch arch, char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(facts) / sizeof(facts[0]); i++) {
+		uint32_t up = arch < PF_ARCH_NR ? facts[i].upstream[arch] : 0;
+
+		if (facts[i].fact != fact)
+			continue;
+		if (!up)
+			return NULL;
+		snprintf(buf, len, "%u.%u", PF_KV_MAJOR(up), PF_KV_MINOR(up));
+		return buf;
+	}
+	return NULL;
+}
 
 const char *pf_fact__name(enum pf_fact fact)
 {

@@ -20,6 +20,7 @@
 #include <linux/bpf.h>
 #include <bpf/btf.h>
 
+#include "mapvalue.h"
 #include "verdict.h"
 
 #define round_up(x, a)	((((x) + (a) - 1) / (a)) * (a))
@@ -514,6 +515,95 @@ static void walk_root(struct kprog *k, int root, bool priv_ok)
 	}
 }
 
+/* ---- do_check: a map lookup result used while it may be NULL ---- */
+
+static void add_note(struct pf_verdict *v, int func, size_t insn, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void add_note(struct pf_verdict *v, int func, size_t insn, const char *fmt, ...)
+{
+	struct pf_verdict_note *n;
+	va_list ap;
+
+	if (v->note_cnt >= PF_VERDICT_MAX_NOTES)
+		return;
+	n = &v->notes[v->note_cnt++];
+	n->func = func;
+	n->insn = insn;
+	va_start(ap, fmt);
+	vsnprintf(n->message, sizeof(n->message), fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * check_mem_access() and adjust_ptr_min_max_vals() refuse a
+ * map_value_or_null pointer at its first use. From 6.14 (the fact
+ * PF_FACT_NULL_ELIDE_CONST_KEY) a lookup in an ARRAY with a constant key
+ * below max_entries is known to be non-NULL. The uses are taken in the
+ * program's subprogram order and slot order: the verifier meets them in
+ * its exploration order, which agrees for straight-line programs (the
+ * engine of issue 14 will order them exactly).
+ */
+static void check_map_null(struct kprog *k)
+{
+	enum pf_tristate elide = pf_profile__has(k->p, PF_FACT_NULL_ELIDE_CONST_KEY);
+	const struct pf_object *obj = k->obj;
+	char since[16];
+	size_t i, j;
+
+	if (!pf_fact__since(PF_FACT_NULL_ELIDE_CONST_KEY, k->p->arch, since, sizeof(since)))
+		snprintf(since, sizeof(since), "?");
+	for (i = 0; i < k->prog->func_cnt && !decided(k); i++) {
+		int fi = k->prog->funcs[i];
+		const struct pf_mv_report *r = pf_mapvalue__get(obj, fi);
+
+		for (j = 0; r && j < r->null_cnt && !decided(k); j++) {
+			const struct pf_mv_null_use *u = &r->nulls[j];
+			const struct pf_map *m = &obj->maps[u->map];
+			const char *mname = m->name && m->name[0] ? m->name : "?";
+			bool percpu = obj->secs[obj->funcs[fi].sec].insns[u->lookup_insn].imm ==
+				      BPF_FUNC_map_lookup_percpu_elem;
+			char vmsg[120];
+
+			if (u->arith)
+				snprintf(vmsg, sizeof(vmsg), "R%d pointer arithmetic on map_value_or_null "
+					 "prohibited, null-check it first", u->reg);
+			else
+				snprintf(vmsg, sizeof(vmsg), "R%d invalid mem access 'map_value_or_null'",
+					 u->reg);
+			if (u->level == PF_MV_NULL_OLD && elide == PF_YES)
+				continue;	/* known non-NULL on this kernel */
+			if (u->level == PF_MV_NULL_OLD && elide == PF_UNKNOWN) {
+				cannot_predict(k, "\"%s\" unless kernel %s elides the NULL of a constant-key array lookup (%s and later do)",
+					       vmsg, k->p->name, since);
+			} else if (u->level == PF_MV_NULL_UNSURE && elide != PF_NO) {
+				cannot_predict(k, "\"%s\" unless the verifier knows the key of the lookup in array '%s' is a constant below max_entries %u (%s and later elide the NULL then)",
+					       vmsg, mname, m->max_entries, since);
+			} else {
+				reject(k, "map-value-null", fi, u->insn, "%s", vmsg);
+			}
+			k->v->func = fi;
+			k->v->insn = u->insn;
+			if (u->level == PF_MV_MAYBE_NULL && u->key >= 0 && u->key >= m->max_entries)
+				add_note(k->v, fi, u->lookup_insn,
+					 "the constant key %lld is not below max_entries %u of '%s': this lookup always returns NULL",
+					 (long long)u->key, m->max_entries, mname);
+			else if (u->level == PF_MV_MAYBE_NULL)
+				add_note(k->v, fi, u->lookup_insn,
+					 "%s(&%s) returns NULL when the key is not in the map, and the value is used before any check on this path",
+					 percpu ? "bpf_map_lookup_percpu_elem" : "bpf_map_lookup_elem", mname);
+			else if (u->level == PF_MV_NULL_OLD)
+				add_note(k->v, fi, u->lookup_insn,
+					 "lookup in '%s' (max_entries %u) with the constant key %lld: kernels before %s do not know it is non-NULL",
+					 mname, m->max_entries, (long long)u->key, since);
+			else
+				add_note(k->v, fi, u->lookup_insn, "lookup in '%s' with a key not known here",
+					 mname);
+			add_note(k->v, -1, 0, "fix: check the pointer before using it: if (!val) return ...;");
+		}
+	}
+}
+
 /* bpf_enable_priv_stack(): which program types get a private stack. */
 static enum pf_fact priv_stack_fact(const struct pf_program *prog)
 {
@@ -659,6 +749,8 @@ void pf_verdict__what_if(const struct pf_object *obj, const struct pf_program *p
 	check_btf_info(&k);
 	if (!decided(&k))
 		check_ldx_fields(&k);
+	if (!decided(&k))
+		check_map_null(&k);
 	if (!decided(&k))
 		do_check(&k);
 	if (!decided(&k))

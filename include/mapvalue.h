@@ -19,9 +19,6 @@
 
 #include "model.h"
 
-/* Kernel release that knows const-key ARRAY lookups are non-NULL (d2102f2f5d75). */
-#define PF_MV_ELIDE_KERNEL	"6.14"
-
 /* Whether a lookup result may be NULL where it is used; ordered, joins take the max. */
 enum pf_mv_null {
 	PF_MV_NONNULL = 0,	/* checked on every path */

@@ -10,6 +10,7 @@
 #define PF_PROFILE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define PF_KV(a, b, c)	(((uint32_t)(a) << 16) | ((uint32_t)(b) << 8) | (uint32_t)(c))
@@ -73,6 +74,8 @@ enum pf_fact {
 	PF_FACT_TRACING_MAIN_UNRELIABLE,
 	/* cpu v4 instructions: sign-extending loads/moves, sdiv/smod, bswap, gotol */
 	PF_FACT_ISA_V4,
+	/* a lookup in an ARRAY with a constant key below max_entries is non-NULL */
+	PF_FACT_NULL_ELIDE_CONST_KEY,
 	PF_FACT_NR,
 };
 
@@ -97,6 +100,8 @@ int pf_arch__parse(const char *s, enum pf_arch *out);
 const char *pf_arch__name(enum pf_arch arch);
 
 enum pf_tristate pf_profile__has(const struct pf_profile *p, enum pf_fact fact);
+/* The upstream release that brought @fact on @arch ("6.14"), or NULL if none. */
+const char *pf_fact__since(enum pf_fact fact, enum pf_arch arch, char *buf, size_t len);
 /* What the fact table alone says (no profile override). */
 enum pf_tristate pf_profile__table(const struct pf_profile *p, enum pf_fact fact);
 /* The fact's name in profile files ("priv_stack_kprobe"); NULL if out of range. */

@@ -26,6 +26,15 @@ struct pf_frame {
 	bool calls;		/* call_insn is set: the chain goes on from there */
 };
 
+/* What the refusing check adds to its finding (the lookup behind a NULL use, a fix). */
+struct pf_verdict_note {
+	int func;		/* function index, -1 for none */
+	size_t insn;		/* slot inside its section */
+	char message[200];
+};
+
+#define PF_VERDICT_MAX_NOTES 3
+
 struct pf_verdict {
 	enum pf_result result;
 	const char *rule;	/* rule id of the refusal, NULL when accepted */
@@ -34,6 +43,9 @@ struct pf_verdict {
 	/* Where to point the user: function and slot of the culprit. */
 	int func;
 	size_t insn;
+
+	struct pf_verdict_note notes[PF_VERDICT_MAX_NOTES];
+	size_t note_cnt;
 
 	/* The chain from the root to the refusing frame. */
 	struct pf_frame chain[PF_MAX_CALL_FRAMES + 1];

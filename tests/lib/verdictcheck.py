@@ -211,6 +211,8 @@ IN_SCOPE = [re.compile(r) for r in (
     r"^tail_call is only allowed in functions that return 'int'\.$",
     r"^tail_calls are not allowed in non-JITed programs with bpf-to-bpf calls$",
     r"^mixing of tail_calls and bpf-to-bpf calls is not supported$",
+    r"^R\d+ invalid mem access 'map_value_or_null'$",
+    r"^R\d+ pointer arithmetic on map_value_or_null prohibited, null-check it first$",
 )]
 
 
