@@ -77,7 +77,7 @@ static void biggest(struct check_ctx *ctx, const struct pf_object *obj, int func
 
 	buf[0] = '\0';
 	if (!ctx->vars_read) {
-		pf_dwarf__read_vars((struct pf_object *)obj, &ctx->vars);
+		pf_dwarf__read_vars(obj, &ctx->vars);
 		ctx->vars_read = true;
 	}
 	if (pf_frame__map(obj, &ctx->vars, func, &m))

@@ -171,7 +171,7 @@ static int explain_object(const struct pf_object *obj, const struct pf_opts *opt
 	int ret = PF_EXIT_OK;
 
 	/* DWARF names the ranges; without it they stay ranges (and say so) */
-	pf_dwarf__read_vars((struct pf_object *)obj, &vars);
+	pf_dwarf__read_vars(obj, &vars);
 	if (jobjs) {
 		jobj = cJSON_CreateObject();
 		cJSON_AddStringToObject(jobj, "path", obj->path);

@@ -135,7 +135,7 @@ static const Dwarf_Obj_Access_Methods methods = {
 
 struct reader {
 	Dwarf_Debug dbg;
-	struct pf_object *obj;
+	const struct pf_object *obj;
 	struct pf_dwarf_vars *out;
 	size_t cap;
 };
@@ -315,14 +315,12 @@ static void keep_var(struct reader *r, int func, Dwarf_Die die, Dwarf_Half tag,
 	if (pf_grow((void **)&r->out->vars, &r->cap, r->out->cnt + 1, sizeof(*v)))
 		goto out;
 	if (asprintf(&full, "%s%s%s", inlined_in ? inlined_in : "", inlined_in ? "::" : "",
-		     name ? name : "(anon)") < 0 || pf_object__keep_string(r->obj, full))
+		     name ? name : "(anon)") < 0)
 		goto out;
 	v = &r->out->vars[r->out->cnt++];
 	v->func = func;
 	v->name = full;
-	v->type = strdup(tname);
-	if (!v->type || pf_object__keep_string(r->obj, (char *)v->type))
-		v->type = "?";
+	v->type = strdup(tname);	/* NULL when out of memory: printed as "?" */
 	v->fbreg = (int32_t)fbreg;
 	v->size = (uint32_t)size;
 	v->param = tag == DW_TAG_formal_parameter;
@@ -436,7 +434,7 @@ static void dwarf_ignore_error(Dwarf_Error error, Dwarf_Ptr arg)
 	(void)arg;
 }
 
-int pf_dwarf__read_vars(struct pf_object *obj, struct pf_dwarf_vars *out)
+int pf_dwarf__read_vars(const struct pf_object *obj, struct pf_dwarf_vars *out)
 {
 	struct access acc = { .obj = obj };
 	Dwarf_Obj_Access_Interface iface = { .object = &acc, .methods = &methods };
@@ -491,6 +489,12 @@ int pf_dwarf__read_vars(struct pf_object *obj, struct pf_dwarf_vars *out)
 
 void pf_dwarf__free_vars(struct pf_dwarf_vars *vars)
 {
+	size_t i;
+
+	for (i = 0; i < vars->cnt; i++) {
+		free((char *)vars->vars[i].name);
+		free((char *)vars->vars[i].type);
+	}
 	free(vars->vars);
 	memset(vars, 0, sizeof(*vars));
 }

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "frame.h"
-#include "internal.h"
+#include "util.h"
 
 #define round_up(x, a)	((((x) + (a) - 1) / (a)) * (a))
 

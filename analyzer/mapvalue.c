@@ -23,14 +23,15 @@
  * "unknown", a NULL level only rises), so a function costs time linear in
  * its size times a small constant. Nothing recurses on the input.
  */
+#include <elf.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
 #include "mapvalue.h"
 #include "stack.h"
+#include "util.h"
 
 #ifndef BPF_F_INNER_MAP
 #define BPF_F_INNER_MAP		(1U << 12)

@@ -19,7 +19,7 @@
 
 #include <bpf/btf.h>
 
-#include "internal.h"
+#include "util.h"
 #include "stack.h"
 
 enum val_kind { V_NONE, V_UNK, V_CONST, V_FP, V_ARG, V_MAP };

@@ -10,6 +10,7 @@
 #include <gelf.h>
 
 #include "model.h"
+#include "util.h"
 
 /* BTF FUNC linkage lives in vlen; libbpf 1.1 has no accessor for it. */
 #define pf_btf_func_linkage(t) btf_vlen(t)
@@ -33,9 +34,6 @@ void pf_warn(struct pf_object *obj, const char *fmt, ...)
 /* Hand @s (malloc'ed) to @obj, freed with it; frees @s on failure. */
 int pf_object__keep_string(struct pf_object *obj, char *s);
 
-/* Bounded allocation helpers: abort nothing, return NULL on overflow. */
-void *pf_calloc(size_t n, size_t size);
-int pf_grow(void **arr, size_t *cap, size_t need, size_t elem);
 
 /* elf.c: sections, symbols, relocations, byte order. */
 int pf_elf__load(struct pf_build *b);
