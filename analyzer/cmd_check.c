@@ -105,7 +105,7 @@ static void verdict_finding(struct check_ctx *ctx, const struct pf_object *obj,
 
 	if (!d)
 		return;
-	d->rule = v->rule ? v->rule : "cannot-predict";
+	d->rule = pf_rule_id__name(v->rule != PF_RULE_NONE ? v->rule : PF_RULE_cannot_predict);
 	d->severity = v->result == PF_REJECT ? PF_SEV_ERROR : PF_SEV_WARNING;
 	d->message = strdup(v->message);
 	d->program = strdup(obj->funcs[prog->func].name);
@@ -177,8 +177,8 @@ static cJSON *json_verdict(const struct pf_verdict *v, const struct pf_profile *
 	cJSON_AddStringToObject(o, "result", result_str(v->result));
 	if (v->result != PF_ACCEPT)
 		cJSON_AddStringToObject(o, "message", v->message);
-	if (v->rule)
-		cJSON_AddStringToObject(o, "rule", v->rule);
+	if (v->rule != PF_RULE_NONE)
+		cJSON_AddStringToObject(o, "rule", pf_rule_id__name(v->rule));
 	return o;
 }
 
@@ -273,10 +273,10 @@ static int check_object(const struct pf_object *obj, const struct pf_opts *opts,
 	for (i = 0; pf_rules[i]; i++) {
 		if (!pf_cli__rule_enabled(opts, pf_rules[i]->id))
 			continue;
-		if (pf_rules[i]->check)
-			pf_rules[i]->check(obj, pf_rules[i], emit_diag, ctx);
-		if (pf_rules[i]->check_env && opts->profile_cnt)
-			pf_rules[i]->check_env(obj, pf_rules[i], &env, emit_diag, ctx);
+		if (pf_rules[i]->impl->check)
+			pf_rules[i]->impl->check(obj, pf_rules[i], emit_diag, ctx);
+		if (pf_rules[i]->impl->check_env && opts->profile_cnt)
+			pf_rules[i]->impl->check_env(obj, pf_rules[i], &env, emit_diag, ctx);
 	}
 	if (!ctx->set_err)
 		ctx->set_err = pf_linkset__add(&ctx->set, obj);
@@ -369,7 +369,7 @@ static void json_attach_verdicts(struct check_ctx *ctx)
 				if (v.result == PF_ACCEPT)
 					continue;
 				/* the schema: an unknown verdict names no rule */
-				v.rule = v.result == PF_REJECT ? "freplace-attach" : NULL;
+				v.rule = v.result == PF_REJECT ? PF_RULE_freplace_attach : PF_RULE_NONE;
 				if (opts->profile_cnt == 1)
 					cJSON_ReplaceItemInObject(jp, "verdict", json_verdict(&v, NULL));
 				else
@@ -397,8 +397,8 @@ static int check_set(struct check_ctx *ctx)
 		return PF_EXIT_INPUT;
 	}
 	for (i = 0; pf_rules[i]; i++)
-		if (pf_rules[i]->check_set && pf_cli__rule_enabled(opts, pf_rules[i]->id))
-			pf_rules[i]->check_set(&ctx->set, pf_rules[i], emit_set_diag, ctx);
+		if (pf_rules[i]->impl->check_set && pf_cli__rule_enabled(opts, pf_rules[i]->id))
+			pf_rules[i]->impl->check_set(&ctx->set, pf_rules[i], emit_set_diag, ctx);
 	if (ctx->objects)
 		json_attach_verdicts(ctx);
 	return PF_EXIT_OK;

@@ -97,7 +97,7 @@ static void what_if_verdicts(const struct pf_object *obj, const struct pf_progra
 			range_where(obj, cf, &r, at, sizeof(at));
 			used += snprintf(buf + used, len - used,
 					 "%son %s the %s refusal%s%s would disappear", used ? "; " : "",
-					 opts->profiles[k].name, now[k].rule ? now[k].rule : "",
+					 opts->profiles[k].name, now[k].rule != PF_RULE_NONE ? pf_rule_id__name(now[k].rule) : "",
 					 at[0] ? " at " : "", at);
 		} else {
 			used += snprintf(buf + used, len - used, "%son %s it would be %s",

@@ -26,6 +26,6 @@ int cmd_explain_rule(struct pf_opts *opts)
 		return PF_EXIT_OK;
 	}
 	printf("# %s (%s)\n\n%s\n\nKernels: %s\n", rule->id, pf_severity__name(rule->severity),
-	       rule->summary, rule->kernels);
+	       rule->impl->summary, rule->impl->kernels);
 	return PF_EXIT_OK;
 }

@@ -13,8 +13,8 @@ int cmd_rules(struct pf_opts *opts)
 	for (i = 0; pf_rules[i]; i++) {
 		const struct pf_rule *r = pf_rules[i];
 
-		printf("%-22s %-7s %s\n", r->id, pf_severity__name(r->severity), r->summary);
-		printf("%-22s %-7s kernels: %s\n", "", "", r->kernels);
+		printf("%-22s %-7s %s\n", r->id, pf_severity__name(r->severity), r->impl->summary);
+		printf("%-22s %-7s kernels: %s\n", "", "", r->impl->kernels);
 	}
 	return PF_EXIT_OK;
 }

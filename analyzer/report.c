@@ -391,11 +391,11 @@ static cJSON *sarif_rules(void)
 		cJSON_AddStringToObject(o, "id", rule->id);
 		cJSON_AddStringToObject(o, "name", camel(rule->id, name, sizeof(name)));
 		t = cJSON_AddObjectToObject(o, "shortDescription");
-		cJSON_AddStringToObject(t, "text", rule->summary);
+		cJSON_AddStringToObject(t, "text", rule->impl->summary);
 		t = cJSON_AddObjectToObject(o, "fullDescription");
-		cJSON_AddStringToObject(t, "text", rule->summary);
+		cJSON_AddStringToObject(t, "text", rule->impl->summary);
 		t = cJSON_AddObjectToObject(o, "help");
-		cJSON_AddStringToObject(t, "text", doc ? doc : rule->summary);
+		cJSON_AddStringToObject(t, "text", doc ? doc : rule->impl->summary);
 		if (doc)
 			cJSON_AddStringToObject(t, "markdown", doc);
 		cfg = cJSON_AddObjectToObject(o, "defaultConfiguration");

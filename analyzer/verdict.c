@@ -105,10 +105,10 @@ uint32_t pf_verdict__round_frame(uint32_t depth, const struct pf_profile *p)
 	return round_up(depth ? depth : 1, 32);
 }
 
-static void reject(struct kprog *k, const char *rule, int func, size_t insn,
+static void reject(struct kprog *k, enum pf_rule_id rule, int func, size_t insn,
 		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-static void reject(struct kprog *k, const char *rule, int func, size_t insn,
+static void reject(struct kprog *k, enum pf_rule_id rule, int func, size_t insn,
 		   const char *fmt, ...)
 {
 	struct pf_verdict *v = k->v;
@@ -133,7 +133,7 @@ static void cannot_predict(struct kprog *k, const char *fmt, ...)
 	va_list ap;
 
 	v->result = PF_UNPREDICTABLE;
-	v->rule = NULL;
+	v->rule = PF_RULE_NONE;
 	n = snprintf(v->message, sizeof(v->message), "cannot predict: ");
 	va_start(ap, fmt);
 	vsnprintf(v->message + n, sizeof(v->message) - n, fmt, ap);
@@ -182,7 +182,7 @@ static void check_btf_info(struct kprog *k)
 			const struct pf_function *f = kfunc_of(k, i);
 
 			if (f->has_tail_call && f->btf_id && !btf_returns_scalar(k->obj, f))
-				reject(k, "tailcall-btf", k->prog->funcs[i], f->start,
+				reject(k, PF_RULE_tailcall_btf, k->prog->funcs[i], f->start,
 				       "tail_call is only allowed in functions that return 'int'.");
 		}
 		return;
@@ -191,7 +191,7 @@ static void check_btf_info(struct kprog *k)
 		const struct pf_function *f = kfunc_of(k, i);
 
 		if (f->has_tail_call)
-			reject(k, "tailcall-btf", k->prog->funcs[i], f->start,
+			reject(k, PF_RULE_tailcall_btf, k->prog->funcs[i], f->start,
 			       "tail_call is not allowed in subprogs without BTF");
 	}
 }
@@ -201,10 +201,10 @@ static void check_btf_info(struct kprog *k)
 static void mixing_message(struct kprog *k, int func, size_t insn)
 {
 	if (pf_profile__has(k->p, PF_FACT_MIXING_MSG_V615) == PF_YES)
-		reject(k, "tailcall-mixing", func, insn,
+		reject(k, PF_RULE_tailcall_mixing, func, insn,
 		       "mixing of tail_calls and bpf-to-bpf calls is not supported");
 	else
-		reject(k, "tailcall-mixing", func, insn,
+		reject(k, PF_RULE_tailcall_mixing, func, insn,
 		       "tail_calls are not allowed in non-JITed programs with bpf-to-bpf calls");
 }
 
@@ -298,7 +298,7 @@ static void do_check_from(struct kprog *k, int root)
 				return;
 			}
 			if (isa) {
-				reject(k, "isa-v4", fidx, pc, "%s", isa);
+				reject(k, PF_RULE_isa_v4, fidx, pc, "%s", isa);
 				return;
 			}
 			c = pf_insn__is_call(insn) || pf_insn__is_ld_imm64(insn) ?
@@ -327,7 +327,7 @@ static void do_check_from(struct kprog *k, int root)
 			continue;
 		/* setup_func_entry(): curframe + 1 >= MAX_CALL_FRAMES */
 		if (depth >= PF_MAX_CALL_FRAMES) {
-			reject(k, "call-depth", fidx, c->insn,
+			reject(k, PF_RULE_call_depth, fidx, c->insn,
 			       "the call stack of %zu frames is too deep", depth + 1);
 			return;
 		}
@@ -357,7 +357,7 @@ static void check_ldx_fields(struct kprog *k)
 			const struct pf_insn *insn = &k->obj->secs[f->sec].insns[pc];
 
 			if (pf_insn__class(insn) == BPF_LDX && BPF_MODE(insn->code) != BPF_MEM) {
-				reject(k, "isa-v4", k->prog->funcs[i], pc,
+				reject(k, PF_RULE_isa_v4, k->prog->funcs[i], pc,
 				       "BPF_LDX uses reserved fields");
 				return;
 			}
@@ -421,7 +421,7 @@ static void walk_root(struct kprog *k, int root, bool priv_ok)
 				if (f->calls[j].kind == PF_CALL_HELPER &&
 				    f->calls[j].helper_id == PF_HELPER_TAIL_CALL)
 					break;
-			reject(k, "stack-tailcall-frames", k->prog->funcs[sub],
+			reject(k, PF_RULE_stack_tailcall_frames, k->prog->funcs[sub],
 			       j < f->call_cnt ? f->calls[j].insn : f->start,
 			       "tail_calls are not allowed when call stack of previous frames is %u bytes. Too large",
 			       depth);
@@ -436,7 +436,7 @@ static void walk_root(struct kprog *k, int root, bool priv_ok)
 		chain_push(k, sub, 0, d, priv ? 0 : r, priv);
 		if (priv) {
 			if (r > PF_MAX_BPF_STACK) {
-				reject(k, "stack-frame", k->prog->funcs[sub], f->stack.deepest_insn,
+				reject(k, PF_RULE_stack_frame, k->prog->funcs[sub], f->stack.deepest_insn,
 				       "stack size of subprog %d is %u. Too large", sub, r);
 				return;
 			}
@@ -449,7 +449,7 @@ static void walk_root(struct kprog *k, int root, bool priv_ok)
 				const struct pf_frame *caller = k->v->chain_len > 1 ?
 					&k->v->chain[k->v->chain_len - 2] : NULL;
 
-				reject(k, "stack-combined",
+				reject(k, PF_RULE_stack_combined,
 				       caller ? caller->func : k->prog->funcs[sub],
 				       caller ? caller->call_insn : f->stack.deepest_insn,
 				       "combined stack size of %d calls is %u. Too large",
@@ -489,7 +489,7 @@ static void walk_root(struct kprog *k, int root, bool priv_ok)
 				stk[frame].next = next;
 				frame++;
 				if (frame >= PF_MAX_CALL_FRAMES) {
-					reject(k, "call-depth", k->prog->funcs[sub],
+					reject(k, PF_RULE_call_depth, k->prog->funcs[sub],
 					       k->v->chain[k->v->chain_len - 1].call_insn,
 					       "the call stack of %d frames is too deep !", frame);
 					return;
@@ -580,7 +580,7 @@ static void check_map_null(struct kprog *k)
 				cannot_predict(k, "\"%s\" unless the verifier knows the key of the lookup in array '%s' is a constant below max_entries %u (%s and later elide the NULL then)",
 					       vmsg, mname, m->max_entries, since);
 			} else {
-				reject(k, "map-value-null", fi, u->insn, "%s", vmsg);
+				reject(k, PF_RULE_map_value_null, fi, u->insn, "%s", vmsg);
 			}
 			k->v->func = fi;
 			k->v->insn = u->insn;
@@ -696,6 +696,7 @@ void pf_verdict__what_if(const struct pf_object *obj, const struct pf_program *p
 
 	memset(v, 0, sizeof(*v));
 	v->result = PF_ACCEPT;
+	v->rule = PF_RULE_NONE;
 	v->tail_room = PF_TAILCALL_STACK_MAX;
 	v->func = prog->func;
 	k.subs = malloc((prog->func_cnt + 1) * sizeof(*k.subs));

@@ -12,8 +12,7 @@
 #include <stddef.h>
 
 #include "model.h"
-
-enum pf_severity { PF_SEV_NOTE, PF_SEV_WARNING, PF_SEV_ERROR };
+#include "rule_ids.h"
 
 #define PF_DIAG_MAX_NOTES 8
 
@@ -40,6 +39,7 @@ typedef void (*pf_emit_fn)(void *ctx, const struct pf_object *obj,
 struct pf_profile;
 struct pf_linkset;
 struct pf_set_diag;
+struct pf_rule;
 
 /* A finding of a rule over the whole analysis set (linkset.h). */
 typedef void (*pf_set_emit_fn)(void *ctx, const struct pf_linkset *set,
@@ -52,12 +52,11 @@ struct pf_check_env {
 	unsigned int margin;	/* bytes: "near a limit" (--margin) */
 };
 
-struct pf_rule {
-	const char *id;
-	enum pf_severity severity;
+/* What a rule's own file provides: its texts and its checks. */
+struct pf_rule_impl {
 	const char *summary;
 	const char *kernels;	/* which kernels it concerns, for `rules` */
-	/* NULL for the verifier-replay rules decided by analyzer/verdict.c */
+	/* none of these for the refusals decided in the verdict (analyzer/verdict.c) */
 	void (*check)(const struct pf_object *obj, const struct pf_rule *rule,
 		      pf_emit_fn emit, void *ctx);
 	/* rules whose findings depend on the target kernels */
@@ -68,8 +67,18 @@ struct pf_rule {
 			  pf_set_emit_fn emit, void *ctx);
 };
 
+/* A catalogue entry: rules/rules.def's line and the rule's implementation. */
+struct pf_rule {
+	enum pf_rule_id rid;
+	const char *id;
+	enum pf_severity severity;
+	enum pf_rule_kind kind;
+	const struct pf_rule_impl *impl;
+};
+
 /* All rules, NULL-terminated, in catalogue order. */
 extern const struct pf_rule *const pf_rules[];
+const struct pf_rule *pf_rule__get(enum pf_rule_id id);
 const struct pf_rule *pf_rule__find(const char *id);
 /* The rule's documentation page (docs/rules/ID.md, built in), or NULL. */
 const char *pf_rule__doc(const char *id);

@@ -8,6 +8,7 @@
 
 #include "model.h"
 #include "profile.h"
+#include "rule_ids.h"
 
 #define PF_MAX_BPF_STACK	512
 #define PF_MAX_CALL_FRAMES	8
@@ -37,7 +38,7 @@ struct pf_verdict_note {
 
 struct pf_verdict {
 	enum pf_result result;
-	const char *rule;	/* rule id of the refusal, NULL when accepted */
+	enum pf_rule_id rule;	/* the refusal's rule; PF_RULE_NONE when accepted or unknown */
 	char message[256];	/* the verifier's first message, or "cannot predict: ..." */
 
 	/* Where to point the user: function and slot of the culprit. */

@@ -106,9 +106,7 @@ static void freplace_attach(const struct pf_linkset *set, const struct pf_rule *
 		}
 }
 
-const struct pf_rule pf_rule_freplace_attach = {
-	.id = "freplace-attach",
-	.severity = PF_SEV_ERROR,
+const struct pf_rule_impl pf_rule_impl_freplace_attach = {
 	.summary = "an extension (freplace) its target's kernel refuses at load: static or "
 		   "unreliable target, prototype mismatch, extension of an extension or of "
 		   "fentry/fexit, changed packet data",

@@ -76,9 +76,7 @@ static void freplace_stack(const struct pf_linkset *set, const struct pf_rule *r
 		}
 }
 
-const struct pf_rule pf_rule_freplace_stack = {
-	.id = "freplace-stack",
-	.severity = PF_SEV_WARNING,
+const struct pf_rule_impl pf_rule_impl_freplace_stack = {
 	.summary = "an extension's chain plus the frames above the function it replaces "
 		   "exceed 512 bytes at run time, which no verifier check sees",
 	.kernels = "all",

@@ -10,8 +10,7 @@
  */
 #include "rule.h"
 
-const struct pf_rule pf_rule_map_value_null = {
-	.id = "map-value-null", .severity = PF_SEV_ERROR,
+const struct pf_rule_impl pf_rule_impl_map_value_null = {
 	.summary = "a map lookup result used before its NULL check: "
 		   "\"R0 invalid mem access 'map_value_or_null'\"",
 	.kernels = "all; from 6.14 a constant key below max_entries of an ARRAY is known non-NULL",

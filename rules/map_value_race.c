@@ -94,8 +94,7 @@ static void map_value_race(const struct pf_object *obj, const struct pf_rule *ru
 	}
 }
 
-const struct pf_rule pf_rule_map_value_race = {
-	.id = "map-value-race", .severity = PF_SEV_WARNING,
+const struct pf_rule_impl pf_rule_impl_map_value_race = {
 	.summary = "a non-atomic read-modify-write of a map value shared by all CPUs "
 		   "(HASH, ARRAY, LRU_HASH): concurrent updates are lost",
 	.kernels = "all: a run-time race the verifier accepts",

@@ -108,8 +108,7 @@ static void printk_stack(const struct pf_object *obj, const struct pf_rule *rule
 	free(has_printk);
 }
 
-const struct pf_rule pf_rule_printk_stack = {
-	.id = "printk-stack", .severity = PF_SEV_WARNING,
+const struct pf_rule_impl pf_rule_impl_printk_stack = {
 	.summary = "bpf_printk / bpf_trace_vprintk bytes on a frame that is refused or near a limit",
 	.kernels = "all; the format is on the stack with old libbpf or -DBPF_NO_GLOBAL_DATA, the argument array with 4+ arguments",
 	.check_env = printk_stack,

@@ -95,9 +95,7 @@ static void prog_array_member(const struct pf_linkset *set, const struct pf_rule
 		}
 }
 
-const struct pf_rule pf_rule_prog_array_member = {
-	.id = "prog-array-member",
-	.severity = PF_SEV_ERROR,
+const struct pf_rule_impl pf_rule_impl_prog_array_member = {
 	.summary = "a tail-call target its prog array refuses: an extension (6.13+ and "
 		   "backports), an extended program (EBUSY), another program type or "
 		   "expected_attach_type than the owner",

@@ -6,32 +6,34 @@
 
 #include "rule.h"
 
-extern const struct pf_rule pf_rule_stack_combined, pf_rule_stack_tailcall_frames,
-	pf_rule_call_depth, pf_rule_stack_frame, pf_rule_tailcall_mixing,
-	pf_rule_tailcall_btf, pf_rule_isa_v4, pf_rule_printk_stack,
-	pf_rule_map_value_race, pf_rule_map_value_null, pf_rule_tailcall_hierarchy,
-	pf_rule_cannot_predict, pf_rule_freplace_attach, pf_rule_prog_array_member,
-	pf_rule_freplace_stack, pf_rule_tailcall_owner;
+#define PF_RULE(sym, id, sev, kind) extern const struct pf_rule_impl pf_rule_impl_##sym;
+#include "rules.def"
+#undef PF_RULE
 
-const struct pf_rule *const pf_rules[] = {
-	&pf_rule_stack_combined,
-	&pf_rule_stack_tailcall_frames,
-	&pf_rule_call_depth,
-	&pf_rule_stack_frame,
-	&pf_rule_tailcall_mixing,
-	&pf_rule_tailcall_btf,
-	&pf_rule_isa_v4,
-	&pf_rule_printk_stack,
-	&pf_rule_tailcall_hierarchy,
-	&pf_rule_freplace_attach,
-	&pf_rule_prog_array_member,
-	&pf_rule_freplace_stack,
-	&pf_rule_tailcall_owner,
-	&pf_rule_map_value_race,
-	&pf_rule_map_value_null,
-	&pf_rule_cannot_predict,
+static const struct pf_rule table[PF_RULE__NR] = {
+#define PF_RULE(sym, idstr, sev, knd)						\
+	[PF_RULE_##sym] = { .rid = PF_RULE_##sym, .id = idstr, .severity = PF_SEV_##sev, \
+			    .kind = PF_KIND_##knd, .impl = &pf_rule_impl_##sym },
+#include "rules.def"
+#undef PF_RULE
+};
+
+const struct pf_rule *const pf_rules[PF_RULE__NR + 1] = {
+#define PF_RULE(sym, id, sev, kind) &table[PF_RULE_##sym],
+#include "rules.def"
+#undef PF_RULE
 	NULL,
 };
+
+const struct pf_rule *pf_rule__get(enum pf_rule_id id)
+{
+	return id >= 0 && id < PF_RULE__NR ? &table[id] : NULL;
+}
+
+const char *pf_rule_id__name(enum pf_rule_id id)
+{
+	return id >= 0 && id < PF_RULE__NR ? table[id].id : NULL;
+}
 
 const struct pf_rule *pf_rule__find(const char *id)
 {

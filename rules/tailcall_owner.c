@@ -90,9 +90,7 @@ static void tailcall_owner(const struct pf_linkset *set, const struct pf_rule *r
 		}
 }
 
-const struct pf_rule pf_rule_tailcall_owner = {
-	.id = "tailcall-owner",
-	.severity = PF_SEV_NOTE,
+const struct pf_rule_impl pf_rule_impl_tailcall_owner = {
 	.summary = "a prog array an extension tail-calls through: which programs it accepts "
 		   "on each kernel",
 	.kernels = "all (owner type resolved from 6.2 / 6.1.170; EXT refused 6.13+)",

@@ -232,8 +232,8 @@ static void pipeline(const struct pf_object *obj, unsigned int pick)
 	}
 	diags = cJSON_AddArrayToObject(root, "diagnostics");
 	for (i = 0; pf_rules[i]; i++)
-		if (pf_rules[i]->check)
-			pf_rules[i]->check(obj, pf_rules[i], emit, diags);
+		if (pf_rules[i]->impl->check)
+			pf_rules[i]->impl->check(obj, pf_rules[i], emit, diags);
 	disassemble(obj);
 	json_roundtrip(root);
 	cJSON_Delete(root);
