@@ -29,7 +29,7 @@
 
 struct check_ctx {
 	const struct pf_opts *opts;
-	struct pf_report report;
+	struct pf_findings report;
 	struct pf_dwarf_vars vars;	/* of the current object, read at its first refusal */
 	bool vars_read;
 	cJSON *objects;		/* JSON: per-program verdicts */
@@ -40,32 +40,6 @@ struct check_ctx {
 static const char *result_str(enum pf_result r)
 {
 	return r == PF_ACCEPT ? "accept" : r == PF_REJECT ? "reject" : "unknown";
-}
-
-/* Fill a finding's position from a function and slot. */
-static void locate(struct pf_rdiag *d, const struct pf_object *obj,
-		   const struct pf_function *f, size_t insn)
-{
-	const struct pf_line *l = pf_object__line(obj, f->sec, insn);
-
-	d->object = strdup(obj->path);
-	d->function = strdup(f->name);
-	d->insn = (long)(insn - f->start);
-	if (l && l->file) {
-		d->file = strdup(l->file);
-		d->line = l->line;
-		d->col = l->col;
-		d->src_text = l->text ? strdup(l->text) : NULL;
-	}
-}
-
-static void note_at(struct pf_rdiag *d, const struct pf_object *obj,
-		    const struct pf_function *f, size_t insn, const char *msg)
-{
-	const struct pf_line *l = pf_object__line(obj, f->sec, insn);
-
-	pf_rdiag__note(d, msg, l ? l->file : NULL, l ? l->line : 0, l ? l->col : 0,
-		       f->name, (long)(insn - f->start));
 }
 
 /* "; largest: t (struct tunnel) 44 B, ..." for a frame on a refused chain */
@@ -99,72 +73,39 @@ static void verdict_finding(struct check_ctx *ctx, const struct pf_object *obj,
 {
 	const struct pf_opts *opts = ctx->opts;
 	const struct pf_verdict *v = &vs[i];
-	struct pf_rdiag *d = pf_report__add(&ctx->report);
+	enum pf_rule_id rule = v->rule != PF_RULE_NONE ? v->rule : PF_RULE_cannot_predict;
+	struct pf_finding *d;
 	char msg[900], ok[512] = "", big[600];
 	size_t j, c, used = 0;
 
-	if (!d)
-		return;
-	d->rule = pf_rule_id__name(v->rule != PF_RULE_NONE ? v->rule : PF_RULE_cannot_predict);
-	d->severity = v->result == PF_REJECT ? PF_SEV_ERROR : PF_SEV_WARNING;
-	d->message = strdup(v->message);
-	d->program = strdup(obj->funcs[prog->func].name);
-	locate(d, obj, &obj->funcs[v->func], v->insn);
+	d = pf_findings__new(&ctx->report, rule,
+			     v->result == PF_REJECT ? PF_SEV_ERROR : PF_SEV_WARNING, "%s", v->message);
+	pf_finding__at(d, obj, (int)(prog - obj->progs), v->func, v->insn);
 	for (j = 0; j < opts->profile_cnt; j++) {
 		if (vs[j].result == v->result && !strcmp(vs[j].message, v->message))
-			pf_rdiag__kernel(d, opts->profiles[j].name);
+			pf_finding__kernel(d, opts->profiles[j].name);
 		else if (vs[j].result == PF_ACCEPT && used < sizeof(ok))
 			used += snprintf(ok + used, sizeof(ok) - used, "%s%s", used ? ", " : "",
 					 opts->profiles[j].name);
 	}
 	snprintf(msg, sizeof(msg), "program '%s' in %s: %s on", obj->funcs[prog->func].name,
 		 obj->path, v->result == PF_REJECT ? "refused" : "not predicted");
-	for (j = 0; j < d->kernel_cnt; j++)
+	for (j = 0; d && j < d->kernel_cnt; j++)
 		snprintf(msg + strlen(msg), sizeof(msg) - strlen(msg), "%s %s", j ? "," : "",
 			 d->kernels[j]);
 	if (ok[0])
 		snprintf(msg + strlen(msg), sizeof(msg) - strlen(msg), "; accepted on %s", ok);
-	note_at(d, obj, &obj->funcs[v->func], v->insn, msg);
-	for (c = 0; c < v->note_cnt; c++) {
-		if (v->notes[c].func >= 0)
-			note_at(d, obj, &obj->funcs[v->notes[c].func], v->notes[c].insn,
-				v->notes[c].message);
-		else
-			pf_rdiag__note(d, v->notes[c].message, NULL, 0, 0, NULL, -1);
-	}
+	pf_finding__note(d, obj, v->func, v->insn, "%s", msg);
+	for (c = 0; c < v->note_cnt; c++)
+		pf_finding__note(d, obj, v->notes[c].func, v->notes[c].insn, "%s", v->notes[c].message);
 	for (c = 0; c < v->chain_len; c++) {
 		const struct pf_frame *fr = &v->chain[c];
 		const struct pf_function *ff = &obj->funcs[fr->func];
 
 		biggest(ctx, obj, fr->func, big, sizeof(big));
-		snprintf(msg, sizeof(msg), "frame %zu: %s, stack depth %u, counted %u%s%s", c,
-			 ff->name, fr->depth, fr->priv ? 0 : fr->rounded,
-			 fr->priv ? " (private stack)" : "", big);
-		note_at(d, obj, ff, fr->calls ? fr->call_insn : ff->start, msg);
-	}
-}
-
-/* A lint rule's diagnostic. */
-static void emit_diag(void *arg, const struct pf_object *obj, const struct pf_diag *pd)
-{
-	struct check_ctx *ctx = arg;
-	struct pf_rdiag *d = pf_report__add(&ctx->report);
-	size_t i;
-
-	if (!d)
-		return;
-	d->rule = pd->rule;
-	d->severity = pd->severity;
-	d->message = strdup(pd->message);
-	if (pd->prog >= 0)
-		d->program = strdup(obj->funcs[obj->progs[pd->prog].func].name);
-	locate(d, obj, &obj->funcs[pd->func], pd->insn);
-	for (i = 0; i < pd->note_cnt; i++) {
-		if (pd->notes[i].func >= 0)
-			note_at(d, obj, &obj->funcs[pd->notes[i].func], pd->notes[i].insn,
-				pd->notes[i].message);
-		else
-			pf_rdiag__note(d, pd->notes[i].message, NULL, 0, 0, NULL, -1);
+		pf_finding__note(d, obj, fr->func, fr->calls ? fr->call_insn : ff->start,
+				 "frame %zu: %s, stack depth %u, counted %u%s%s", c, ff->name, fr->depth,
+				 fr->priv ? 0 : fr->rounded, fr->priv ? " (private stack)" : "", big);
 	}
 }
 
@@ -274,50 +215,13 @@ static int check_object(const struct pf_object *obj, const struct pf_opts *opts,
 		if (!pf_cli__rule_enabled(opts, pf_rules[i]->id))
 			continue;
 		if (pf_rules[i]->impl->check)
-			pf_rules[i]->impl->check(obj, pf_rules[i], emit_diag, ctx);
+			pf_rules[i]->impl->check(obj, pf_rules[i], &ctx->report);
 		if (pf_rules[i]->impl->check_env && opts->profile_cnt)
-			pf_rules[i]->impl->check_env(obj, pf_rules[i], &env, emit_diag, ctx);
+			pf_rules[i]->impl->check_env(obj, pf_rules[i], &env, &ctx->report);
 	}
 	if (!ctx->set_err)
 		ctx->set_err = pf_linkset__add(&ctx->set, obj);
 	return PF_EXIT_OK;
-}
-
-/* A finding of a rule over the analysis set, at a function of a unit. */
-static void emit_set_diag(void *arg, const struct pf_linkset *set, const struct pf_set_diag *sd)
-{
-	struct check_ctx *ctx = arg;
-	const struct pf_link_unit *u = &set->units[sd->unit];
-	const struct pf_link_func *f = &u->funcs[sd->func];
-	struct pf_rdiag *d = pf_report__add(&ctx->report);
-	size_t i;
-
-	if (!d)
-		return;
-	d->rule = sd->rule;
-	d->severity = sd->severity;
-	d->message = strdup(sd->message);
-	d->program = sd->program ? strdup(sd->program) : NULL;
-	d->object = strdup(u->path);
-	d->function = strdup(f->name);
-	d->insn = 0;
-	if (f->file) {
-		d->file = strdup(f->file);
-		d->line = f->line;
-		d->col = f->col;
-		d->src_text = f->src ? strdup(f->src) : NULL;
-	}
-	for (i = 0; i < set->profile_cnt && i < PF_LINK_MAX_PROFILES; i++)
-		if (sd->kernels & (1u << i))
-			pf_rdiag__kernel(d, set->profiles[i].name);
-	for (i = 0; i < sd->note_cnt; i++) {
-		const struct pf_set_note *n = &sd->notes[i];
-		const struct pf_link_func *nf = n->unit >= 0 ? &set->units[n->unit].funcs[n->func]
-							     : NULL;
-
-		pf_rdiag__note(d, n->message, nf ? nf->file : NULL, nf ? nf->line : 0,
-			       nf ? nf->col : 0, nf ? nf->name : NULL, nf ? 0 : -1);
-	}
 }
 
 /* The JSON entry of program @name of object @path, or NULL. */
@@ -398,7 +302,7 @@ static int check_set(struct check_ctx *ctx)
 	}
 	for (i = 0; pf_rules[i]; i++)
 		if (pf_rules[i]->impl->check_set && pf_cli__rule_enabled(opts, pf_rules[i]->id))
-			pf_rules[i]->impl->check_set(&ctx->set, pf_rules[i], emit_set_diag, ctx);
+			pf_rules[i]->impl->check_set(&ctx->set, pf_rules[i], &ctx->report);
 	if (ctx->objects)
 		json_attach_verdicts(ctx);
 	return PF_EXIT_OK;
@@ -437,7 +341,7 @@ static void json_target(cJSON *root, const struct pf_opts *opts)
 		cJSON_AddItemToArray(ts, json_profile(&opts->profiles[i]));
 }
 
-static bool config_suppressed(const struct pf_opts *opts, const struct pf_rdiag *d)
+static bool config_suppressed(const struct pf_opts *opts, const struct pf_finding *d)
 {
 	size_t i, n;
 
@@ -448,7 +352,7 @@ static bool config_suppressed(const struct pf_opts *opts, const struct pf_rdiag 
 			continue;
 		n = (size_t)(colon - s);
 		if (strlen(d->function) == n && !strncmp(s, d->function, n) &&
-		    (!strcmp(colon + 1, d->rule) || !strcmp(colon + 1, "all")))
+		    (!strcmp(colon + 1, pf_rule_id__name(d->rule)) || !strcmp(colon + 1, "all")))
 			return true;
 	}
 	return false;
@@ -458,7 +362,8 @@ static bool config_suppressed(const struct pf_opts *opts, const struct pf_rdiag 
 static int filter(struct check_ctx *ctx)
 {
 	const struct pf_opts *opts = ctx->opts;
-	struct pf_report *r = &ctx->report, keys = { 0 };
+	struct pf_findings *r = &ctx->report;
+	struct pf_baseline keys = { 0 };
 	size_t i, n = 0;
 	int err;
 
@@ -471,19 +376,20 @@ static int filter(struct check_ctx *ctx)
 		}
 	}
 	for (i = 0; i < r->cnt; i++) {
-		struct pf_rdiag *d = &r->d[i];
-		bool drop = !pf_cli__rule_enabled(opts, d->rule) || pf_rdiag__suppressed_inline(d) ||
+		struct pf_finding *d = &r->v[i];
+		bool drop = !pf_cli__rule_enabled(opts, pf_rule_id__name(d->rule)) ||
+			    pf_finding__suppressed_inline(d) ||
 			    (opts->prog && d->program && strcmp(opts->prog, d->program)) ||
 			    config_suppressed(opts, d) || (opts->baseline && pf_baseline__has(&keys, d));
 
 		if (drop) {
-			pf_rdiag__free(d);
+			pf_finding__free(d);
 			continue;
 		}
-		r->d[n++] = *d;
+		r->v[n++] = *d;
 	}
 	r->cnt = n;
-	pf_report__free(&keys);
+	pf_baseline__free(&keys);
 	return PF_EXIT_OK;
 }
 
@@ -559,11 +465,11 @@ int cmd_check(struct pf_opts *opts)
 		ret = r;
 	/* findings at or above --fail-on make the run fail (unless --exit-zero) */
 	for (i = 0; i < ctx.report.cnt && !opts->exit_zero; i++)
-		if ((int)ctx.report.d[i].severity >= opts->fail_on && ret < PF_EXIT_FINDINGS)
+		if ((int)ctx.report.v[i].severity >= opts->fail_on && ret < PF_EXIT_FINDINGS)
 			ret = PF_EXIT_FINDINGS;
 out:
 	cJSON_Delete(root);
-	pf_report__free(&ctx.report);
+	pf_findings__free(&ctx.report);
 	pf_linkset__free(&ctx.set);
 	return ret;
 }

@@ -1043,39 +1043,6 @@ void pf_outcome__group(const struct pf_outcome *o, size_t n,
 	}
 }
 
-void pf_set_diag__init(struct pf_set_diag *d, const char *rule, enum pf_severity severity,
-		       int unit, int func, const char *program, uint32_t kernels,
-		       const char *fmt, ...)
-{
-	va_list ap;
-
-	memset(d, 0, sizeof(*d));
-	d->rule = rule;
-	d->severity = severity;
-	d->unit = unit;
-	d->func = func;
-	d->program = program;
-	d->kernels = kernels;
-	va_start(ap, fmt);
-	vsnprintf(d->message, sizeof(d->message), fmt, ap);
-	va_end(ap);
-}
-
-void pf_set_diag__note(struct pf_set_diag *d, int unit, int func, const char *fmt, ...)
-{
-	struct pf_set_note *n;
-	va_list ap;
-
-	if (d->note_cnt >= PF_DIAG_MAX_NOTES)
-		return;
-	n = &d->notes[d->note_cnt++];
-	n->unit = unit;
-	n->func = func;
-	va_start(ap, fmt);
-	vsnprintf(n->message, sizeof(n->message), fmt, ap);
-	va_end(ap);
-}
-
 void pf_linkset__kernels(const struct pf_linkset *set, uint32_t mask, char *buf, size_t len)
 {
 	size_t k, used = 0;

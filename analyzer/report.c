@@ -12,90 +12,6 @@
 
 #include "report.h"
 
-static char *dup_or_null(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
-
-struct pf_rdiag *pf_report__add(struct pf_report *r)
-{
-	struct pf_rdiag *d;
-
-	if (r->cnt == r->cap) {
-		size_t ncap = r->cap ? r->cap * 2 : 16;
-		void *p = realloc(r->d, ncap * sizeof(*r->d));
-
-		if (!p)
-			return NULL;
-		r->d = p;
-		r->cap = ncap;
-	}
-	d = &r->d[r->cnt++];
-	memset(d, 0, sizeof(*d));
-	d->insn = -1;
-	return d;
-}
-
-void pf_rdiag__note(struct pf_rdiag *d, const char *msg, const char *file,
-		    unsigned int line, unsigned int col, const char *function, long insn)
-{
-	struct pf_rnote *n;
-	void *p = realloc(d->notes, (d->note_cnt + 1) * sizeof(*d->notes));
-
-	if (!p)
-		return;
-	d->notes = p;
-	n = &d->notes[d->note_cnt++];
-	n->message = dup_or_null(msg);
-	n->file = dup_or_null(file);
-	n->line = line;
-	n->col = col;
-	n->function = dup_or_null(function);
-	n->insn = insn;
-}
-
-void pf_rdiag__kernel(struct pf_rdiag *d, const char *kernel)
-{
-	void *p = realloc(d->kernels, (d->kernel_cnt + 1) * sizeof(*d->kernels));
-
-	if (!p)
-		return;
-	d->kernels = p;
-	d->kernels[d->kernel_cnt++] = strdup(kernel);
-}
-
-void pf_rdiag__free(struct pf_rdiag *d)
-{
-	size_t j;
-
-	free(d->message);
-	free(d->file);
-	free(d->object);
-	free(d->program);
-	free(d->function);
-	free(d->src_text);
-	for (j = 0; j < d->kernel_cnt; j++)
-		free(d->kernels[j]);
-	free(d->kernels);
-	for (j = 0; j < d->note_cnt; j++) {
-		free(d->notes[j].message);
-		free(d->notes[j].file);
-		free(d->notes[j].function);
-	}
-	free(d->notes);
-	memset(d, 0, sizeof(*d));
-}
-
-void pf_report__free(struct pf_report *r)
-{
-	size_t i;
-
-	for (i = 0; i < r->cnt; i++)
-		pf_rdiag__free(&r->d[i]);
-	free(r->d);
-	memset(r, 0, sizeof(*r));
-}
-
 static const char *basename_of(const char *p)
 {
 	const char *b = p ? strrchr(p, '/') : NULL;
@@ -103,10 +19,10 @@ static const char *basename_of(const char *p)
 	return b ? b + 1 : (p ? p : "");
 }
 
-unsigned long long pf_rdiag__fingerprint(const struct pf_rdiag *d)
+unsigned long long pf_finding__fingerprint(const struct pf_finding *d)
 {
 	const char *parts[3] = { basename_of(d->object), d->function ? d->function : "",
-				 d->rule };
+				 pf_rule_id__name(d->rule) };
 	unsigned long long h = 1469598103934665603ULL;	/* FNV-1a */
 	size_t i;
 
@@ -173,18 +89,17 @@ static bool line_disables(const char *text, const char *rule)
 	return false;
 }
 
-bool pf_rdiag__suppressed_inline(const struct pf_rdiag *d)
+bool pf_finding__suppressed_inline(const struct pf_finding *d)
 {
 	char buf[1024];
+	const char *rule = pf_rule_id__name(d->rule);
 
-	if (!d->line)
-		return false;
-	if (line_disables(d->src_text, d->rule))
+	if (line_disables(d->src_text, rule))
 		return true;
-	if (read_line(d->file, d->line, buf, sizeof(buf)) && line_disables(buf, d->rule))
+	if (read_line(d->file, d->line, buf, sizeof(buf)) && line_disables(buf, rule))
 		return true;
 	return d->line > 1 && read_line(d->file, d->line - 1, buf, sizeof(buf)) &&
-	       line_disables(buf, d->rule);
+	       line_disables(buf, rule);
 }
 
 /* ---- text ---- */
@@ -207,7 +122,7 @@ static void text_loc(const char *file, unsigned int line, unsigned int col,
 	printf("%s ", color ? C_OFF : "");
 }
 
-static void text_excerpt(const struct pf_rdiag *d, bool color)
+static void text_excerpt(const struct pf_finding *d, bool color)
 {
 	char buf[1024];
 	const char *text = NULL;
@@ -227,22 +142,22 @@ static void text_excerpt(const struct pf_rdiag *d, bool color)
 	printf("^%s\n", color ? C_OFF : "");
 }
 
-void pf_report__text(const struct pf_report *r, bool color)
+void pf_report__text(const struct pf_findings *r, bool color)
 {
 	size_t i, j;
 
 	for (i = 0; i < r->cnt; i++) {
-		const struct pf_rdiag *d = &r->d[i];
+		const struct pf_finding *d = &r->v[i];
 		const char *sev = pf_severity__name(d->severity);
 		const char *c = d->severity == PF_SEV_ERROR ? C_RED :
 				d->severity == PF_SEV_WARNING ? C_MAG : C_CYAN;
 
 		text_loc(d->file, d->line, d->col, d->object, color);
 		printf("%s%s:%s %s [%s]\n", color ? c : "", sev, color ? C_OFF : "",
-		       d->message, d->rule);
+		       d->message, pf_rule_id__name(d->rule));
 		text_excerpt(d, color);
 		for (j = 0; j < d->note_cnt; j++) {
-			const struct pf_rnote *n = &d->notes[j];
+			const struct pf_finding_note *n = &d->notes[j];
 
 			text_loc(n->file, n->line, n->col, d->object, color);
 			printf("%snote:%s %s\n", color ? C_CYAN : "", color ? C_OFF : "", n->message);
@@ -262,16 +177,16 @@ static void json_pos(cJSON *o, const char *file, const char *object, unsigned in
 		cJSON_AddNumberToObject(o, "insn", (double)insn);
 }
 
-cJSON *pf_report__json(const struct pf_report *r)
+cJSON *pf_report__json(const struct pf_findings *r)
 {
 	cJSON *arr = cJSON_CreateArray();
 	size_t i, j;
 
 	for (i = 0; i < r->cnt; i++) {
-		const struct pf_rdiag *d = &r->d[i];
+		const struct pf_finding *d = &r->v[i];
 		cJSON *o = cJSON_CreateObject(), *k, *notes;
 
-		cJSON_AddStringToObject(o, "rule", d->rule);
+		cJSON_AddStringToObject(o, "rule", pf_rule_id__name(d->rule));
 		cJSON_AddStringToObject(o, "severity", pf_severity__name(d->severity));
 		cJSON_AddStringToObject(o, "message", d->message);
 		json_pos(o, d->file, d->object, d->line, d->col, d->insn);
@@ -287,7 +202,7 @@ cJSON *pf_report__json(const struct pf_report *r)
 		}
 		notes = cJSON_AddArrayToObject(o, "notes");
 		for (j = 0; j < d->note_cnt; j++) {
-			const struct pf_rnote *n = &d->notes[j];
+			const struct pf_finding_note *n = &d->notes[j];
 			cJSON *no = cJSON_CreateObject();
 
 			cJSON_AddStringToObject(no, "message", n->message);
@@ -405,17 +320,7 @@ static cJSON *sarif_rules(void)
 	return rules;
 }
 
-static int rule_index(const char *id)
-{
-	int i;
-
-	for (i = 0; pf_rules[i]; i++)
-		if (!strcmp(pf_rules[i]->id, id))
-			return i;
-	return -1;
-}
-
-cJSON *pf_report__sarif(const struct pf_report *r, const char *version)
+cJSON *pf_report__sarif(const struct pf_findings *r, const char *version)
 {
 	cJSON *root = cJSON_CreateObject(), *runs, *run, *drv, *results;
 	size_t i, j;
@@ -441,13 +346,12 @@ cJSON *pf_report__sarif(const struct pf_report *r, const char *version)
 	cJSON_AddItemToObject(drv, "rules", sarif_rules());
 	results = cJSON_AddArrayToObject(run, "results");
 	for (i = 0; i < r->cnt; i++) {
-		const struct pf_rdiag *d = &r->d[i];
+		const struct pf_finding *d = &r->v[i];
 		cJSON *res = cJSON_CreateObject(), *locs, *rel, *fp, *msg;
 		char hash[32];
 
-		cJSON_AddStringToObject(res, "ruleId", d->rule);
-		if (rule_index(d->rule) >= 0)
-			cJSON_AddNumberToObject(res, "ruleIndex", rule_index(d->rule));
+		cJSON_AddStringToObject(res, "ruleId", pf_rule_id__name(d->rule));
+		cJSON_AddNumberToObject(res, "ruleIndex", d->rule);
 		cJSON_AddStringToObject(res, "level", sarif_level(d->severity));
 		msg = cJSON_AddObjectToObject(res, "message");
 		cJSON_AddStringToObject(msg, "text", d->message);
@@ -456,7 +360,7 @@ cJSON *pf_report__sarif(const struct pf_report *r, const char *version)
 		if (d->note_cnt) {
 			rel = cJSON_AddArrayToObject(res, "relatedLocations");
 			for (j = 0; j < d->note_cnt; j++) {
-				const struct pf_rnote *n = &d->notes[j];
+				const struct pf_finding_note *n = &d->notes[j];
 				cJSON *l = sarif_location(n->file, d->object, n->line, n->col);
 
 				cJSON_AddNumberToObject(l, "id", (double)j);
@@ -466,7 +370,7 @@ cJSON *pf_report__sarif(const struct pf_report *r, const char *version)
 			}
 		}
 		fp = cJSON_AddObjectToObject(res, "partialFingerprints");
-		snprintf(hash, sizeof(hash), "%016llx", pf_rdiag__fingerprint(d));
+		snprintf(hash, sizeof(hash), "%016llx", pf_finding__fingerprint(d));
 		cJSON_AddStringToObject(fp, "bpfPreflight/v1", hash);
 		cJSON_AddItemToArray(results, res);
 	}
@@ -475,7 +379,7 @@ cJSON *pf_report__sarif(const struct pf_report *r, const char *version)
 
 /* ---- baselines ---- */
 
-int pf_baseline__write(const struct pf_report *r, const char *path)
+int pf_baseline__write(const struct pf_findings *r, const char *path)
 {
 	cJSON *root = cJSON_CreateObject(), *arr;
 	char *text;
@@ -488,9 +392,9 @@ int pf_baseline__write(const struct pf_report *r, const char *path)
 	for (i = 0; i < r->cnt; i++) {
 		cJSON *o = cJSON_CreateObject();
 
-		cJSON_AddStringToObject(o, "object", basename_of(r->d[i].object));
-		cJSON_AddStringToObject(o, "function", r->d[i].function ? r->d[i].function : "");
-		cJSON_AddStringToObject(o, "rule", r->d[i].rule);
+		cJSON_AddStringToObject(o, "object", basename_of(r->v[i].object));
+		cJSON_AddStringToObject(o, "function", r->v[i].function ? r->v[i].function : "");
+		cJSON_AddStringToObject(o, "rule", pf_rule_id__name(r->v[i].rule));
 		cJSON_AddItemToArray(arr, o);
 	}
 	text = cJSON_Print(root);
@@ -506,13 +410,14 @@ int pf_baseline__write(const struct pf_report *r, const char *path)
 	return err;
 }
 
-int pf_baseline__load(const char *path, struct pf_report *keys)
+int pf_baseline__load(const char *path, struct pf_baseline *b)
 {
 	cJSON *root, *arr, *it;
 	char *buf = NULL;
 	long n;
 	FILE *f = fopen(path, "r");
 
+	memset(b, 0, sizeof(*b));
 	if (!f)
 		return -errno;
 	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || n > (64 << 20) ||
@@ -530,36 +435,56 @@ int pf_baseline__load(const char *path, struct pf_report *keys)
 		cJSON_Delete(root);
 		return -EINVAL;
 	}
+	b->keys = calloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof(*b->keys));
+	if (!b->keys) {
+		cJSON_Delete(root);
+		return -ENOMEM;
+	}
 	cJSON_ArrayForEach(it, arr) {
 		cJSON *o = cJSON_GetObjectItem(it, "object"), *fn = cJSON_GetObjectItem(it, "function");
 		cJSON *ru = cJSON_GetObjectItem(it, "rule");
-		struct pf_rdiag *d;
+		struct pf_baseline_key *k;
 
 		if (!cJSON_IsString(o) || !cJSON_IsString(fn) || !cJSON_IsString(ru))
 			continue;
-		d = pf_report__add(keys);
-		if (!d)
-			break;
-		d->object = strdup(o->valuestring);
-		d->function = strdup(fn->valuestring);
-		/* keys live as long as the baseline: keep the rule string owned */
-		d->message = strdup(ru->valuestring);
-		d->rule = d->message;
+		k = &b->keys[b->cnt++];
+		k->object = strdup(o->valuestring);
+		k->function = strdup(fn->valuestring);
+		k->rule = strdup(ru->valuestring);
+		if (!k->object || !k->function || !k->rule) {
+			cJSON_Delete(root);
+			pf_baseline__free(b);
+			return -ENOMEM;
+		}
 	}
 	cJSON_Delete(root);
 	return 0;
 }
 
-bool pf_baseline__has(const struct pf_report *keys, const struct pf_rdiag *d)
+bool pf_baseline__has(const struct pf_baseline *b, const struct pf_finding *d)
 {
+	const char *rule = pf_rule_id__name(d->rule);
 	size_t i;
 
-	for (i = 0; i < keys->cnt; i++) {
-		const struct pf_rdiag *k = &keys->d[i];
+	for (i = 0; i < b->cnt; i++) {
+		const struct pf_baseline_key *k = &b->keys[i];
 
-		if (!strcmp(k->rule, d->rule) && !strcmp(k->object, basename_of(d->object)) &&
+		if (!strcmp(k->rule, rule) && !strcmp(k->object, basename_of(d->object)) &&
 		    !strcmp(k->function, d->function ? d->function : ""))
 			return true;
 	}
 	return false;
+}
+
+void pf_baseline__free(struct pf_baseline *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->cnt; i++) {
+		free(b->keys[i].object);
+		free(b->keys[i].function);
+		free(b->keys[i].rule);
+	}
+	free(b->keys);
+	memset(b, 0, sizeof(*b));
 }

@@ -22,7 +22,7 @@
 
 #include "model.h"
 #include "profile.h"
-#include "rule.h"
+#include "rule_ids.h"
 
 #define PF_LINK_MAX_ARGS	12	/* MAX_BPF_FUNC_ARGS */
 #define PF_LINK_MAX_PROFILES	32	/* = PF_MAX_PROFILES: kernels are a bit mask */
@@ -151,23 +151,6 @@ int pf_linkset__member(const struct pf_linkset *set, size_t u, size_t map,
 int pf_linkset__owner_type(const struct pf_linkset *set, size_t u, size_t map,
 			   const struct pf_profile *p, int *owner_prog);
 
-/* A finding of a set rule: located at a function of a unit. */
-struct pf_set_note {
-	int unit, func;		/* -1: no location */
-	char message[300];
-};
-
-struct pf_set_diag {
-	const char *rule;
-	enum pf_severity severity;
-	char message[400];
-	int unit, func;		/* location */
-	const char *program;	/* program name, or NULL */
-	uint32_t kernels;	/* bit i: profile i */
-	struct pf_set_note notes[PF_DIAG_MAX_NOTES];
-	size_t note_cnt;
-};
-
 /* One kernel's outcome of a check; rules group kernels with equal outcomes. */
 struct pf_outcome {
 	int code;		/* rule-defined; 0 = fine */
@@ -179,12 +162,6 @@ void pf_outcome__group(const struct pf_outcome *o, size_t n,
 		       void (*fn)(void *arg, const struct pf_outcome *o, uint32_t mask),
 		       void *arg);
 
-/* Start a finding of @rule at function @func of unit @unit, on the kernels in @kernels. */
-void pf_set_diag__init(struct pf_set_diag *d, const char *rule, enum pf_severity severity,
-		       int unit, int func, const char *program, uint32_t kernels,
-		       const char *fmt, ...) __attribute__((format(printf, 8, 9)));
-void pf_set_diag__note(struct pf_set_diag *d, int unit, int func, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
 /* "6.1.192 x86_64, 6.12.117 x86_64" for the profiles in @mask */
 void pf_linkset__kernels(const struct pf_linkset *set, uint32_t mask, char *buf, size_t len);
 

@@ -1,49 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Rules: one file each under rules/, each with its id, severity, a one-line
- * summary, and one function over the model. The verifier-replay rules
- * (stack-combined, call-depth, ...) share one engine (analyzer/verdict.c)
- * and carry no function of their own; the lint rules (map values, printk)
- * read the model and emit diagnostics through one callback.
+ * Rules: one line each in rules/rules.def (id, severity, refusal or lint)
+ * and one file each under rules/ with its texts and checks. The refusals
+ * are decided in the program's one verdict (analyzer/verdict.c) and carry
+ * no check of their own; the others read the model or the analysis set and
+ * add pf_findings to the run's collection.
  */
 #ifndef PF_RULE_H
 #define PF_RULE_H
 
 #include <stddef.h>
 
+#include "finding.h"
 #include "model.h"
 #include "rule_ids.h"
 
-#define PF_DIAG_MAX_NOTES 8
-
-struct pf_diag_note {
-	int func;		/* function index, -1 for none */
-	size_t insn;		/* slot inside its section */
-	char message[200];
-};
-
-struct pf_diag {
-	const char *rule;
-	enum pf_severity severity;
-	char message[400];
-	int prog;		/* program index, -1 if object-wide */
-	int func;		/* function index of the location */
-	size_t insn;		/* slot inside the function's section */
-	struct pf_diag_note notes[PF_DIAG_MAX_NOTES];
-	size_t note_cnt;
-};
-
-typedef void (*pf_emit_fn)(void *ctx, const struct pf_object *obj,
-			   const struct pf_diag *d);
-
-struct pf_profile;
 struct pf_linkset;
-struct pf_set_diag;
 struct pf_rule;
-
-/* A finding of a rule over the whole analysis set (linkset.h). */
-typedef void (*pf_set_emit_fn)(void *ctx, const struct pf_linkset *set,
-			       const struct pf_set_diag *d);
 
 /* What rules that depend on kernels see of the run's options. */
 struct pf_check_env {
@@ -58,13 +31,13 @@ struct pf_rule_impl {
 	const char *kernels;	/* which kernels it concerns, for `rules` */
 	/* none of these for the refusals decided in the verdict (analyzer/verdict.c) */
 	void (*check)(const struct pf_object *obj, const struct pf_rule *rule,
-		      pf_emit_fn emit, void *ctx);
+		      struct pf_findings *out);
 	/* rules whose findings depend on the target kernels */
 	void (*check_env)(const struct pf_object *obj, const struct pf_rule *rule,
-			  const struct pf_check_env *env, pf_emit_fn emit, void *ctx);
+			  const struct pf_check_env *env, struct pf_findings *out);
 	/* rules over all objects of the run at once (extensions, prog arrays) */
 	void (*check_set)(const struct pf_linkset *set, const struct pf_rule *rule,
-			  pf_set_emit_fn emit, void *ctx);
+			  struct pf_findings *out);
 };
 
 /* A catalogue entry: rules/rules.def's line and the rule's implementation. */
@@ -84,11 +57,9 @@ const struct pf_rule *pf_rule__find(const char *id);
 const char *pf_rule__doc(const char *id);
 const char *pf_severity__name(enum pf_severity sev);
 
-/* Start a diagnostic of @rule at (@func, @insn); callers add notes. */
-void pf_diag__init(struct pf_diag *d, const struct pf_rule *rule, int prog,
-		   int func, size_t insn, const char *fmt, ...)
-	__attribute__((format(printf, 6, 7)));
-void pf_diag__note(struct pf_diag *d, int func, size_t insn, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+/* A finding of @rule, with its severity, located at (@prog, @func, @insn) of @obj. */
+struct pf_finding *pf_rule__finding(const struct pf_rule *rule, struct pf_findings *out,
+				    const struct pf_object *obj, int prog, int func, size_t insn,
+				    const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 
 #endif /* PF_RULE_H */

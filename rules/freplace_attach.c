@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "linkset.h"
+#include "rule.h"
 #include "verdict.h"
 
 struct attach_ctx {
@@ -18,8 +19,7 @@ struct attach_ctx {
 	const struct pf_rule *rule;
 	size_t u, p;
 	uint32_t ok;		/* kernels that accept */
-	pf_set_emit_fn emit;
-	void *ectx;
+	struct pf_findings *out;
 };
 
 static const char *hint(const char *msg)
@@ -54,41 +54,40 @@ static void emit_group(void *arg, const struct pf_outcome *o, uint32_t mask)
 	const struct pf_link_unit *u = &c->set->units[c->u];
 	const struct pf_link_prog *lp = &u->progs[c->p];
 	const char *name = u->funcs[lp->func].name, *h;
-	struct pf_set_diag d;
+	struct pf_finding *d;
 	char kernels[512], ok[512];
 
 	if (o->code == PF_UNPREDICTABLE)
-		pf_set_diag__init(&d, "cannot-predict", PF_SEV_WARNING, (int)c->u, lp->func, name,
-				  mask, "%s", o->msg);
+		d = pf_findings__new_link(c->out, PF_RULE_cannot_predict, PF_SEV_WARNING, c->set,
+					  (int)c->u, lp->func, name, mask, "%s", o->msg);
 	else
-		pf_set_diag__init(&d, c->rule->id, c->rule->severity, (int)c->u, lp->func, name,
-				  mask, "%s", o->msg);
+		d = pf_findings__new_link(c->out, c->rule->rid, c->rule->severity, c->set,
+					  (int)c->u, lp->func, name, mask, "%s", o->msg);
 	pf_linkset__kernels(c->set, mask, kernels, sizeof(kernels));
 	pf_linkset__kernels(c->set, c->ok, ok, sizeof(ok));
 	if (lp->tgt_unit >= 0) {
 		const struct pf_link_unit *tu = &c->set->units[lp->tgt_unit];
 
-		pf_set_diag__note(&d, d.unit, d.func,
+		pf_finding__note_link(d, c->set, (int)c->u, lp->func,
 				  "extension '%s' in %s, loaded to replace %s() of %s in %s: %s on "
 				  "%s%s%s", name, u->path, tu->funcs[lp->tgt_func].name,
 				  lp->tgt_prog >= 0 ? tu->funcs[tu->progs[lp->tgt_prog].func].name
 						    : "no program", tu->path,
 				  o->code == PF_REJECT ? "refused (EINVAL)" : "not predicted",
 				  kernels, ok[0] ? "; accepted on " : "", ok);
-		pf_set_diag__note(&d, lp->tgt_unit, lp->tgt_func, "the replaced function %s()",
+		pf_finding__note_link(d, c->set, lp->tgt_unit, lp->tgt_func, "the replaced function %s()",
 				  tu->funcs[lp->tgt_func].name);
 	}
 	h = o->code == PF_REJECT ? hint(o->msg) : NULL;
 	if (h)
-		pf_set_diag__note(&d, -1, -1, "hint: %s", h);
-	c->emit(c->ectx, c->set, &d);
+		pf_finding__note_link(d, c->set, -1, -1, "hint: %s", h);
 }
 
 static void freplace_attach(const struct pf_linkset *set, const struct pf_rule *rule,
-			    pf_set_emit_fn emit, void *ctx)
+			    struct pf_findings *out)
 {
 	struct pf_outcome o[PF_LINK_MAX_PROFILES];
-	struct attach_ctx c = { .set = set, .rule = rule, .emit = emit, .ectx = ctx };
+	struct attach_ctx c = { .set = set, .rule = rule, .out = out };
 	size_t k, n = set->profile_cnt;
 
 	for (c.u = 0; c.u < set->unit_cnt; c.u++)

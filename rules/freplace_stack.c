@@ -9,14 +9,14 @@
 #include <stdio.h>
 
 #include "linkset.h"
+#include "rule.h"
 #include "verdict.h"
 
 struct stack_ctx {
 	const struct pf_linkset *set;
 	const struct pf_rule *rule;
 	size_t u, p;
-	pf_set_emit_fn emit;
-	void *ectx;
+	struct pf_findings *out;
 };
 
 static void emit_group(void *arg, const struct pf_outcome *o, uint32_t mask)
@@ -25,25 +25,24 @@ static void emit_group(void *arg, const struct pf_outcome *o, uint32_t mask)
 	const struct pf_link_unit *u = &c->set->units[c->u];
 	const struct pf_link_prog *lp = &u->progs[c->p];
 	const struct pf_link_unit *tu = &c->set->units[lp->tgt_unit];
-	struct pf_set_diag d;
+	struct pf_finding *d;
 	char kernels[512];
 
 	pf_linkset__kernels(c->set, mask, kernels, sizeof(kernels));
-	pf_set_diag__init(&d, c->rule->id, c->rule->severity, (int)c->u, lp->func,
-			  u->funcs[lp->func].name, mask, "%s", o->msg);
-	pf_set_diag__note(&d, lp->tgt_unit, lp->tgt_func, "on %s; replaced function %s() "
+	d = pf_findings__new_link(c->out, c->rule->rid, c->rule->severity, c->set, (int)c->u,
+				  lp->func, u->funcs[lp->func].name, mask, "%s", o->msg);
+	pf_finding__note_link(d, c->set, lp->tgt_unit, lp->tgt_func, "on %s; replaced function %s() "
 			  "of %s in %s", kernels, tu->funcs[lp->tgt_func].name,
 			  tu->funcs[tu->progs[lp->tgt_prog].func].name, tu->path);
-	pf_set_diag__note(&d, -1, -1, "hint: the verifier accepts both programs; shrink "
+	pf_finding__note_link(d, c->set, -1, -1, "hint: the verifier accepts both programs; shrink "
 			  "the extension's frames or the callers above the replaced function");
-	c->emit(c->ectx, c->set, &d);
 }
 
 static void freplace_stack(const struct pf_linkset *set, const struct pf_rule *rule,
-			   pf_set_emit_fn emit, void *ctx)
+			   struct pf_findings *out)
 {
 	struct pf_outcome o[PF_LINK_MAX_PROFILES];
-	struct stack_ctx c = { .set = set, .rule = rule, .emit = emit, .ectx = ctx };
+	struct stack_ctx c = { .set = set, .rule = rule, .out = out };
 	size_t k, n = set->profile_cnt;
 	char msg[8];
 

@@ -50,35 +50,34 @@ static const char *percpu_twin(uint32_t type)
 }
 
 static void race_emit(const struct pf_object *obj, const struct pf_rule *rule, int func,
-		      int prog, const struct pf_mv_race *r, pf_emit_fn emit, void *ctx)
+		      int prog, const struct pf_mv_race *r, struct pf_findings *out)
 {
 	const struct pf_map *m = &obj->maps[r->map];
 	const char *name = m->name && m->name[0] ? m->name : "?";
 	char type[64], bytes[64];
-	struct pf_diag d;
+	struct pf_finding *d;
 
 	type_name(m->type, type, sizeof(type));
 	if (r->var_off)
 		snprintf(bytes, sizeof(bytes), "the bytes at a variable index");
 	else
 		snprintf(bytes, sizeof(bytes), "bytes %d-%d", r->off, r->off + r->size - 1);
-	pf_diag__init(&d, rule, prog, func, r->store_insn,
+	d = pf_rule__finding(rule, out, obj, prog, func, r->store_insn,
 		      "non-atomic update of a value of map '%s' (%s): %s are read, modified and "
 		      "written back while other CPUs may do the same; concurrent updates are lost",
 		      name, type, bytes);
-	pf_diag__note(&d, func, r->load_insn, "the value is read here");
-	pf_diag__note(&d, func, r->lookup_insn,
+	pf_finding__note(d, obj, func, r->load_insn, "the value is read here");
+	pf_finding__note(d, obj, func, r->lookup_insn,
 		      "bpf_map_lookup_elem() returns a pointer into '%s' itself, shared by all CPUs",
 		      name);
-	pf_diag__note(&d, -1, 0,
+	pf_finding__note(d, obj, -1, 0,
 		      "fix: an atomic instruction (__sync_fetch_and_add(&val->field, n)), a per-CPU "
 		      "map (%s, summed by the reader), or a struct bpf_spin_lock in the value held "
 		      "around the update", percpu_twin(m->type));
-	emit(ctx, obj, &d);
 }
 
 static void map_value_race(const struct pf_object *obj, const struct pf_rule *rule,
-			   pf_emit_fn emit, void *ctx)
+			   struct pf_findings *out)
 {
 	size_t fi, i;
 
@@ -90,7 +89,7 @@ static void map_value_race(const struct pf_object *obj, const struct pf_rule *ru
 			continue;	/* out of memory: this rule stays silent */
 		prog = r->race_cnt ? pf_mapvalue__program_of(obj, (int)fi) : -1;
 		for (i = 0; i < r->race_cnt; i++)
-			race_emit(obj, rule, (int)fi, prog, &r->races[i], emit, ctx);
+			race_emit(obj, rule, (int)fi, prog, &r->races[i], out);
 	}
 }
 

@@ -27,7 +27,7 @@ static bool near_limit(const struct pf_verdict *v, unsigned int margin, uint32_t
 }
 
 static void printk_stack(const struct pf_object *obj, const struct pf_rule *rule,
-			 const struct pf_check_env *env, pf_emit_fn emit, void *ctx)
+			 const struct pf_check_env *env, struct pf_findings *out)
 {
 	struct pf_dwarf_vars none = { 0 };
 	size_t p, i, k, r, u;
@@ -58,7 +58,7 @@ static void printk_stack(const struct pf_object *obj, const struct pf_rule *rule
 				char fixed[300] = "", refused[200] = "", close[200] = "";
 				size_t uf = 0, ur = 0, uc = 0;
 				uint32_t without = 0;
-				struct pf_diag d;
+				struct pf_finding *d;
 
 				if (pr->kind != PF_RANGE_PRINTK_FMT && pr->kind != PF_RANGE_VPRINTK_ARGS)
 					continue;
@@ -83,7 +83,7 @@ static void printk_stack(const struct pf_object *obj, const struct pf_rule *rule
 				}
 				if (!uf && !ur && !uc)
 					continue;
-				pf_diag__init(&d, rule, (int)p, func, pr->insn >= 0 ? (size_t)pr->insn : 0,
+				d = pf_rule__finding(rule, out, obj, (int)p, func, pr->insn >= 0 ? (size_t)pr->insn : 0,
 					      "bpf_printk puts %u bytes of %s on the stack of %s()%s%s%s%s",
 					      pr->size, pr->kind == PF_RANGE_PRINTK_FMT ?
 					      "format string" : "argument array",
@@ -91,16 +91,15 @@ static void printk_stack(const struct pf_object *obj, const struct pf_rule *rule
 					      uf ? "; without it the program is accepted on " : "", fixed,
 					      !uf && ur ? "; the frame is refused on " : "", !uf ? refused : "");
 				if (uc)
-					pf_diag__note(&d, func, pr->insn, "close to a stack limit on %s", close);
-				pf_diag__note(&d, func, pr->insn, "%s: %u B with it, %u B without",
+					pf_finding__note(d, obj, func, pr->insn, "close to a stack limit on %s", close);
+				pf_finding__note(d, obj, func, pr->insn, "%s: %u B with it, %u B without",
 					      obj->funcs[func].name, m.depth, without);
 				if (pr->kind == PF_RANGE_PRINTK_FMT)
-					pf_diag__note(&d, func, pr->insn,
+					pf_finding__note(d, obj, func, pr->insn,
 						      "fix: drop -DBPF_NO_GLOBAL_DATA so the format goes to .rodata, or declare it 'static const char fmt[]', or remove the debug print");
 				else
-					pf_diag__note(&d, func, pr->insn,
+					pf_finding__note(d, obj, func, pr->insn,
 						      "fix: pass at most 3 arguments (bpf_trace_printk needs no argument array), or remove the debug print");
-				emit(ctx, obj, &d);
 			}
 			pf_frame__free(&m);
 		}

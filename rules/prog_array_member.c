@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "linkset.h"
+#include "rule.h"
 
 struct member_ctx {
 	const struct pf_linkset *set;
@@ -22,8 +23,7 @@ struct member_ctx {
 	size_t u, m;
 	const struct pf_link_member *mem;
 	uint32_t ok;
-	pf_set_emit_fn emit;
-	void *ectx;
+	struct pf_findings *out;
 };
 
 static void emit_group(void *arg, const struct pf_outcome *o, uint32_t mask)
@@ -33,20 +33,20 @@ static void emit_group(void *arg, const struct pf_outcome *o, uint32_t mask)
 	const struct pf_link_map *lm = &u->maps[c->m];
 	const struct pf_link_prog *x = &xu->progs[c->mem->prog];
 	const char *xname = xu->funcs[x->func].name;
-	struct pf_set_diag d;
+	struct pf_finding *d;
 	char kernels[512], ok[512];
 
 	pf_linkset__kernels(c->set, mask, kernels, sizeof(kernels));
 	pf_linkset__kernels(c->set, c->ok, ok, sizeof(ok));
 	if (o->code == 1)
-		pf_set_diag__init(&d, "cannot-predict", PF_SEV_WARNING, c->mem->unit, x->func, xname,
-				  mask, "cannot predict whether prog array %s[%u] takes %s on this "
+		d = pf_findings__new_link(c->out, PF_RULE_cannot_predict, PF_SEV_WARNING, c->set,
+					  c->mem->unit, x->func, xname, mask, "cannot predict whether prog array %s[%u] takes %s on this "
 				  "kernel", lm->name, c->mem->idx, xname);
 	else
-		pf_set_diag__init(&d, c->rule->id, c->rule->severity, c->mem->unit, x->func, xname,
-				  mask, "prog array %s[%u] refuses %s (%s): %s", lm->name,
+		d = pf_findings__new_link(c->out, c->rule->rid, c->rule->severity, c->set,
+					  c->mem->unit, x->func, xname, mask, "prog array %s[%u] refuses %s (%s): %s", lm->name,
 				  c->mem->idx, xname, o->code == -EBUSY ? "EBUSY" : "EINVAL", o->msg);
-	pf_set_diag__note(&d, c->mem->unit, x->func, "%s of %s[%u] in %s (%s): refused on %s%s%s",
+	pf_finding__note_link(d, c->set, c->mem->unit, x->func, "%s of %s[%u] in %s (%s): refused on %s%s%s",
 			  c->mem->declared ? "declared member (--tail-target)" : "static member",
 			  lm->name, c->mem->idx, u->path,
 			  o->code == -EBUSY ? "bpf_map_update_elem, or the extension's attach "
@@ -55,23 +55,22 @@ static void emit_group(void *arg, const struct pf_outcome *o, uint32_t mask)
 					      "member went in first", kernels,
 			  ok[0] ? "; accepted on " : "", ok);
 	if (x->ext)
-		pf_set_diag__note(&d, -1, -1, "hint: make the tail callee an ordinary program "
+		pf_finding__note_link(d, c->set, -1, -1, "hint: make the tail callee an ordinary program "
 				  "of the target's type and load it with expected_attach_type 0 "
 				  "(bpf_program__set_expected_attach_type(prog, 0)): an array owned "
 				  "by an extension refuses SEC(\"xdp\") as libbpf >= 1.0 loads it "
 				  "(BPF_XDP)");
 	else if (strstr(o->msg, "expected_attach_type"))
-		pf_set_diag__note(&d, -1, -1, "hint: every member of a prog array needs its "
+		pf_finding__note_link(d, c->set, -1, -1, "hint: every member of a prog array needs its "
 				  "owner's expected_attach_type (tc and tcx programs cannot share "
 				  "one); an extension owns an array with 0");
-	c->emit(c->ectx, c->set, &d);
 }
 
 static void prog_array_member(const struct pf_linkset *set, const struct pf_rule *rule,
-			      pf_set_emit_fn emit, void *ctx)
+			      struct pf_findings *out)
 {
 	struct pf_outcome o[PF_LINK_MAX_PROFILES];
-	struct member_ctx c = { .set = set, .rule = rule, .emit = emit, .ectx = ctx };
+	struct member_ctx c = { .set = set, .rule = rule, .out = out };
 	size_t i, k, n = set->profile_cnt;
 
 	for (c.u = 0; c.u < set->unit_cnt; c.u++)

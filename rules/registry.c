@@ -2,6 +2,7 @@
 /* The rule catalogue and the diagnostic helpers every rule uses. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "rule.h"
@@ -57,33 +58,24 @@ const char *pf_severity__name(enum pf_severity sev)
 	return sev == PF_SEV_ERROR ? "error" : sev == PF_SEV_WARNING ? "warning" : "note";
 }
 
-void pf_diag__init(struct pf_diag *d, const struct pf_rule *rule, int prog,
-		   int func, size_t insn, const char *fmt, ...)
+struct pf_finding *pf_rule__finding(const struct pf_rule *rule, struct pf_findings *out,
+				    const struct pf_object *obj, int prog, int func, size_t insn,
+				    const char *fmt, ...)
 {
+	struct pf_finding *f;
+	char *msg;
 	va_list ap;
+	int n;
 
-	memset(d, 0, sizeof(*d));
-	d->rule = rule->id;
-	d->severity = rule->severity;
-	d->prog = prog;
-	d->func = func;
-	d->insn = insn;
 	va_start(ap, fmt);
-	vsnprintf(d->message, sizeof(d->message), fmt, ap);
+	n = vasprintf(&msg, fmt, ap);
 	va_end(ap);
-}
-
-void pf_diag__note(struct pf_diag *d, int func, size_t insn, const char *fmt, ...)
-{
-	struct pf_diag_note *n;
-	va_list ap;
-
-	if (d->note_cnt >= PF_DIAG_MAX_NOTES)
-		return;
-	n = &d->notes[d->note_cnt++];
-	n->func = func;
-	n->insn = insn;
-	va_start(ap, fmt);
-	vsnprintf(n->message, sizeof(n->message), fmt, ap);
-	va_end(ap);
+	if (n < 0) {
+		out->lost = true;
+		return NULL;
+	}
+	f = pf_findings__new(out, rule->rid, rule->severity, "%s", msg);
+	free(msg);
+	pf_finding__at(f, obj, prog, func, insn);
+	return f;
 }

@@ -92,7 +92,7 @@ static void count_entries(const struct pf_object *obj, const struct pf_program *
 }
 
 static void hierarchy(const struct pf_object *obj, const struct pf_rule *rule,
-		      const struct pf_check_env *env, pf_emit_fn emit, void *ctx)
+		      const struct pf_check_env *env, struct pf_findings *out)
 {
 	unsigned int n[4096];
 	char kernels[300];
@@ -119,7 +119,7 @@ static void hierarchy(const struct pf_object *obj, const struct pf_rule *rule,
 		for (i = 0; i < prog->func_cnt; i++) {
 			int fi = prog->funcs[i];
 			const struct pf_function *f = &obj->funcs[fi];
-			struct pf_diag d;
+			struct pf_finding *d;
 			size_t c;
 
 			if (fi == prog->func || !f->has_tail_call || n[fi] < 2)
@@ -129,19 +129,18 @@ static void hierarchy(const struct pf_object *obj, const struct pf_rule *rule,
 				    f->calls[c].helper_id == PF_HELPER_TAIL_CALL)
 					break;
 			if (n[fi] >= PATHS_MAX)
-				pf_diag__init(&d, rule, (int)p, fi, c < f->call_cnt ? f->calls[c].insn : f->start,
+				d = pf_rule__finding(rule, out, obj, (int)p, fi, c < f->call_cnt ? f->calls[c].insn : f->start,
 					      "the tail call in %s() can run far more than 33 times per run of '%s': %s() is called inside a loop",
 					      f->name, obj->funcs[prog->func].name, f->name);
 			else
-				pf_diag__init(&d, rule, (int)p, fi, c < f->call_cnt ? f->calls[c].insn : f->start,
+				d = pf_rule__finding(rule, out, obj, (int)p, fi, c < f->call_cnt ? f->calls[c].insn : f->start,
 					      "the tail call in %s() can run far more than 33 times per run of '%s': %s() is entered %u times per run",
 					      f->name, obj->funcs[prog->func].name, f->name, n[fi]);
-			pf_diag__note(&d, fi, f->start,
+			pf_finding__note(d, obj, fi, f->start,
 				      "affected kernels (tail-call counter passed by value into subprograms): %s",
 				      kernels);
-			pf_diag__note(&d, -1, 0,
+			pf_finding__note(d, obj, -1, 0,
 				      "fix: call the tail-calling subprogram once per run, or tail-call from the entry program; fixed in 6.12 (x86-64, arm64)");
-			emit(ctx, obj, &d);
 		}
 	}
 }

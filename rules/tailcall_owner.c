@@ -14,10 +14,11 @@
 #include <bpf/libbpf.h>
 
 #include "linkset.h"
+#include "rule.h"
 
 struct owner_ctx {
 	const struct pf_linkset *set;
-	struct pf_set_diag *d;
+	struct pf_finding *d;
 };
 
 static void add_note(void *arg, const struct pf_outcome *o, uint32_t mask)
@@ -26,7 +27,7 @@ static void add_note(void *arg, const struct pf_outcome *o, uint32_t mask)
 	char kernels[400];
 
 	pf_linkset__kernels(c->set, mask, kernels, sizeof(kernels));
-	pf_set_diag__note(c->d, -1, -1, "on %s: %s", kernels, o->msg);
+	pf_finding__note_link(c->d, c->set, -1, -1, "on %s: %s", kernels, o->msg);
 }
 
 static void describe(const struct pf_linkset *set, size_t u, size_t m, size_t k,
@@ -57,7 +58,7 @@ static void describe(const struct pf_linkset *set, size_t u, size_t m, size_t k,
 }
 
 static void tailcall_owner(const struct pf_linkset *set, const struct pf_rule *rule,
-			   pf_set_emit_fn emit, void *ctx)
+			   struct pf_findings *out)
 {
 	struct pf_outcome o[PF_LINK_MAX_PROFILES];
 	size_t u, m, k, n = set->profile_cnt;
@@ -65,8 +66,7 @@ static void tailcall_owner(const struct pf_linkset *set, const struct pf_rule *r
 	for (u = 0; u < set->unit_cnt; u++)
 		for (m = 0; m < set->units[u].map_cnt; m++) {
 			const struct pf_link_unit *lu = &set->units[u];
-			struct pf_set_diag d;
-			struct owner_ctx c = { .set = set, .d = &d };
+			struct owner_ctx c = { .set = set };
 			const struct pf_link_prog *owner;
 			int op;
 
@@ -78,7 +78,7 @@ static void tailcall_owner(const struct pf_linkset *set, const struct pf_rule *r
 			owner = &lu->progs[op];
 			if (!owner->ext)
 				continue;
-			pf_set_diag__init(&d, rule->id, rule->severity, (int)u, owner->func,
+			c.d = pf_findings__new_link(out, rule->rid, rule->severity, set, (int)u, owner->func,
 					  lu->funcs[owner->func].name,
 					  n >= 32 ? ~0u : (1u << n) - 1, "prog array %s is owned by "
 					  "the extension '%s': what it accepts depends on the kernel",
@@ -86,7 +86,6 @@ static void tailcall_owner(const struct pf_linkset *set, const struct pf_rule *r
 			for (k = 0; k < n; k++)
 				describe(set, u, m, k, &o[k]);
 			pf_outcome__group(o, n, add_note, &c);
-			emit(ctx, set, &d);
 		}
 }
 

@@ -7,8 +7,9 @@
  *      facts. A refusal must come with one line of reason.
  *   2. Every program against every known kernel (pf_verdict__program),
  *      each verdict rendered to JSON with its source locations and call
- *      chain; every rule's check() with an emit callback that renders its
- *      diagnostics; the disassembler over every slot in both syntaxes.
+ *      chain; every rule's check() into one collection of findings,
+ *      rendered by the JSON renderer users read; the disassembler over
+ *      every slot in both syntaxes.
  *   3. The real commands on the same bytes (through a memfd path, stdout
  *      and stderr captured in memory): check text and JSON, graph JSON on
  *      every input, and one of check single-kernel JSON, check SARIF,
@@ -33,6 +34,7 @@
 #include "cli.h"
 #include "model.h"
 #include "profile.h"
+#include "report.h"
 #include "rule.h"
 #include "verdict.h"
 
@@ -74,34 +76,6 @@ static void json_loc(cJSON *o, const struct pf_object *obj, int func, size_t ins
 	cJSON_AddNumberToObject(o, "insn", (double)(insn - f->start));
 }
 
-static void emit(void *arg, const struct pf_object *obj, const struct pf_diag *d)
-{
-	cJSON *diags = arg, *j = cJSON_CreateObject(), *notes;
-	size_t i;
-
-	cJSON_AddStringToObject(j, "rule", d->rule);
-	cJSON_AddStringToObject(j, "severity", pf_severity__name(d->severity));
-	cJSON_AddStringToObject(j, "message", d->message);
-	json_loc(j, obj, d->func, d->insn);
-	if (d->prog >= 0) {
-		if ((size_t)d->prog >= obj->prog_cnt)
-			die("diagnostic names a program outside the model", d->rule);
-		cJSON_AddStringToObject(j, "program",
-					obj->funcs[obj->progs[d->prog].func].name);
-	}
-	if (d->note_cnt > PF_DIAG_MAX_NOTES)
-		die("too many notes", d->rule);
-	notes = cJSON_AddArrayToObject(j, "notes");
-	for (i = 0; i < d->note_cnt; i++) {
-		cJSON *n = cJSON_CreateObject();
-
-		cJSON_AddStringToObject(n, "message", d->notes[i].message);
-		if (d->notes[i].func >= 0)
-			json_loc(n, obj, d->notes[i].func, d->notes[i].insn);
-		cJSON_AddItemToArray(notes, n);
-	}
-	cJSON_AddItemToArray(diags, j);
-}
 
 static cJSON *json_verdict(const struct pf_object *obj, const struct pf_program *prog,
 			   const struct pf_profile *p, const struct pf_verdict *v)
@@ -118,8 +92,11 @@ static cJSON *json_verdict(const struct pf_object *obj, const struct pf_program 
 		cJSON_AddStringToObject(o, "message", v->message);
 		json_loc(o, obj, v->func, v->insn);
 	}
-	if (v->rule)
-		cJSON_AddStringToObject(o, "rule", v->rule);
+	if (v->rule != PF_RULE_NONE) {
+		if (!pf_rule_id__name(v->rule))
+			die("verdict names no known rule", p->name);
+		cJSON_AddStringToObject(o, "rule", pf_rule_id__name(v->rule));
+	}
 	if (v->chain_len > sizeof(v->chain) / sizeof(v->chain[0]))
 		die("verdict chain overflow", p->name);
 	chain = cJSON_AddArrayToObject(o, "chain");
@@ -211,7 +188,8 @@ static void json_roundtrip(cJSON *root)
 
 static void pipeline(const struct pf_object *obj, unsigned int pick)
 {
-	cJSON *root = cJSON_CreateObject(), *progs, *diags, *warns;
+	cJSON *root = cJSON_CreateObject(), *progs, *warns;
+	struct pf_findings found = { 0 };
 	size_t i;
 
 	cJSON_AddStringToObject(root, "path", obj->path);
@@ -230,10 +208,12 @@ static void pipeline(const struct pf_object *obj, unsigned int pick)
 		check_program(obj, &obj->progs[i], cJSON_AddArrayToObject(p, "verdicts"), pick);
 		cJSON_AddItemToArray(progs, p);
 	}
-	diags = cJSON_AddArrayToObject(root, "diagnostics");
 	for (i = 0; pf_rules[i]; i++)
 		if (pf_rules[i]->impl->check)
-			pf_rules[i]->impl->check(obj, pf_rules[i], emit, diags);
+			pf_rules[i]->impl->check(obj, pf_rules[i], &found);
+	/* the findings through the renderer users read */
+	cJSON_AddItemToObject(root, "diagnostics", pf_report__json(&found));
+	pf_findings__free(&found);
 	disassemble(obj);
 	json_roundtrip(root);
 	cJSON_Delete(root);
