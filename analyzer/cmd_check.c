@@ -453,6 +453,12 @@ int cmd_check(struct pf_opts *opts)
 		ret = r;
 		goto out;
 	}
+	if (ctx.report.lost) {
+		/* a finding lost is a wrong answer: never print a partial report as if whole */
+		fprintf(stderr, "bpf-preflight: out of memory: a finding could not be stored\n");
+		ret = PF_EXIT_INTERNAL;
+		goto out;
+	}
 	r = filter(&ctx);
 	if (r == PF_EXIT_OK && opts->write_baseline &&
 	    pf_baseline__write(&ctx.report, opts->write_baseline)) {
