@@ -8,6 +8,7 @@
  * collected, filtered (rules, inline and config suppressions, baseline)
  * and rendered once (report.c).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include "linkset.h"
 #include "report.h"
 #include "rule.h"
+#include "util.h"
 #include "verdict.h"
 
 #ifndef PF_VERSION
@@ -35,6 +37,15 @@ struct check_ctx {
 	cJSON *objects;		/* JSON: per-program verdicts */
 	struct pf_linkset set;	/* every object's summary, for the cross-object rules */
 	int set_err;
+	/* extensions: decided once the set is whole (check_extensions) */
+	struct pending_ext {
+		char *path;	/* the object as given */
+		size_t unit;	/* its unit in the set; programs index alike */
+		size_t prog;
+		cJSON *jprogs;	/* its object's JSON "programs", NULL without JSON */
+		int jidx;	/* the entry kept for it there */
+	} *pending;
+	size_t pending_cnt, pending_cap;
 };
 
 static const char *result_str(enum pf_result r)
@@ -162,6 +173,34 @@ static cJSON *json_program(const struct pf_object *obj, const struct pf_program 
 	return o;
 }
 
+/*
+ * An extension is loaded against its target: bpf_check_attach_target()
+ * runs before the verifier walks a single instruction, so the attach
+ * checks come first in its verdict, and they need the target, which may
+ * be in any object of the run. Its verdict waits for the whole set.
+ */
+static int defer_extension(struct check_ctx *ctx, const struct pf_object *obj, size_t p,
+			   cJSON *jprogs)
+{
+	struct pending_ext *e;
+
+	if (pf_grow((void **)&ctx->pending, &ctx->pending_cap, ctx->pending_cnt + 1,
+		    sizeof(*ctx->pending)))
+		return -ENOMEM;
+	e = &ctx->pending[ctx->pending_cnt];
+	e->path = strdup(obj->path);
+	if (!e->path)
+		return -ENOMEM;
+	e->unit = ctx->set.unit_cnt;	/* pf_linkset__add() comes after the programs */
+	e->prog = p;
+	e->jprogs = jprogs;
+	e->jidx = jprogs ? cJSON_GetArraySize(jprogs) : -1;
+	if (jprogs)
+		cJSON_AddItemToArray(jprogs, cJSON_CreateNull());
+	ctx->pending_cnt++;
+	return 0;
+}
+
 /* The first profile with this message reports it; the others join it. */
 static bool first_of_kind(const struct pf_verdict *vs, size_t i)
 {
@@ -200,6 +239,13 @@ static int check_object(const struct pf_object *obj, const struct pf_opts *opts,
 
 		if (opts->prog && strcmp(opts->prog, obj->funcs[prog->func].name))
 			continue;
+		if (prog->type_known && prog->prog_type == BPF_PROG_TYPE_EXT) {
+			if (defer_extension(ctx, obj, p, jprogs)) {
+				free(vs);
+				return PF_EXIT_INTERNAL;
+			}
+			continue;
+		}
 		for (i = 0; i < opts->profile_cnt; i++)
 			pf_verdict__program(obj, prog, &opts->profiles[i], &vs[i]);
 		if (jprogs)
@@ -224,64 +270,79 @@ static int check_object(const struct pf_object *obj, const struct pf_opts *opts,
 	return PF_EXIT_OK;
 }
 
-/* The JSON entry of program @name of object @path, or NULL. */
-static cJSON *json_find_program(cJSON *objects, const char *path, const char *name)
-{
-	cJSON *o, *p;
-
-	cJSON_ArrayForEach(o, objects) {
-		cJSON *op = cJSON_GetObjectItem(o, "path");
-
-		if (!cJSON_IsString(op) || strcmp(op->valuestring, path))
-			continue;
-		cJSON_ArrayForEach(p, cJSON_GetObjectItem(o, "programs")) {
-			cJSON *n = cJSON_GetObjectItem(p, "name");
-
-			if (cJSON_IsString(n) && !strcmp(n->valuestring, name))
-				return p;
-		}
-	}
-	return NULL;
-}
-
 /*
- * An extension's verdict is what its load against the target prints:
- * the attach checks come before the walk of its instructions.
+ * The extensions' verdicts, now that every target is known: per kernel,
+ * the attach checks' outcome, else the walk of the extension's own code.
+ * An attach refusal's finding is freplace-attach's (it names the target);
+ * the driver reports what the kernel meets after a successful attach.
  */
-static void json_attach_verdicts(struct check_ctx *ctx)
+static int check_extensions(struct check_ctx *ctx)
 {
 	const struct pf_opts *opts = ctx->opts;
-	const struct pf_linkset *set = &ctx->set;
-	size_t u, p, k;
+	struct pf_object *obj = NULL;
+	const char *open_path = NULL;
+	struct pf_verdict *vs;
+	bool *at_attach;
+	size_t e, k;
+	int ret = PF_EXIT_OK;
 
-	for (u = 0; u < set->unit_cnt; u++)
-		for (p = 0; p < set->units[u].prog_cnt; p++) {
-			const struct pf_link_unit *lu = &set->units[u];
-			cJSON *jp;
+	if (!ctx->pending_cnt)
+		return PF_EXIT_OK;
+	vs = calloc(opts->profile_cnt + 1, sizeof(*vs));
+	at_attach = calloc(opts->profile_cnt + 1, sizeof(*at_attach));
+	if (!vs || !at_attach) {
+		ret = PF_EXIT_INTERNAL;
+		goto out;
+	}
+	for (e = 0; e < ctx->pending_cnt; e++) {
+		const struct pending_ext *pe = &ctx->pending[e];
+		const struct pf_program *prog;
+		char err[256];
 
-			if (!lu->progs[p].ext)
-				continue;
-			jp = json_find_program(ctx->objects, lu->path,
-					       lu->funcs[lu->progs[p].func].name);
-			if (!jp)
-				continue;
-			for (k = 0; k < opts->profile_cnt && k < PF_LINK_MAX_PROFILES; k++) {
-				struct pf_verdict v = { 0 };
-
-				v.result = pf_linkset__attach(set, u, p, &opts->profiles[k],
-							      v.message, sizeof(v.message));
-				if (v.result == PF_ACCEPT)
-					continue;
-				/* the schema: an unknown verdict names no rule */
-				v.rule = v.result == PF_REJECT ? PF_RULE_freplace_attach : PF_RULE_NONE;
-				if (opts->profile_cnt == 1)
-					cJSON_ReplaceItemInObject(jp, "verdict", json_verdict(&v, NULL));
-				else
-					cJSON_ReplaceItemInArray(cJSON_GetObjectItem(jp, "verdicts"),
-								 (int)k, json_verdict(&v,
-								 &opts->profiles[k]));
+		if (!open_path || strcmp(open_path, pe->path)) {
+			pf_object__free(obj);
+			obj = NULL;
+			if (pf_object__open(pe->path, &obj, err, sizeof(err))) {
+				/* it modelled a moment ago: the file changed under us */
+				pf_cli__input_error(pe->path, err);
+				ret = PF_EXIT_INPUT;
+				goto out;
 			}
+			open_path = pe->path;
+			pf_dwarf__free_vars(&ctx->vars);
+			ctx->vars_read = false;
 		}
+		if (pe->prog >= obj->prog_cnt || pe->unit >= ctx->set.unit_cnt) {
+			ret = PF_EXIT_INTERNAL;
+			goto out;
+		}
+		prog = &obj->progs[pe->prog];
+		for (k = 0; k < opts->profile_cnt; k++) {
+			struct pf_verdict *v = &vs[k];
+
+			memset(v, 0, sizeof(*v));
+			v->result = k < PF_LINK_MAX_PROFILES ?
+				    pf_linkset__attach(&ctx->set, pe->unit, pe->prog, &opts->profiles[k],
+						       v->message, sizeof(v->message)) : PF_ACCEPT;
+			at_attach[k] = v->result != PF_ACCEPT;
+			if (at_attach[k])
+				v->rule = v->result == PF_REJECT ? PF_RULE_freplace_attach : PF_RULE_NONE;
+			else
+				pf_verdict__program(obj, prog, &opts->profiles[k], v);
+		}
+		if (pe->jprogs)
+			cJSON_ReplaceItemInArray(pe->jprogs, pe->jidx, json_program(obj, prog, opts, vs));
+		for (k = 0; k < opts->profile_cnt; k++)
+			if (!at_attach[k] && vs[k].result != PF_ACCEPT && first_of_kind(vs, k))
+				verdict_finding(ctx, obj, prog, vs, k);
+	}
+out:
+	pf_dwarf__free_vars(&ctx->vars);
+	ctx->vars_read = false;
+	pf_object__free(obj);
+	free(vs);
+	free(at_attach);
+	return ret;
 }
 
 /* The rules over all objects at once, once every object is summarised. */
@@ -303,9 +364,7 @@ static int check_set(struct check_ctx *ctx)
 	for (i = 0; pf_rules[i]; i++)
 		if (pf_rules[i]->impl->check_set && pf_cli__rule_enabled(opts, pf_rules[i]->id))
 			pf_rules[i]->impl->check_set(&ctx->set, pf_rules[i], &ctx->report);
-	if (ctx->objects)
-		json_attach_verdicts(ctx);
-	return PF_EXIT_OK;
+	return check_extensions(ctx);
 }
 
 static int model_only(const struct pf_object *obj, const struct pf_opts *opts, void *ctx)
@@ -477,5 +536,8 @@ out:
 	cJSON_Delete(root);
 	pf_findings__free(&ctx.report);
 	pf_linkset__free(&ctx.set);
+	for (i = 0; i < ctx.pending_cnt; i++)
+		free(ctx.pending[i].path);
+	free(ctx.pending);
 	return ret;
 }
