@@ -11,6 +11,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "bpf_limits.h"
 #include "cli.h"
 #include "explain.h"
 #include "verdict.h"
@@ -152,7 +153,8 @@ static void stack_program(struct stack_ctx *sc, const struct pf_program *prog)
 		snprintf(label, sizeof(label), "to 256 before %s", obj->funcs[f].name);
 		printf("  %-32.32s %6s", label, "");
 		for (k = 0; k < opts->profile_cnt; k++)
-			printf(" %9lld", 256 - (long long)worst_above[f * opts->profile_cnt + k]);
+			printf(" %9lld", PF_TAILCALL_STACK_MAX -
+			       (long long)worst_above[f * opts->profile_cnt + k]);
 		printf("\n");
 	}
 	for (i = 0; i < prog->func_cnt; i++)

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bpf_limits.h"
 #include "frame.h"
 #include "util.h"
 
@@ -36,7 +37,7 @@ static bool touched(const struct pf_function *f, int32_t off)
 {
 	uint32_t d = (uint32_t)-off;
 
-	return off < 0 && d <= 512 &&
+	return off < 0 && d <= PF_MAX_BPF_STACK &&
 	       (f->stack.touched[(d - 1) / 8] & (1u << ((d - 1) % 8)));
 }
 
@@ -192,7 +193,8 @@ int pf_frame__map(const struct pf_object *obj, const struct pf_dwarf_vars *vars,
 			if (overlaps(&out->ranges[i], out->ranges[j].off, out->ranges[j].size))
 				out->ranges[i].shared = out->ranges[j].shared = true;
 	/* 4. touched bytes nothing explains */
-	for (o = -(int32_t)(f->stack.depth > 512 ? 512 : f->stack.depth); o < 0; o++) {
+	for (o = -(int32_t)(f->stack.depth > PF_MAX_BPF_STACK ? PF_MAX_BPF_STACK : f->stack.depth);
+	     o < 0; o++) {
 		struct pf_range r = { .kind = PF_RANGE_UNKNOWN, .off = o, .size = 0, .insn = -1 };
 
 		if (!touched(f, o))
@@ -235,7 +237,7 @@ uint32_t pf_frame__depth_without(const struct pf_object *obj, const struct pf_fr
 	size_t j;
 
 	/* the deepest touched byte that survives: outside @gone, or shared */
-	for (o = -(int32_t)(m->depth > 512 ? 512 : m->depth); o < 0; o++) {
+	for (o = -(int32_t)(m->depth > PF_MAX_BPF_STACK ? PF_MAX_BPF_STACK : m->depth); o < 0; o++) {
 		if (!touched(f, o))
 			continue;
 		if (!overlaps(gone, o, 1))

@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bpf_limits.h"
 #include "mapvalue.h"
 #include "stack.h"
 #include "util.h"
@@ -77,7 +78,7 @@ struct mv_val {
 	uint32_t load;		/* LOADED: slot of the load, from the function start */
 };
 
-#define NSLOTS	64		/* 512 bytes of 8-byte slots */
+#define NSLOTS	PF_STACK_SLOTS
 
 struct mv_state {
 	uint8_t reached;

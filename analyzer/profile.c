@@ -26,6 +26,7 @@ struct fact_row {
 	enum pf_fact fact;
 	uint32_t upstream[PF_ARCH_NR];	/* 0: never (as of 6.18) */
 	struct backport bp[4];
+	bool jit;			/* a property of the JIT: never without it */
 };
 
 /*
@@ -44,19 +45,18 @@ static const struct {
 
 static const struct fact_row facts[] = {
 	/* "bpf: Fix test verif_scale_strobemeta_subprogs failure due to llvm19" */
-	{ PF_FACT_ROUND16_JIT, ALL(PF_KV(6, 9, 0)), {} },
+	{ PF_FACT_ROUND16_JIT, ALL(PF_KV(6, 9, 0)), {}, .jit = true },
 	/* grow_stack_state() rounds to 8; measured: 6.1.170 exact, 6.1.192 by 8 */
 	{ PF_FACT_DEPTH_ROUND8, ALL(PF_KV(6, 8, 0)),
-	  { { PF_KV(6, 1, 0), 192, 170 } } },
+	  { { PF_KV(6, 1, 0), 192, 170 } }, .jit = false },
 	/* 5415ccd50a86 "bpf: Fix max stack depth check for async callbacks" */
 	{ PF_FACT_ASYNC_CB_ROOT, ALL(PF_KV(6, 5, 0)),
-	  { { PF_KV(6, 1, 0), 170, 0 } } },
-	{ PF_FACT_TIMERS, ALL(PF_KV(5, 15, 0)), {} },
+	  { { PF_KV(6, 1, 0), 170, 0 } }, .jit = false },
 	/* x86-64 e411901c0b77 (5.10), arm64 6.0, s390x dd691e847d28, loongarch bb035ef0cc91 */
 	{ PF_FACT_SUBPROG_TAILCALL,
-	  { PF_KV(5, 10, 0), PF_KV(6, 0, 0), PF_KV(6, 3, 0), PF_KV(6, 4, 0), 0, 0 }, {} },
+	  { PF_KV(5, 10, 0), PF_KV(6, 0, 0), PF_KV(6, 3, 0), PF_KV(6, 4, 0), 0, 0 }, {}, .jit = true },
 	/* a2598045ead9 "bpf: clarify a misleading verifier error message" */
-	{ PF_FACT_MIXING_MSG_V615, ALL(PF_KV(6, 15, 0)), {} },
+	{ PF_FACT_MIXING_MSG_V615, ALL(PF_KV(6, 15, 0)), {}, .jit = false },
 	/*
 	 * "bpf: Support private stack for bpf progs" (x86-64), 6c17a882d380
 	 * (arm64). Upstream gives every one of these types a private stack;
@@ -64,44 +64,42 @@ static const struct fact_row facts[] = {
 	 * tracepoint and raw_tp frames of 304+304 while perf_event is accepted,
 	 * -v669 accepted kprobe): `bpf-preflight probe` measures them.
 	 */
-	{ PF_FACT_PRIV_STACK_KPROBE, PRIV_STACK_UPSTREAM, {} },
-	{ PF_FACT_PRIV_STACK_TRACEPOINT, PRIV_STACK_UPSTREAM, {} },
-	{ PF_FACT_PRIV_STACK_PERF_EVENT, PRIV_STACK_UPSTREAM, {} },
-	{ PF_FACT_PRIV_STACK_RAW_TP, PRIV_STACK_UPSTREAM, {} },
-	{ PF_FACT_PRIV_STACK_TRACING, PRIV_STACK_UPSTREAM, {} },
-	{ PF_FACT_EXCEPTION_CB, ALL(PF_KV(6, 7, 0)), {} },
+	{ PF_FACT_PRIV_STACK_KPROBE, PRIV_STACK_UPSTREAM, {}, .jit = true },
+	{ PF_FACT_PRIV_STACK_TRACEPOINT, PRIV_STACK_UPSTREAM, {}, .jit = true },
+	{ PF_FACT_PRIV_STACK_PERF_EVENT, PRIV_STACK_UPSTREAM, {}, .jit = true },
+	{ PF_FACT_PRIV_STACK_RAW_TP, PRIV_STACK_UPSTREAM, {}, .jit = true },
+	{ PF_FACT_PRIV_STACK_TRACING, PRIV_STACK_UPSTREAM, {}, .jit = true },
+	{ PF_FACT_EXCEPTION_CB, ALL(PF_KV(6, 7, 0)), {}, .jit = false },
 	/* 116e04ba1459 "bpf, x64: Fix tailcall hierarchy" and its arm64 twin */
 	{ PF_FACT_TAILCALL_HIER_FIX,
 	  { PF_KV(6, 12, 0), PF_KV(6, 12, 0), PF_KV(6, 17, 0), 0, 0, 0 },
-	  { { PF_KV(6, 12, 0), 54, 0 } } },
+	  { { PF_KV(6, 12, 0), 54, 0 } }, .jit = true },
 	/* d6083f040d5d "bpf: Prevent tailcall infinite loop caused by freplace" */
 	{ PF_FACT_EXT_PROG_ARRAY_BAN, ALL(PF_KV(6, 13, 0)),
-	  { { PF_KV(6, 1, 0), 192, 170 }, { PF_KV(6, 12, 0), 117, 0 } } },
+	  { { PF_KV(6, 1, 0), 192, 170 }, { PF_KV(6, 12, 0), 117, 0 } }, .jit = false },
 	/* 4540aed51b12 "bpf: Enforce expected_attach_type for tailcall compatibility";
 	 * measured on 6.1.170 too (tests/lib/freplace-records.md, fact 4) */
 	{ PF_FACT_PROG_ARRAY_ATTACH_TYPE, ALL(PF_KV(6, 18, 0)),
-	  { { PF_KV(6, 1, 0), 170, 0 }, { PF_KV(6, 12, 0), 57, 0 } } },
+	  { { PF_KV(6, 1, 0), 170, 0 }, { PF_KV(6, 12, 0), 57, 0 } }, .jit = false },
 	/* 1c123c567fb1 "bpf: Resolve fext program type when checking map compatibility";
 	 * measured on 6.1.170 (freplace-records.md, fact 3) */
 	{ PF_FACT_PROG_ARRAY_RESOLVE_EXT, ALL(PF_KV(6, 2, 0)),
-	  { { PF_KV(6, 1, 0), 170, 0 } } },
+	  { { PF_KV(6, 1, 0), 170, 0 } }, .jit = false },
 	/* measured: `int f(void)` fentry is reliable on 6.1.170/.192, not on 6.12.117;
 	 * the release between that changed it is not known */
-	{ PF_FACT_TRACING_MAIN_UNRELIABLE, ALL(PF_KV(6, 12, 0)), {} },
+	{ PF_FACT_TRACING_MAIN_UNRELIABLE, ALL(PF_KV(6, 12, 0)), {}, .jit = false },
 	/* "bpf: check changes_pkt_data property for extension programs" */
 	{ PF_FACT_EXT_PKT_DATA, ALL(PF_KV(6, 13, 0)),
-	  { { PF_KV(6, 12, 0), 117, 0 } } },
+	  { { PF_KV(6, 12, 0), 117, 0 } }, .jit = false },
 	/* "bpf: Find eligible subprogs for private stack support"; Debian 6.12 carries it */
 	{ PF_FACT_ROOTS_REVERSE, ALL(PF_KV(6, 13, 0)),
-	  { { PF_KV(6, 12, 0), 58, 0 } } },
+	  { { PF_KV(6, 12, 0), 58, 0 } }, .jit = false },
 	/* "bpf: Inline calls to bpf_loop when callback is known" */
-	{ PF_FACT_BPF_LOOP_INLINE, ALL(PF_KV(5, 19, 0)), {} },
+	{ PF_FACT_BPF_LOOP_INLINE, ALL(PF_KV(5, 19, 0)), {}, .jit = false },
 	/* "bpf: Support new sign-extension load insns" and the rest of cpu v4 */
-	{ PF_FACT_ISA_V4, ALL(PF_KV(6, 6, 0)), {} },
+	{ PF_FACT_ISA_V4, ALL(PF_KV(6, 6, 0)), {}, .jit = false },
 	/* d2102f2f5d75 "bpf: verifier: Support eliding map lookup nullness" */
-	{ PF_FACT_NULL_ELIDE_CONST_KEY, ALL(PF_KV(6, 14, 0)), {} },
-	/* 69c087ba6225 "bpf: Add bpf_for_each_map_elem() helper" */
-	{ PF_FACT_CALLBACKS, ALL(PF_KV(5, 13, 0)), {} },
+	{ PF_FACT_NULL_ELIDE_CONST_KEY, ALL(PF_KV(6, 14, 0)), {}, .jit = false },
 };
 
 enum pf_tristate pf_profile__has(const struct pf_profile *p, enum pf_fact fact)
@@ -139,6 +137,8 @@ enum pf_tristate pf_profile__table(const struct pf_profile *p, enum pf_fact fact
 
 		if (row->fact != fact)
 			continue;
+		if (row->jit && !p->jit)
+			return PF_NO;
 		if (up && series >= up)
 			return PF_YES;
 		for (j = 0; j < sizeof(brackets) / sizeof(brackets[0]); j++)
@@ -257,14 +257,12 @@ static const char *const fact_names[PF_FACT_NR] = {
 	[PF_FACT_PRIV_STACK_RAW_TP]	= "priv_stack_raw_tp",
 	[PF_FACT_PRIV_STACK_TRACING]	= "priv_stack_tracing",
 	[PF_FACT_EXCEPTION_CB]		= "exception_cb",
-	[PF_FACT_TIMERS]		= "timers",
 	[PF_FACT_TAILCALL_HIER_FIX]	= "tailcall_hier_fix",
 	[PF_FACT_EXT_PROG_ARRAY_BAN]	= "ext_prog_array_ban",
 	[PF_FACT_PROG_ARRAY_ATTACH_TYPE] = "prog_array_attach_type",
 	[PF_FACT_EXT_PKT_DATA]		= "ext_pkt_data",
 	[PF_FACT_ROOTS_REVERSE]		= "roots_reverse",
 	[PF_FACT_BPF_LOOP_INLINE]	= "bpf_loop_inline",
-	[PF_FACT_CALLBACKS]		= "callbacks",
 	[PF_FACT_PROG_ARRAY_RESOLVE_EXT] = "prog_array_resolve_ext",
 	[PF_FACT_TRACING_MAIN_UNRELIABLE] = "tracing_main_unreliable",
 	[PF_FACT_ISA_V4]		= "isa_v4",

@@ -19,6 +19,8 @@
 
 #include <bpf/btf.h>
 
+#include "bpf_limits.h"
+#include "internal.h"
 #include "util.h"
 #include "stack.h"
 
@@ -31,7 +33,7 @@ struct val {
 	int32_t v;		/* V_CONST value, V_FP/V_ARG offset, V_MAP index */
 };
 
-#define NSLOTS	64		/* 512 bytes of 8-byte slots */
+#define NSLOTS	PF_STACK_SLOTS
 
 struct state {
 	bool reached;
@@ -116,7 +118,7 @@ static void access(struct walk *w, const struct val *base, int64_t off,
 
 		o = base->v + off;
 		/* from -512 at the lowest: o can be -2^31 (a hang found by tests/fuzz) */
-		for (b = o < -512 ? -512 : o; b < o + size && b < 0; b++)
+		for (b = o < -PF_MAX_BPF_STACK ? -PF_MAX_BPF_STACK : o; b < o + size && b < 0; b++)
 			st->touched[(-b - 1) / 8] |= 1u << ((-b - 1) % 8);
 		if (o < 0 && (uint64_t)-o > st->depth) {
 			/* Deeper than 512 is refused by the verifier; keep the number. */
@@ -421,13 +423,11 @@ static void step_kfunc(struct walk *w, struct state *s, const char *name, size_t
 	for (a = 0; a < n; a++) {
 		const struct val *r = &s->r[a + 1];
 		const char *next = a + 1 < n ? btf__name_by_offset(btf, params[a + 1].name_off) : NULL;
-		const struct btf_type *pt = btf__type_by_id(btf, params[a].type);
+		const struct btf_type *pt = pf_btf__skip_mods(btf, params[a].type);
 		long long size = 0;
 
 		if (r->kind != V_FP && r->kind != V_ARG)
 			continue;
-		while (pt && (btf_is_mod(pt) || btf_is_typedef(pt)))
-			pt = btf__type_by_id(btf, pt->type);
 		if (!pt || !btf_is_ptr(pt))
 			continue;
 		if (next && (name_has_suffix(next, "__sz") || name_has_suffix(next, "__szk"))) {

@@ -20,6 +20,7 @@
 #include <linux/bpf.h>
 #include <bpf/btf.h>
 
+#include "internal.h"
 #include "mapvalue.h"
 #include "verdict.h"
 
@@ -100,7 +101,7 @@ uint32_t pf_verdict__recorded_depth(const struct pf_function *f,
 uint32_t pf_verdict__round_frame(uint32_t depth, const struct pf_profile *p)
 {
 	/* mirrors round_up_stack_depth(), 6.9+; 32 with a minimum of 1 before */
-	if (p->jit && pf_profile__has(p, PF_FACT_ROUND16_JIT) == PF_YES)
+	if (pf_profile__has(p, PF_FACT_ROUND16_JIT) == PF_YES)
 		return round_up(depth, 16);
 	return round_up(depth ? depth : 1, 32);
 }
@@ -164,9 +165,7 @@ static bool btf_returns_scalar(const struct pf_object *obj, const struct pf_func
 	t = btf__type_by_id(obj->btf, t->type);	/* FUNC -> FUNC_PROTO */
 	if (!t)
 		return true;
-	t = btf__type_by_id(obj->btf, t->type);	/* return type; 0 is void */
-	while (t && (btf_is_mod(t) || btf_is_typedef(t)))
-		t = btf__type_by_id(obj->btf, t->type);
+	t = pf_btf__skip_mods(obj->btf, t->type);	/* return type; 0 is void */
 	return t && ((btf_is_int(t) && t->size <= 8) || btf_is_any_enum(t));
 }
 
@@ -262,8 +261,7 @@ static void do_check_from(struct kprog *k, int root)
 {
 	/* pc: next slot when walking instructions, else next call index */
 	struct { int sub; size_t pc; bool insns; } stk[PF_MAX_CALL_FRAMES + 1];
-	bool mix_ok = k->p->jit &&
-		      pf_profile__has(k->p, PF_FACT_SUBPROG_TAILCALL) == PF_YES;
+	bool mix_ok = pf_profile__has(k->p, PF_FACT_SUBPROG_TAILCALL) == PF_YES;
 	bool v4 = pf_profile__has(k->p, PF_FACT_ISA_V4) == PF_YES;
 	size_t depth = 0;
 
@@ -628,7 +626,7 @@ static bool priv_stack_eligible(const struct kprog *k)
 	enum pf_fact fact;
 	size_t i;
 
-	if (!k->p->jit || !k->prog->type_known)
+	if (!k->prog->type_known)
 		return false;
 	fact = priv_stack_fact(k->prog);
 	if (fact == PF_FACT_NR || pf_profile__has(k->p, fact) != PF_YES)

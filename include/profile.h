@@ -2,9 +2,11 @@
 /*
  * Kernel profiles: what a given kernel (version, architecture, JIT) does.
  * Every kernel difference the rules depend on is one row of the fact table
- * in analyzer/profile.c, with the upstream release that brought it and the
- * first release of each stable series that carries a backport. Rules ask
- * pf_profile__has(); they never compare versions themselves.
+ * in analyzer/profile.c, with the upstream release that brought it, the
+ * first release of each stable series that carries a backport, and
+ * whether it is a property of the JIT (then it is never true without the
+ * JIT). Rules ask pf_profile__has(); they never compare versions or look
+ * at the JIT themselves.
  */
 #ifndef PF_PROFILE_H
 #define PF_PROFILE_H
@@ -52,8 +54,6 @@ enum pf_fact {
 	PF_FACT_PRIV_STACK_TRACING,
 	/* exception callbacks (bpf_throw) are separate roots */
 	PF_FACT_EXCEPTION_CB,
-	/* bpf_timer and async callbacks exist at all */
-	PF_FACT_TIMERS,
 	/* tail-call counter shared through subprograms (hierarchy fix) */
 	PF_FACT_TAILCALL_HIER_FIX,
 	/* EXT programs refused as prog_array members (CVE-2024-47794 fix) */
@@ -66,8 +66,6 @@ enum pf_fact {
 	PF_FACT_ROOTS_REVERSE,
 	/* bpf_loop calls with a known callback are inlined: +24 bytes of stack */
 	PF_FACT_BPF_LOOP_INLINE,
-	/* BPF_PSEUDO_FUNC callbacks (bpf_for_each_map_elem) exist */
-	PF_FACT_CALLBACKS,
 	/* prog arrays compare an EXT program as its target's type (resolve_prog_type) */
 	PF_FACT_PROG_ARRAY_RESOLVE_EXT,
 	/* a tracing program's main is always "unreliable" BTF, even `int f(void)` */

@@ -6,14 +6,10 @@
 #ifndef PF_VERDICT_H
 #define PF_VERDICT_H
 
+#include "bpf_limits.h"
 #include "model.h"
 #include "profile.h"
 #include "rule_ids.h"
-
-#define PF_MAX_BPF_STACK	512
-#define PF_MAX_CALL_FRAMES	8
-#define PF_TAILCALL_STACK_MAX	256	/* caller frames before a tail-calling subprog */
-#define PF_PRIV_STACK_MIN	64	/* BPF_PRIV_STACK_MIN_SIZE */
 
 enum pf_result { PF_ACCEPT, PF_REJECT, PF_UNPREDICTABLE };
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bpf_limits.h"
 #include "dwarf_vars.h"
 #include "frame.h"
 #include "profile.h"
@@ -19,7 +20,7 @@
 /* Room left under the 512-byte chain limit or the 256-byte tail-call one. */
 static bool near_limit(const struct pf_verdict *v, unsigned int margin, uint32_t *left)
 {
-	uint32_t room512 = v->max_total < 512 ? 512 - v->max_total : 0;
+	uint32_t room512 = v->max_total < PF_MAX_BPF_STACK ? PF_MAX_BPF_STACK - v->max_total : 0;
 	uint32_t room256 = v->tail_room > 0 ? (uint32_t)v->tail_room : 0;
 
 	*left = room512 < room256 ? room512 : room256;

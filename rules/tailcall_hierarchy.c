@@ -105,7 +105,7 @@ static void hierarchy(const struct pf_object *obj, const struct pf_rule *rule,
 		const struct pf_profile *pf = &env->profiles[k];
 
 		/* only where tail calls in subprograms load at all, and are unfixed */
-		if (pf->jit && pf_profile__has(pf, PF_FACT_SUBPROG_TAILCALL) == PF_YES &&
+		if (pf_profile__has(pf, PF_FACT_SUBPROG_TAILCALL) == PF_YES &&
 		    pf_profile__has(pf, PF_FACT_TAILCALL_HIER_FIX) == PF_NO && used < sizeof(kernels))
 			used += snprintf(kernels + used, sizeof(kernels) - used, "%s%s",
 					 used ? ", " : "", pf->name);
