@@ -20,6 +20,13 @@
 #define FUNC_INFO_MIN_REC	8	/* insn_off, type_id */
 #define LINE_INFO_MIN_REC	16	/* insn_off, file, line, line_col */
 
+/*
+ * The kernel refuses BTF whose modifier or typedef chains are longer
+ * (MAX_RESOLVE_DEPTH, kernel/bpf/btf.c), so no loadable object is cut
+ * short by this limit.
+ */
+#define PF_BTF_MAX_RESOLVE_DEPTH 32
+
 struct ext_reader {
 	const uint8_t *data;
 	uint32_t size;
@@ -55,6 +62,26 @@ int pf_btf__load(struct pf_build *b)
 			       strerror(-err));
 	}
 	return 0;
+}
+
+/*
+ * libbpf's btf__new() checks that type ids are in range but not that they
+ * are acyclic (the kernel does, btf_resolve(): "Loop detected"): a crafted
+ * typedef may name itself, or two modifiers each other. Every walk of
+ * modifiers and typedefs goes through here, so none of them can spin.
+ */
+const struct btf_type *pf_btf__skip_mods(const struct btf *btf, uint32_t id)
+{
+	const struct btf_type *t;
+	int depth;
+
+	for (depth = 0; depth <= PF_BTF_MAX_RESOLVE_DEPTH; depth++) {
+		t = btf__type_by_id(btf, id);
+		if (!t || (!btf_is_mod(t) && !btf_is_typedef(t)))
+			return t;
+		id = t->type;
+	}
+	return NULL;
 }
 
 /*

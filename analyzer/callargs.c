@@ -14,6 +14,7 @@
 #include <bpf/btf.h>
 
 #include "callargs.h"
+#include "internal.h"
 
 void pf_callargs__targets(const struct pf_object *obj, const struct pf_function *f,
 			  uint8_t *targets)
@@ -130,16 +131,6 @@ static const char *ctx_struct(int prog_type)
 	default:
 		return NULL;
 	}
-}
-
-const struct btf_type *pf_btf__skip_mods(const struct btf *btf, uint32_t id)
-{
-	const struct btf_type *t = btf__type_by_id(btf, id);
-	int guard = 64;	/* a hostile chain of modifiers may loop */
-
-	while (t && guard-- && (btf_is_mod(t) || btf_is_typedef(t)))
-		t = btf__type_by_id(btf, t->type);
-	return t;
 }
 
 /* Would the verifier accept register kind @k for BTF parameter type @id? */

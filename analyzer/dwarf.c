@@ -25,6 +25,12 @@
 #include "internal.h"
 
 #define DIE_MAX_DEPTH	32	/* nesting of blocks and inlined calls we follow */
+/*
+ * DIEs visited per object, all walks together: libdwarf follows
+ * DW_AT_sibling as the file says, so a crafted one may lead back to an
+ * earlier DIE and the sibling chain never end.
+ */
+#define DIES_MAX	(1u << 22)
 #define VARS_MAX	65536u
 
 /*
@@ -138,6 +144,7 @@ struct reader {
 	const struct pf_object *obj;
 	struct pf_dwarf_vars *out;
 	size_t cap;
+	size_t dies;		/* visited, against DIES_MAX */
 };
 
 /* Name of a DIE, or of its abstract origin for inlined copies. */
@@ -346,6 +353,11 @@ static void walk_function(struct reader *r, int func, Dwarf_Die fn)
 		const char *inl = stk[depth - 1].inl;
 		Dwarf_Half tag = 0;
 
+		if (r->dies++ >= DIES_MAX) {
+			while (depth)
+				dwarf_dealloc_die(stk[--depth].die);
+			break;
+		}
 		dwarf_tag(die, &tag, DWERR);
 		if (tag == DW_TAG_variable || tag == DW_TAG_formal_parameter)
 			keep_var(r, func, die, tag, inl);
@@ -401,11 +413,10 @@ static void walk_function(struct reader *r, int func, Dwarf_Die fn)
 static void walk_cu(struct reader *r, Dwarf_Die cu)
 {
 	Dwarf_Die die = NULL, next;
-	size_t n = 0;
 
 	if (dwarf_child(cu, &die, DWERR) != DW_DLV_OK)
 		return;
-	while (die && n++ < 1000000) {
+	while (die && r->dies++ < DIES_MAX) {
 		Dwarf_Half tag = 0;
 		char *name = NULL;
 
@@ -421,6 +432,8 @@ static void walk_cu(struct reader *r, Dwarf_Die cu)
 		dwarf_dealloc_die(die);
 		die = next;
 	}
+	if (die)	/* the budget ran out */
+		dwarf_dealloc_die(die);
 }
 
 /*

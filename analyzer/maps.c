@@ -42,11 +42,14 @@ static int find_symbol_named(const struct pf_object *obj, uint32_t shndx, const 
 	return -1;
 }
 
-/* __uint(name, N) is "int (*name)[N]": the number is the array length. */
+/*
+ * __uint(name, N) is "int (*name)[N]": the number is the array length.
+ * Modifiers on the member are skipped, as libbpf's get_map_field_int() does.
+ */
 static bool btf_member_uint(const struct btf *btf, const struct btf_member *m,
 			    uint32_t *val)
 {
-	const struct btf_type *t = btf__type_by_id(btf, m->type);
+	const struct btf_type *t = pf_btf__skip_mods(btf, m->type);
 	const struct btf_array *arr;
 
 	if (!t || !btf_is_ptr(t))
@@ -189,9 +192,7 @@ static int maps__build_btf(struct pf_build *b, int sec, size_t *cap)
 
 		if (!var || !btf_is_var(var))
 			return pf_fail(b, -EINVAL, "'.maps' entry %d is not a variable", i);
-		def = btf__type_by_id(obj->btf, var->type);
-		while (def && (btf_is_mod(def) || btf_is_typedef(def)))
-			def = btf__type_by_id(obj->btf, def->type);
+		def = pf_btf__skip_mods(obj->btf, var->type);
 		if (!def || !btf_is_struct(def))
 			return pf_fail(b, -EINVAL, "map '%s' is not a struct",
 				       btf__name_by_offset(obj->btf, var->name_off));

@@ -13,12 +13,6 @@
 
 #include "model.h"
 
-struct btf;
-struct btf_type;
-
-/* The type @id names with modifiers and typedefs skipped, as the kernel compares types. */
-const struct btf_type *pf_btf__skip_mods(const struct btf *btf, uint32_t id);
-
 enum pf_argk {
 	PF_ARGK_UNKNOWN,	/* a merge point or a load: anything */
 	PF_ARGK_NOT_INIT,	/* never written, or scratched by an earlier call */
