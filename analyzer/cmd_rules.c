@@ -7,6 +7,8 @@
 
 int cmd_rules(struct pf_opts *opts)
 {
+	const enum pf_fact *f;
+	char desc[200];
 	size_t i;
 
 	(void)opts;
@@ -15,6 +17,10 @@ int cmd_rules(struct pf_opts *opts)
 
 		printf("%-22s %-7s %s\n", r->id, pf_severity__name(r->severity), r->impl->summary);
 		printf("%-22s %-7s kernels: %s\n", "", "", r->impl->kernels);
+		/* generated from the fact table, so the text above can be checked */
+		for (f = r->impl->facts; f && *f != PF_FACT_NR; f++)
+			printf("%-22s %-7s fact %s: %s\n", "", "", pf_fact__name(*f),
+			       pf_fact__describe(*f, desc, sizeof(desc)));
 	}
 	return PF_EXIT_OK;
 }

@@ -286,6 +286,55 @@ const char *pf_fact__since(enum pf_fact fact, enum pf_arch arch, char *buf, size
 	return NULL;
 }
 
+/* "6.13", or "x86_64 6.13, arm64 6.17" where architectures differ */
+static size_t describe_upstream(const struct fact_row *row, char *buf, size_t len)
+{
+	size_t used = 0;
+	int a;
+	bool same = true;
+
+	for (a = 1; a < PF_ARCH_NR; a++)
+		if (row->upstream[a] != row->upstream[0])
+			same = false;
+	for (a = 0; a < PF_ARCH_NR && used < len; a++) {
+		uint32_t up = row->upstream[a];
+
+		if (!up || (same && a))
+			continue;
+		used += (size_t)snprintf(buf + used, len - used, "%s%s%s%u.%u", used ? ", " : "",
+					 same ? "" : pf_arch__name(a), same ? "" : " ",
+					 PF_KV_MAJOR(up), PF_KV_MINOR(up));
+	}
+	if (!used)
+		used = (size_t)snprintf(buf, len, "no release yet");
+	return used < len ? used : len;
+}
+
+const char *pf_fact__describe(enum pf_fact fact, char *buf, size_t len)
+{
+	size_t i, j, used;
+
+	for (i = 0; i < sizeof(facts) / sizeof(facts[0]); i++) {
+		const struct fact_row *row = &facts[i];
+
+		if (row->fact != fact)
+			continue;
+		used = describe_upstream(row, buf, len);
+		for (j = 0; j < sizeof(row->bp) / sizeof(row->bp[0]) && used < len; j++)
+			if (row->bp[j].first_with)
+				used += (size_t)snprintf(buf + used, len - used, "%s%u.%u.%u",
+							 j ? ", " : "; backports ",
+							 PF_KV_MAJOR(row->bp[j].series),
+							 PF_KV_MINOR(row->bp[j].series),
+							 row->bp[j].first_with);
+		if (row->jit && used < len)
+			snprintf(buf + used, len - used, "; with the JIT");
+		return buf;
+	}
+	snprintf(buf, len, "not in the table");
+	return buf;
+}
+
 const char *pf_fact__name(enum pf_fact fact)
 {
 	return fact < PF_FACT_NR ? fact_names[fact] : NULL;

@@ -13,6 +13,7 @@
 
 #include "finding.h"
 #include "model.h"
+#include "profile.h"
 #include "rule_ids.h"
 
 struct pf_linkset;
@@ -29,6 +30,9 @@ struct pf_check_env {
 struct pf_rule_impl {
 	const char *summary;
 	const char *kernels;	/* which kernels it concerns, for `rules` */
+	/* the fact-table rows it depends on, ended by PF_FACT_NR (tests/t_rules.sh
+	 * checks .kernels against them) */
+	const enum pf_fact *facts;
 	/* none of these for the refusals decided in the verdict (analyzer/verdict.c) */
 	void (*check)(const struct pf_object *obj, const struct pf_rule *rule,
 		      struct pf_findings *out);

@@ -109,6 +109,8 @@ const struct pf_rule_impl pf_rule_impl_freplace_attach = {
 	.summary = "an extension (freplace) its target's kernel refuses at load: static or "
 		   "unreliable target, prototype mismatch, extension of an extension or of "
 		   "fentry/fexit, changed packet data",
-	.kernels = "all; packet-data contract 6.13+, 6.12.y backport",
+	.kernels = "all; packet-data contract 6.13+ and 6.12.117+; exception callbacks (6.7+) "
+		   "cannot be replaced; a tracing program's main has unreliable BTF from 6.12",
+	.facts = (const enum pf_fact[]){ PF_FACT_EXT_PKT_DATA, PF_FACT_EXCEPTION_CB, PF_FACT_TRACING_MAIN_UNRELIABLE, PF_FACT_NR },
 	.check_set = freplace_attach,
 };

@@ -14,5 +14,6 @@ const struct pf_rule_impl pf_rule_impl_map_value_null = {
 	.summary = "a map lookup result used before its NULL check: "
 		   "\"R0 invalid mem access 'map_value_or_null'\"",
 	.kernels = "all; from 6.14 a constant key below max_entries of an ARRAY is known non-NULL",
+	.facts = (const enum pf_fact[]){ PF_FACT_NULL_ELIDE_CONST_KEY, PF_FACT_NR },
 	/* a refusal: decided in the program's verdict (analyzer/verdict.c, check_map_null) */
 };

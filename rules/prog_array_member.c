@@ -98,6 +98,9 @@ const struct pf_rule_impl pf_rule_impl_prog_array_member = {
 	.summary = "a tail-call target its prog array refuses: an extension (6.13+ and "
 		   "backports), an extended program (EBUSY), another program type or "
 		   "expected_attach_type than the owner",
-	.kernels = "all; EXT ban 6.13+, 6.12.117+, 6.1.192+",
+	.kernels = "all; EXT ban 6.13+, 6.12.117+, 6.1.192+; expected_attach_type compared "
+		   "6.18+, 6.12.57+, 6.1.170+; an extension owner counts as its target's type "
+		   "6.2+, 6.1.170+",
+	.facts = (const enum pf_fact[]){ PF_FACT_EXT_PROG_ARRAY_BAN, PF_FACT_PROG_ARRAY_ATTACH_TYPE, PF_FACT_PROG_ARRAY_RESOLVE_EXT, PF_FACT_NR },
 	.check_set = prog_array_member,
 };

@@ -148,5 +148,6 @@ static void hierarchy(const struct pf_object *obj, const struct pf_rule *rule,
 const struct pf_rule_impl pf_rule_impl_tailcall_hierarchy = {
 	.summary = "a tail call in a subprogram reached more than once per run: the runtime count can exceed 33",
 	.kernels = "x86-64 and arm64 before 6.12; s390x before its fix (6.17, 6.12.54)",
+	.facts = (const enum pf_fact[]){ PF_FACT_TAILCALL_HIER_FIX, PF_FACT_NR },
 	.check_env = hierarchy,
 };

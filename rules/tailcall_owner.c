@@ -92,6 +92,8 @@ static void tailcall_owner(const struct pf_linkset *set, const struct pf_rule *r
 const struct pf_rule_impl pf_rule_impl_tailcall_owner = {
 	.summary = "a prog array an extension tail-calls through: which programs it accepts "
 		   "on each kernel",
-	.kernels = "all (owner type resolved from 6.2 / 6.1.170; EXT refused 6.13+)",
+	.kernels = "all (owner type resolved from 6.2 / 6.1.170; EXT refused 6.13+, 6.12.117+, "
+		   "6.1.192+; expected_attach_type compared 6.18+, 6.12.57+, 6.1.170+)",
+	.facts = (const enum pf_fact[]){ PF_FACT_EXT_PROG_ARRAY_BAN, PF_FACT_PROG_ARRAY_ATTACH_TYPE, PF_FACT_PROG_ARRAY_RESOLVE_EXT, PF_FACT_NR },
 	.check_set = tailcall_owner,
 };

@@ -8,27 +8,36 @@
 
 const struct pf_rule_impl pf_rule_impl_stack_combined = {
 	.summary = "a call chain over 512 bytes: \"combined stack size of N calls is X. Too large\"",
-	.kernels = "all; frames round to 32 (min 1) before 6.9 or without JIT, to 16 with JIT from 6.9",
+	.kernels = "all; frames round to 32 (min 1) before 6.9 or without JIT, to 16 with JIT from 6.9; "
+		   "stack depth recorded rounded to 8 from 6.8 and 6.1.192",
+	.facts = (const enum pf_fact[]){ PF_FACT_ROUND16_JIT, PF_FACT_DEPTH_ROUND8, PF_FACT_NR },
 };
 
 const struct pf_rule_impl pf_rule_impl_stack_tailcall_frames = {
 	.summary = "a tail call in a subprogram behind 256 bytes or more of caller frames",
 	.kernels = "all with subprogram tail calls (x86-64 5.10+, arm64 6.0+, s390x 6.3+, loongarch 6.4+)",
+	.facts = (const enum pf_fact[]){ PF_FACT_SUBPROG_TAILCALL, PF_FACT_NR },
 };
 
 const struct pf_rule_impl pf_rule_impl_call_depth = {
 	.summary = "more than eight frames: \"the call stack of N frames is too deep\"",
-	.kernels = "all",
+	.kernels = "all; async callbacks are roots of their own from 6.5 and 6.1.170, "
+		   "walked from the last subprogram down from 6.13 and 6.12.58",
+	.facts = (const enum pf_fact[]){ PF_FACT_ASYNC_CB_ROOT, PF_FACT_ROOTS_REVERSE, PF_FACT_NR },
 };
 
 const struct pf_rule_impl pf_rule_impl_stack_frame = {
 	.summary = "a private-stack subprogram over 512 bytes",
 	.kernels = "x86-64 6.13+, arm64 6.17+ (kprobe, tracepoint, perf_event, raw_tp, tracing)",
+	.facts = (const enum pf_fact[]){ PF_FACT_PRIV_STACK_KPROBE, PF_FACT_PRIV_STACK_TRACEPOINT, PF_FACT_PRIV_STACK_PERF_EVENT, PF_FACT_PRIV_STACK_RAW_TP, PF_FACT_PRIV_STACK_TRACING, PF_FACT_NR },
 };
 
 const struct pf_rule_impl pf_rule_impl_tailcall_mixing = {
 	.summary = "tail calls with bpf-to-bpf calls where the JIT or architecture cannot mix them",
-	.kernels = "interpreter everywhere; riscv64, ppc64le; arm64 before 6.0, s390x before 6.3, loongarch before 6.4",
+	.kernels = "interpreter everywhere; riscv64, ppc64le; arm64 before 6.0, s390x before 6.3, "
+		   "loongarch before 6.4 (x86-64 mixes them from 5.10); the message reads "
+		   "\"mixing of tail_calls ...\" from 6.15",
+	.facts = (const enum pf_fact[]){ PF_FACT_SUBPROG_TAILCALL, PF_FACT_MIXING_MSG_V615, PF_FACT_NR },
 };
 
 const struct pf_rule_impl pf_rule_impl_tailcall_btf = {
@@ -39,6 +48,7 @@ const struct pf_rule_impl pf_rule_impl_tailcall_btf = {
 const struct pf_rule_impl pf_rule_impl_isa_v4 = {
 	.summary = "cpu v4 instructions (-mcpu=v4) on kernels before 6.6",
 	.kernels = "before 6.6",
+	.facts = (const enum pf_fact[]){ PF_FACT_ISA_V4, PF_FACT_NR },
 };
 
 const struct pf_rule_impl pf_rule_impl_cannot_predict = {

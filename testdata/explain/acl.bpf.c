@@ -69,7 +69,7 @@ static __always_inline __u32 fold(const void *p, __u32 len)
 
 SEC("xdp")
 int acl_main(struct xdp_md *ctx)
-{
+{	// expect: printk-stack
 	struct tunnel t;
 	struct sflow s;
 	__u8 rule[64];

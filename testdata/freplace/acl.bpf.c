@@ -32,7 +32,7 @@ __u32 acl_runs;
 
 SEC("freplace/acl_stub")
 int acl(struct xdp_md *ctx)
-{
+{	// expect: tailcall-owner
 	acl_runs++;
 	bpf_tail_call(ctx, &acl_progs, 0);
 	/* Empty slot: fall through, let the packet pass. */

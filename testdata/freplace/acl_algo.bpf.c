@@ -19,7 +19,7 @@ __u32 algo_runs;
 
 SEC("freplace/algo_stub")
 int acl_algo(struct xdp_md *ctx)
-{
+{	// expect: prog-array-member {-k 6.12.117 --attach acl.o:acl=dispatcher.o:acl_stub --tail-target acl_progs[0]=acl_algo.o:acl_algo @dispatcher.o @acl.o @acl_algo.o}
 	algo_runs++;
 	return XDP_PASS;
 }

@@ -81,7 +81,7 @@ int static_target(struct xdp_md *ctx)
 
 SEC("freplace/acl_static")
 int ext_static(struct xdp_md *ctx)
-{
+{	// expect: freplace-attach
 	return XDP_PASS;
 }
 

@@ -46,7 +46,7 @@ int deep_entry(struct xdp_md *ctx)
 
 SEC("freplace/deep_stub")
 int deep_ext(struct xdp_md *ctx)
-{
+{	// expect: freplace-stack
 	char buf[256];
 
 	if (bpf_xdp_load_bytes(ctx, 0, buf, sizeof(buf)))

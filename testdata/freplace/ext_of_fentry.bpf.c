@@ -67,7 +67,7 @@ int ext_fexit(unsigned long long *ctx)
 
 SEC("freplace/fentry_void")
 int ext_fentry_void(void)
-{
+{	// expect: cannot-predict
 	return 0;
 }
 

@@ -39,7 +39,7 @@ __u32 max_level;	/* deepest tail-call chain: 0 = the first run */
 __u32 level;		/* level of the run being started (set by the caller) */
 
 static __noinline int subprog_tail(struct __sk_buff *skb)
-{
+{	// expect: tailcall-hierarchy
 	bpf_tail_call(skb, &jmp_table, 0);
 	return 0;
 }

@@ -59,7 +59,7 @@ static int loop_cb256(__u32 idx, void *ctx)
 }
 
 static __noinline int leaf200(int x)
-{
+{	// expect: isa-v4
 	FRAME(200, x);
 	return frame_200[0];
 }
@@ -80,7 +80,7 @@ static __u64 each_cb256(void *map, __u32 *key, __u64 *val, void *ctx)
 /* main 264 + bpf_loop cb 256: 272+256 = 528; refused, 2 calls */
 SEC("xdp")
 int loop_264_256(struct xdp_md *ctx)
-{
+{	// expect: stack-combined
 	FRAME(264, ctx->rx_queue_index);
 	bpf_loop(ctx->rx_queue_index & 15, loop_cb256, 0, 0);
 	return frame_264[0] ? XDP_PASS : XDP_DROP;

@@ -105,7 +105,7 @@ int nest8(struct __sk_buff *skb)
  * "the call stack of 9 frames is too deep" */
 SEC("tc")
 int nest9(struct __sk_buff *skb)
-{
+{	// expect: call-depth
 	FRAME(8, skb->len);
 	return s1(skb->len) + frame_8[0];
 }

@@ -47,9 +47,9 @@ struct {
 
 /* Tail-calling subprogram with an empty frame (0). */
 static __noinline int tail0(struct __sk_buff *skb)
-{
+{	// expect: stack-tailcall-frames
 	bpf_tail_call(skb, &tc_jmp, 0);
-	return 0;
+	return 0;	// expect: tailcall-mixing {--no-jit}
 }
 
 /* Tail-calling subprogram with its own frame of 496 bytes. */
@@ -167,7 +167,7 @@ int tc_own496(struct __sk_buff *skb)
 
 /* Tail-calling subprogram declared void (BTF return type void). */
 static __noinline void tail_void(struct __sk_buff *skb)
-{
+{	// expect: tailcall-btf
 	bpf_tail_call(skb, &tc_jmp, 0);
 }
 
