@@ -220,6 +220,7 @@ static int check_object(const struct pf_object *obj, const struct pf_opts *opts,
 		.profiles = opts->profiles, .profile_cnt = opts->profile_cnt,
 		.margin = opts->margin,
 	};
+	struct pf_analysis an;
 	struct pf_verdict *vs;
 	cJSON *jprogs = NULL;
 	size_t p, i;
@@ -227,6 +228,7 @@ static int check_object(const struct pf_object *obj, const struct pf_opts *opts,
 	vs = calloc(opts->profile_cnt + 1, sizeof(*vs));
 	if (!vs)
 		return PF_EXIT_INTERNAL;
+	pf_analysis__init(&an, obj);
 	if (ctx->objects) {
 		cJSON *jobj = cJSON_CreateObject();
 
@@ -241,13 +243,14 @@ static int check_object(const struct pf_object *obj, const struct pf_opts *opts,
 			continue;
 		if (prog->type_known && prog->prog_type == BPF_PROG_TYPE_EXT) {
 			if (defer_extension(ctx, obj, p, jprogs)) {
+				pf_analysis__free(&an);
 				free(vs);
 				return PF_EXIT_INTERNAL;
 			}
 			continue;
 		}
 		for (i = 0; i < opts->profile_cnt; i++)
-			pf_verdict__program(obj, prog, &opts->profiles[i], &vs[i]);
+			pf_verdict__program(&an, prog, &opts->profiles[i], &vs[i]);
 		if (jprogs)
 			cJSON_AddItemToArray(jprogs, json_program(obj, prog, opts, vs));
 		for (i = 0; i < opts->profile_cnt; i++)
@@ -261,12 +264,13 @@ static int check_object(const struct pf_object *obj, const struct pf_opts *opts,
 		if (!pf_cli__rule_enabled(opts, pf_rules[i]->id))
 			continue;
 		if (pf_rules[i]->impl->check)
-			pf_rules[i]->impl->check(obj, pf_rules[i], &ctx->report);
+			pf_rules[i]->impl->check(&an, pf_rules[i], &ctx->report);
 		if (pf_rules[i]->impl->check_env && opts->profile_cnt)
-			pf_rules[i]->impl->check_env(obj, pf_rules[i], &env, &ctx->report);
+			pf_rules[i]->impl->check_env(&an, pf_rules[i], &env, &ctx->report);
 	}
 	if (!ctx->set_err)
-		ctx->set_err = pf_linkset__add(&ctx->set, obj);
+		ctx->set_err = pf_linkset__add(&ctx->set, &an);
+	pf_analysis__free(&an);
 	return PF_EXIT_OK;
 }
 
@@ -280,6 +284,7 @@ static int check_extensions(struct check_ctx *ctx)
 {
 	const struct pf_opts *opts = ctx->opts;
 	struct pf_object *obj = NULL;
+	struct pf_analysis an = { 0 };
 	const char *open_path = NULL;
 	struct pf_verdict *vs;
 	bool *at_attach;
@@ -300,6 +305,8 @@ static int check_extensions(struct check_ctx *ctx)
 		char err[256];
 
 		if (!open_path || strcmp(open_path, pe->path)) {
+			if (obj)
+				pf_analysis__free(&an);
 			pf_object__free(obj);
 			obj = NULL;
 			if (pf_object__open(pe->path, &obj, err, sizeof(err))) {
@@ -309,6 +316,7 @@ static int check_extensions(struct check_ctx *ctx)
 				goto out;
 			}
 			open_path = pe->path;
+			pf_analysis__init(&an, obj);
 			pf_dwarf__free_vars(&ctx->vars);
 			ctx->vars_read = false;
 		}
@@ -328,7 +336,7 @@ static int check_extensions(struct check_ctx *ctx)
 			if (at_attach[k])
 				v->rule = v->result == PF_REJECT ? PF_RULE_freplace_attach : PF_RULE_NONE;
 			else
-				pf_verdict__program(obj, prog, &opts->profiles[k], v);
+				pf_verdict__program(&an, prog, &opts->profiles[k], v);
 		}
 		if (pe->jprogs)
 			cJSON_ReplaceItemInArray(pe->jprogs, pe->jidx, json_program(obj, prog, opts, vs));
@@ -339,6 +347,8 @@ static int check_extensions(struct check_ctx *ctx)
 out:
 	pf_dwarf__free_vars(&ctx->vars);
 	ctx->vars_read = false;
+	if (obj)
+		pf_analysis__free(&an);
 	pf_object__free(obj);
 	free(vs);
 	free(at_attach);

@@ -66,17 +66,18 @@ void pf_explain__describe(const struct pf_range *r, char *buf, size_t len)
 }
 
 /* Which program verdicts change if @func touched only @depth bytes. */
-static void what_if_verdicts(const struct pf_object *obj, const struct pf_program *prog,
+static void what_if_verdicts(struct pf_analysis *an, const struct pf_program *prog,
 			     const struct pf_opts *opts, int func, uint32_t depth,
 			     const struct pf_verdict *now, char *buf, size_t len, cJSON *jv)
 {
+	const struct pf_object *obj = an->obj;
 	size_t k, used = 0;
 
 	buf[0] = '\0';
 	for (k = 0; k < opts->profile_cnt; k++) {
 		struct pf_verdict v;
 
-		pf_verdict__what_if(obj, prog, &opts->profiles[k], func, depth, &v);
+		pf_verdict__what_if(an, prog, &opts->profiles[k], func, depth, &v);
 		if (jv) {
 			cJSON *o = cJSON_CreateObject();
 
@@ -107,10 +108,11 @@ static void what_if_verdicts(const struct pf_object *obj, const struct pf_progra
 	}
 }
 
-static void explain_frame(const struct pf_object *obj, const struct pf_program *prog,
+static void explain_frame(struct pf_analysis *an, const struct pf_program *prog,
 			  const struct pf_opts *opts, const struct pf_dwarf_vars *vars,
 			  int func, const struct pf_verdict *now, cJSON *jframes)
 {
+	const struct pf_object *obj = an->obj;
 	const struct pf_function *f = &obj->funcs[func];
 	struct pf_frame_map m;
 	cJSON *jf = NULL, *jr = NULL, *jw = NULL;
@@ -187,11 +189,11 @@ static void explain_frame(const struct pf_object *obj, const struct pf_program *
 				cJSON_AddStringToObject(o, "source", loc);
 			cJSON_AddNumberToObject(o, "stack_depth", d);
 			vs = cJSON_AddArrayToObject(o, "verdicts");
-			what_if_verdicts(obj, prog, opts, func, d, now, chg, sizeof(chg), vs);
+			what_if_verdicts(an, prog, opts, func, d, now, chg, sizeof(chg), vs);
 			cJSON_AddItemToArray(jw, o);
 			continue;
 		}
-		what_if_verdicts(obj, prog, opts, func, d, now, chg, sizeof(chg), NULL);
+		what_if_verdicts(an, prog, opts, func, d, now, chg, sizeof(chg), NULL);
 		printf("    without the %s%s%s: %u B", desc, loc[0] ? " at " : "", loc, d);
 		for (k = 0; k < opts->profile_cnt && k < 3; k++)
 			printf(", rounds to %u on %s",
@@ -208,12 +210,14 @@ int pf_explain__program(const struct pf_object *obj, const struct pf_program *pr
 {
 	struct pf_verdict *now = calloc(opts->profile_cnt, sizeof(*now));
 	cJSON *jp = NULL, *jframes = NULL;
+	struct pf_analysis an;
 	size_t i, k;
 
 	if (!now)
 		return PF_EXIT_INTERNAL;
+	pf_analysis__init(&an, obj);
 	for (k = 0; k < opts->profile_cnt; k++)
-		pf_verdict__program(obj, prog, &opts->profiles[k], &now[k]);
+		pf_verdict__program(&an, prog, &opts->profiles[k], &now[k]);
 	if (jprogs) {
 		jp = cJSON_CreateObject();
 		cJSON_AddStringToObject(jp, "name", obj->funcs[prog->func].name);
@@ -227,9 +231,10 @@ int pf_explain__program(const struct pf_object *obj, const struct pf_program *pr
 				printf("  %s: %s\n", opts->profiles[k].name, now[k].message);
 	}
 	for (i = 0; i < prog->func_cnt; i++)
-		explain_frame(obj, prog, opts, vars, prog->funcs[i], now, jframes);
+		explain_frame(&an, prog, opts, vars, prog->funcs[i], now, jframes);
 	if (!jprogs)
 		printf("\n");
+	pf_analysis__free(&an);
 	free(now);
 	return PF_EXIT_OK;
 }

@@ -261,9 +261,10 @@ static void main__reliability(struct pf_link_func *lf, const struct pf_link_prog
 	}
 }
 
-static int unit__progs(struct pf_link_unit *u, const struct pf_object *obj,
+static int unit__progs(struct pf_link_unit *u, struct pf_analysis *an,
 		       const struct pf_profile *profiles, size_t profile_cnt)
 {
+	const struct pf_object *obj = an->obj;
 	struct callers_scratch s = { 0 };
 	size_t p, i, c, k;
 	int err = -ENOMEM;
@@ -299,7 +300,7 @@ static int unit__progs(struct pf_link_unit *u, const struct pf_object *obj,
 
 			if (!lp->ext)
 				break;
-			pf_verdict__program(obj, op, &profiles[k], &v);
+			pf_verdict__program(an, op, &profiles[k], &v);
 			lp->max_total[k] = v.max_total;
 		}
 		for (i = 0; i < op->func_cnt; i++) {
@@ -470,8 +471,9 @@ void pf_linkset__init(struct pf_linkset *set, const struct pf_profile *profiles,
 	set->profile_cnt = cnt < PF_LINK_MAX_PROFILES ? cnt : PF_LINK_MAX_PROFILES;
 }
 
-int pf_linkset__add(struct pf_linkset *set, const struct pf_object *obj)
+int pf_linkset__add(struct pf_linkset *set, struct pf_analysis *an)
 {
+	const struct pf_object *obj = an->obj;
 	struct pf_link_unit *u;
 	size_t pc = set->profile_cnt;
 	int err;
@@ -486,7 +488,7 @@ int pf_linkset__add(struct pf_linkset *set, const struct pf_object *obj)
 		return -ENOMEM;
 	err = unit__funcs(u, obj);
 	if (!err)
-		err = unit__progs(u, obj, set->profiles, pc);
+		err = unit__progs(u, an, set->profiles, pc);
 	if (!err)
 		err = unit__maps(u, obj);
 	if (!err)

@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "bpf_limits.h"
+#include "analysis.h"
 #include "mapvalue.h"
 #include "stack.h"
 #include "util.h"
@@ -1216,41 +1217,45 @@ int pf_mapvalue__program_of(const struct pf_object *obj, int func)
 	return -1;
 }
 
-const struct pf_mv_report *pf_mapvalue__get(const struct pf_object *cobj, int func)
+void pf_analysis__init(struct pf_analysis *an, const struct pf_object *obj)
 {
-	/* a lazily computed model fact: the cache is the object's own */
-	struct pf_object *obj = (struct pf_object *)cobj;
+	memset(an, 0, sizeof(*an));
+	an->obj = obj;
+}
+
+const struct pf_mv_report *pf_analysis__mapvalue(struct pf_analysis *an, int func)
+{
+	const struct pf_object *obj = an->obj;
 
 	if (func < 0 || (size_t)func >= obj->func_cnt)
 		return NULL;
-	if (!obj->mv_cache) {
-		obj->mv_cache = calloc(obj->func_cnt + 1, sizeof(*obj->mv_cache));
-		obj->mv_done = calloc(obj->func_cnt + 1, 1);
-		if (!obj->mv_cache || !obj->mv_done) {
-			free(obj->mv_cache);
-			free(obj->mv_done);
-			obj->mv_cache = NULL;
-			obj->mv_done = NULL;
+	if (!an->mv) {
+		an->mv = calloc(obj->func_cnt + 1, sizeof(*an->mv));
+		an->mv_done = calloc(obj->func_cnt + 1, 1);
+		if (!an->mv || !an->mv_done) {
+			free(an->mv);
+			free(an->mv_done);
+			an->mv = NULL;
+			an->mv_done = NULL;
 			return NULL;
 		}
 	}
-	if (!obj->mv_done[func]) {
-		if (pf_mapvalue__analyze(obj, func, &obj->mv_cache[func]))
+	if (!an->mv_done[func]) {
+		if (pf_mapvalue__analyze(obj, func, &an->mv[func]))
 			return NULL;
-		obj->mv_done[func] = 1;
+		an->mv_done[func] = 1;
 	}
-	return &obj->mv_cache[func];
+	return &an->mv[func];
 }
 
-void pf_mapvalue__drop_cache(struct pf_object *obj)
+void pf_analysis__free(struct pf_analysis *an)
 {
 	size_t i;
 
-	for (i = 0; obj->mv_cache && i < obj->func_cnt; i++)
-		if (obj->mv_done[i])
-			pf_mapvalue__free(&obj->mv_cache[i]);
-	free(obj->mv_cache);
-	free(obj->mv_done);
-	obj->mv_cache = NULL;
-	obj->mv_done = NULL;
+	for (i = 0; an->mv && i < an->obj->func_cnt; i++)
+		if (an->mv_done[i])
+			pf_mapvalue__free(&an->mv[i]);
+	free(an->mv);
+	free(an->mv_done);
+	memset(an, 0, sizeof(*an));
 }

@@ -16,7 +16,6 @@
 #include <libelf.h>
 
 #include "internal.h"
-#include "mapvalue.h"
 #include "stack.h"
 
 int pf_fail(struct pf_build *b, int errn, const char *fmt, ...)
@@ -216,7 +215,6 @@ void pf_object__free(struct pf_object *obj)
 		free(obj->warnings[i]);
 	free(obj->warnings);
 	free(obj->stack_uses);
-	pf_mapvalue__drop_cache(obj);
 	for (i = 0; i < obj->owned_cnt; i++)
 		free(obj->owned[i]);
 	free(obj->owned);

@@ -29,6 +29,7 @@
 /* One program as the kernel sees it: subprograms in index order. */
 struct kprog {
 	const struct pf_object *obj;
+	struct pf_analysis *an;		/* the caches this walk may fill */
 	const struct pf_program *prog;
 	const struct pf_profile *p;
 	struct pf_verdict *v;
@@ -553,7 +554,7 @@ static void check_map_null(struct kprog *k)
 		snprintf(since, sizeof(since), "?");
 	for (i = 0; i < k->prog->func_cnt && !decided(k); i++) {
 		int fi = k->prog->funcs[i];
-		const struct pf_mv_report *r = pf_mapvalue__get(obj, fi);
+		const struct pf_mv_report *r = pf_analysis__mapvalue(k->an, fi);
 
 		for (j = 0; r && j < r->null_cnt && !decided(k); j++) {
 			const struct pf_mv_null_use *u = &r->nulls[j];
@@ -678,17 +679,18 @@ static void record_depths(struct kprog *k)
 	}
 }
 
-void pf_verdict__program(const struct pf_object *obj, const struct pf_program *prog,
+void pf_verdict__program(struct pf_analysis *an, const struct pf_program *prog,
 			 const struct pf_profile *p, struct pf_verdict *v)
 {
-	pf_verdict__what_if(obj, prog, p, -1, 0, v);
+	pf_verdict__what_if(an, prog, p, -1, 0, v);
 }
 
-void pf_verdict__what_if(const struct pf_object *obj, const struct pf_program *prog,
+void pf_verdict__what_if(struct pf_analysis *an, const struct pf_program *prog,
 			 const struct pf_profile *p, int func, uint32_t depth,
 			 struct pf_verdict *v)
 {
-	struct kprog k = { .obj = obj, .prog = prog, .p = p, .v = v,
+	const struct pf_object *obj = an->obj;
+	struct kprog k = { .obj = obj, .an = an, .prog = prog, .p = p, .v = v,
 			   .override_func = func, .override_depth = depth };
 	size_t i, j;
 

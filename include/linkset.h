@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "analysis.h"
 #include "model.h"
 #include "profile.h"
 #include "rule_ids.h"
@@ -120,7 +121,7 @@ struct pf_linkset {
 /* An empty set over @profiles (at most PF_LINK_MAX_PROFILES are used). */
 void pf_linkset__init(struct pf_linkset *set, const struct pf_profile *profiles, size_t cnt);
 /* Summarise @obj into a new unit of @set; 0 or -ENOMEM. */
-int pf_linkset__add(struct pf_linkset *set, const struct pf_object *obj);
+int pf_linkset__add(struct pf_linkset *set, struct pf_analysis *an);
 /*
  * Match extensions to targets (by name, or as @attach says:
  * "EXT_OBJ:PROG=TARGET_OBJ:FUNC") and add the declared prog-array members

@@ -60,13 +60,6 @@ struct pf_mv_report {
 /* Branch targets per function we keep states for: bounds memory on hostile input. */
 #define PF_MV_MAX_LEADERS	(1u << 16)
 
-/*
- * The same facts, computed once per function and kept with the object
- * (both map-value rules read them); NULL when out of memory.
- */
-const struct pf_mv_report *pf_mapvalue__get(const struct pf_object *obj, int func);
-void pf_mapvalue__drop_cache(struct pf_object *obj);
-
 /* True when values of map type @type are one copy per CPU. */
 bool pf_mapvalue__percpu(uint32_t type);
 

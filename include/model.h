@@ -18,7 +18,6 @@
 #include "insn.h"
 
 struct btf;
-struct pf_mv_report;
 
 /* Relocation types of the BPF ELF ABI (llvm's BPFRelocs.def). */
 enum pf_reloc_type {
@@ -212,8 +211,6 @@ struct pf_object {
 	struct pf_stack_use *stack_uses;	/* sorted by (func, off) */
 	size_t stack_use_cnt;
 
-	struct pf_mv_report *mv_cache;	/* map-value facts per function, on demand */
-	uint8_t *mv_done;
 
 	char **owned;		/* strings the model made (names), freed with it */
 	size_t owned_cnt;

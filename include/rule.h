@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 
+#include "analysis.h"
 #include "finding.h"
 #include "model.h"
 #include "profile.h"
@@ -34,10 +35,10 @@ struct pf_rule_impl {
 	 * checks .kernels against them) */
 	const enum pf_fact *facts;
 	/* none of these for the refusals decided in the verdict (analyzer/verdict.c) */
-	void (*check)(const struct pf_object *obj, const struct pf_rule *rule,
+	void (*check)(struct pf_analysis *an, const struct pf_rule *rule,
 		      struct pf_findings *out);
 	/* rules whose findings depend on the target kernels */
-	void (*check_env)(const struct pf_object *obj, const struct pf_rule *rule,
+	void (*check_env)(struct pf_analysis *an, const struct pf_rule *rule,
 			  const struct pf_check_env *env, struct pf_findings *out);
 	/* rules over all objects of the run at once (extensions, prog arrays) */
 	void (*check_set)(const struct pf_linkset *set, const struct pf_rule *rule,

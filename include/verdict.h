@@ -7,6 +7,7 @@
 #define PF_VERDICT_H
 
 #include "bpf_limits.h"
+#include "analysis.h"
 #include "model.h"
 #include "profile.h"
 #include "rule_ids.h"
@@ -58,11 +59,11 @@ struct pf_verdict {
 };
 
 /* Decide @prog on @p; never fails (unknown constructs give PF_UNKNOWN). */
-void pf_verdict__program(const struct pf_object *obj, const struct pf_program *prog,
+void pf_verdict__program(struct pf_analysis *an, const struct pf_program *prog,
 			 const struct pf_profile *p, struct pf_verdict *v);
 
 /* The same, as if function @func touched only @depth bytes below r10. */
-void pf_verdict__what_if(const struct pf_object *obj, const struct pf_program *prog,
+void pf_verdict__what_if(struct pf_analysis *an, const struct pf_program *prog,
 			 const struct pf_profile *p, int func, uint32_t depth,
 			 struct pf_verdict *v);
 

@@ -76,13 +76,14 @@ static void race_emit(const struct pf_object *obj, const struct pf_rule *rule, i
 		      "around the update", percpu_twin(m->type));
 }
 
-static void map_value_race(const struct pf_object *obj, const struct pf_rule *rule,
+static void map_value_race(struct pf_analysis *an, const struct pf_rule *rule,
 			   struct pf_findings *out)
 {
+	const struct pf_object *obj = an->obj;
 	size_t fi, i;
 
 	for (fi = 0; fi < obj->func_cnt; fi++) {
-		const struct pf_mv_report *r = pf_mapvalue__get(obj, (int)fi);
+		const struct pf_mv_report *r = pf_analysis__mapvalue(an, (int)fi);
 		int prog;
 
 		if (!r)

@@ -27,9 +27,10 @@ static bool near_limit(const struct pf_verdict *v, unsigned int margin, uint32_t
 	return *left <= margin;
 }
 
-static void printk_stack(const struct pf_object *obj, const struct pf_rule *rule,
+static void printk_stack(struct pf_analysis *an, const struct pf_rule *rule,
 			 const struct pf_check_env *env, struct pf_findings *out)
 {
+	const struct pf_object *obj = an->obj;
 	struct pf_dwarf_vars none = { 0 };
 	size_t p, i, k, r, u;
 	uint8_t *has_printk = calloc(obj->func_cnt + 1, 1);
@@ -69,8 +70,8 @@ static void printk_stack(const struct pf_object *obj, const struct pf_rule *rule
 					struct pf_verdict now, after;
 					uint32_t left;
 
-					pf_verdict__program(obj, prog, pf, &now);
-					pf_verdict__what_if(obj, prog, pf, func, without, &after);
+					pf_verdict__program(an, prog, pf, &now);
+					pf_verdict__what_if(an, prog, pf, func, without, &after);
 					if (now.result == PF_REJECT && after.result == PF_ACCEPT && uf < sizeof(fixed))
 						uf += snprintf(fixed + uf, sizeof(fixed) - uf, "%s%s",
 							       uf ? ", " : "", pf->name);

@@ -91,9 +91,10 @@ static void count_entries(const struct pf_object *obj, const struct pf_program *
 	}
 }
 
-static void hierarchy(const struct pf_object *obj, const struct pf_rule *rule,
+static void hierarchy(struct pf_analysis *an, const struct pf_rule *rule,
 		      const struct pf_check_env *env, struct pf_findings *out)
 {
+	const struct pf_object *obj = an->obj;
 	unsigned int n[4096];
 	char kernels[300];
 	size_t p, i, k, used = 0;

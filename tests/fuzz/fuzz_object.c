@@ -125,9 +125,10 @@ static cJSON *json_verdict(const struct pf_object *obj, const struct pf_program 
  * (with or without the JIT) chosen by the input, so that every profile is
  * met across inputs without multiplying the cost of each.
  */
-static void check_program(const struct pf_object *obj, const struct pf_program *prog,
+static void check_program(struct pf_analysis *an, const struct pf_program *prog,
 			  cJSON *verdicts, unsigned int pick)
 {
+	const struct pf_object *obj = an->obj;
 	const char *const *known = pf_profile__known();
 	enum pf_arch other = (enum pf_arch)(pick % PF_ARCH_NR);
 	bool other_jit = (pick / PF_ARCH_NR) % 2;
@@ -143,7 +144,7 @@ static void check_program(const struct pf_object *obj, const struct pf_program *
 			if (pf_profile__parse(*known, round ? other : PF_ARCH_X86_64,
 					      round ? other_jit : true, &p))
 				die("a known kernel does not parse", *known);
-			pf_verdict__program(obj, prog, &p, &v);
+			pf_verdict__program(an, prog, &p, &v);
 			cJSON_AddItemToArray(verdicts, json_verdict(obj, prog, &p, &v));
 		}
 	}
@@ -190,6 +191,7 @@ static void pipeline(const struct pf_object *obj, unsigned int pick)
 {
 	cJSON *root = cJSON_CreateObject(), *progs, *warns;
 	struct pf_findings found = { 0 };
+	struct pf_analysis an;
 	size_t i;
 
 	cJSON_AddStringToObject(root, "path", obj->path);
@@ -199,21 +201,23 @@ static void pipeline(const struct pf_object *obj, unsigned int pick)
 			die("a warning spans lines", obj->warnings[i]);
 		cJSON_AddItemToArray(warns, cJSON_CreateString(obj->warnings[i]));
 	}
+	pf_analysis__init(&an, obj);
 	progs = cJSON_AddArrayToObject(root, "programs");
 	for (i = 0; i < obj->prog_cnt; i++) {
 		cJSON *p = cJSON_CreateObject();
 
 		cJSON_AddStringToObject(p, "name", obj->funcs[obj->progs[i].func].name);
 		cJSON_AddStringToObject(p, "section", obj->progs[i].sec_name);
-		check_program(obj, &obj->progs[i], cJSON_AddArrayToObject(p, "verdicts"), pick);
+		check_program(&an, &obj->progs[i], cJSON_AddArrayToObject(p, "verdicts"), pick);
 		cJSON_AddItemToArray(progs, p);
 	}
 	for (i = 0; pf_rules[i]; i++)
 		if (pf_rules[i]->impl->check)
-			pf_rules[i]->impl->check(obj, pf_rules[i], &found);
+			pf_rules[i]->impl->check(&an, pf_rules[i], &found);
 	/* the findings through the renderer users read */
 	cJSON_AddItemToObject(root, "diagnostics", pf_report__json(&found));
 	pf_findings__free(&found);
+	pf_analysis__free(&an);
 	disassemble(obj);
 	json_roundtrip(root);
 	cJSON_Delete(root);
