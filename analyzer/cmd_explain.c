@@ -32,38 +32,6 @@ static void range_where(const struct pf_object *obj, const struct pf_function *f
 	snprintf(buf, len, "%s:%u", base ? base + 1 : l->file, l->line);
 }
 
-void pf_explain__describe(const struct pf_range *r, char *buf, size_t len)
-{
-	switch (r->kind) {
-	case PF_RANGE_VAR:
-	case PF_RANGE_PARAM:
-		snprintf(buf, len, "%s%s (%s)", r->kind == PF_RANGE_PARAM ? "parameter " : "",
-			 r->name, r->type ? r->type : "?");
-		break;
-	case PF_RANGE_PRINTK_FMT:
-		snprintf(buf, len, "bpf_printk format string (%u bytes)", r->size);
-		break;
-	case PF_RANGE_VPRINTK_ARGS:
-		snprintf(buf, len, "bpf_printk argument array (%u bytes, bpf_trace_vprintk)",
-			 r->size);
-		break;
-	case PF_RANGE_HELPER_BUF:
-		snprintf(buf, len, "buffer passed to bpf_%s", r->name ? r->name : "?");
-		break;
-	case PF_RANGE_KFUNC_BUF:
-		snprintf(buf, len, "buffer passed to %s()", r->name ? r->name : "?");
-		break;
-	case PF_RANGE_CALLEE:
-		snprintf(buf, len, "memory %s() reaches through a pointer", r->name ? r->name : "?");
-		break;
-	case PF_RANGE_SPILL:
-		snprintf(buf, len, "register spill");
-		break;
-	default:
-		snprintf(buf, len, "unknown");
-		break;
-	}
-}
 
 /* Which program verdicts change if @func touched only @depth bytes. */
 static void what_if_verdicts(struct pf_analysis *an, const struct pf_program *prog,
@@ -144,7 +112,7 @@ static void explain_frame(struct pf_analysis *an, const struct pf_program *prog,
 	for (i = 0; i < m.cnt; i++) {
 		const struct pf_range *r = &m.ranges[i];
 
-		pf_explain__describe(r, desc, sizeof(desc));
+		pf_frame__describe(r, desc, sizeof(desc));
 		range_where(obj, f, r, loc, sizeof(loc));
 		if (jr) {
 			cJSON *o = cJSON_CreateObject();
@@ -179,7 +147,7 @@ static void explain_frame(struct pf_analysis *an, const struct pf_program *prog,
 		d = pf_frame__depth_without(obj, &m, i);
 		if (d == m.depth)
 			continue;
-		pf_explain__describe(r, desc, sizeof(desc));
+		pf_frame__describe(r, desc, sizeof(desc));
 		range_where(obj, f, r, loc, sizeof(loc));
 		if (jw) {
 			cJSON *o = cJSON_CreateObject(), *vs;

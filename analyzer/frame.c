@@ -249,3 +249,36 @@ uint32_t pf_frame__depth_without(const struct pf_object *obj, const struct pf_fr
 	}
 	return 0;
 }
+
+void pf_frame__describe(const struct pf_range *r, char *buf, size_t len)
+{
+	switch (r->kind) {
+	case PF_RANGE_VAR:
+	case PF_RANGE_PARAM:
+		snprintf(buf, len, "%s%s (%s)", r->kind == PF_RANGE_PARAM ? "parameter " : "",
+			 r->name, r->type ? r->type : "?");
+		break;
+	case PF_RANGE_PRINTK_FMT:
+		snprintf(buf, len, "bpf_printk format string (%u bytes)", r->size);
+		break;
+	case PF_RANGE_VPRINTK_ARGS:
+		snprintf(buf, len, "bpf_printk argument array (%u bytes, bpf_trace_vprintk)",
+			 r->size);
+		break;
+	case PF_RANGE_HELPER_BUF:
+		snprintf(buf, len, "buffer passed to bpf_%s", r->name ? r->name : "?");
+		break;
+	case PF_RANGE_KFUNC_BUF:
+		snprintf(buf, len, "buffer passed to %s()", r->name ? r->name : "?");
+		break;
+	case PF_RANGE_CALLEE:
+		snprintf(buf, len, "memory %s() reaches through a pointer", r->name ? r->name : "?");
+		break;
+	case PF_RANGE_SPILL:
+		snprintf(buf, len, "register spill");
+		break;
+	default:
+		snprintf(buf, len, "unknown");
+		break;
+	}
+}

@@ -13,7 +13,5 @@
 int pf_explain__program(const struct pf_object *obj, const struct pf_program *prog,
 			const struct pf_opts *opts, const struct pf_dwarf_vars *vars,
 			cJSON *jprogs);
-/* "t (struct tunnel)", "bpf_printk format string (77 bytes)" */
-void pf_explain__describe(const struct pf_range *r, char *buf, size_t len);
 
 #endif /* PF_EXPLAIN_H */

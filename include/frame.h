@@ -55,4 +55,7 @@ void pf_frame__free(struct pf_frame_map *m);
 uint32_t pf_frame__depth_without(const struct pf_object *obj, const struct pf_frame_map *m,
 				 size_t skip);
 
+/* "t (struct tunnel)", "bpf_printk format string (77 bytes)" */
+void pf_frame__describe(const struct pf_range *r, char *buf, size_t len);
+
 #endif /* PF_FRAME_H */

@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The verdict driver (driver.h): per object, each program's verdict on
+ * every profile -- the refusals in the order the kernel meets them
+ * (analyzer/verdict.c) -- with one finding per distinct message naming the
+ * kernels that print it, at the culprit's source line, with the call chain
+ * and each frame's largest contributors as notes; then the lint rules and
+ * the object's summary for the set. Extensions wait for the whole set:
+ * their attach checks come first.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/bpf.h>
+
+#include "driver.h"
+#include "frame.h"
+#include "util.h"
+
+/* An extension whose verdict waits for the set (pf_driver__finish). */
+struct pf_pending_ext {
+	char *path;	/* the object as given */
+	size_t unit;	/* its unit in the set; programs index alike */
+	size_t prog;
+	void *handle;	/* the front end's, from ops.object */
+	int slot;
+};
+
+/* "; largest: t (struct tunnel) 44 B, ..." for a frame on a refused chain */
+static void biggest(struct pf_driver *ctx, const struct pf_object *obj, int func,
+		    char *buf, size_t len)
+{
+	struct pf_frame_map m;
+	size_t i, used = 0;
+
+	buf[0] = '\0';
+	if (!ctx->vars_read) {
+		pf_dwarf__read_vars(obj, &ctx->vars);
+		ctx->vars_read = true;
+	}
+	if (pf_frame__map(obj, &ctx->vars, func, &m))
+		return;
+	for (i = 0; i < m.cnt && i < 3 && used < len; i++) {
+		char d[200];
+
+		pf_frame__describe(&m.ranges[i], d, sizeof(d));
+		used += snprintf(buf + used, len - used, "%s%s %u B", i ? ", " : "; largest: ",
+				 d, m.ranges[i].size);
+	}
+	if (m.cnt && !m.have_dwarf && used < len)
+		snprintf(buf + used, len - used, " (names need -g)");
+	pf_frame__free(&m);
+}
+
+static void verdict_finding(struct pf_driver *ctx, const struct pf_object *obj,
+			    const struct pf_program *prog, const struct pf_verdict *vs, size_t i)
+{
+	const struct pf_verdict *v = &vs[i];
+	enum pf_rule_id rule = v->rule != PF_RULE_NONE ? v->rule : PF_RULE_cannot_predict;
+	struct pf_finding *d;
+	char msg[900], ok[512] = "", big[600];
+	size_t j, c, used = 0;
+
+	d = pf_findings__new(&ctx->findings, rule,
+			     v->result == PF_REJECT ? PF_SEV_ERROR : PF_SEV_WARNING, "%s", v->message);
+	pf_finding__at(d, obj, (int)(prog - obj->progs), v->func, v->insn);
+	for (j = 0; j < ctx->profile_cnt; j++) {
+		if (vs[j].result == v->result && !strcmp(vs[j].message, v->message))
+			pf_finding__kernel(d, ctx->profiles[j].name);
+		else if (vs[j].result == PF_ACCEPT && used < sizeof(ok))
+			used += snprintf(ok + used, sizeof(ok) - used, "%s%s", used ? ", " : "",
+					 ctx->profiles[j].name);
+	}
+	snprintf(msg, sizeof(msg), "program '%s' in %s: %s on", obj->funcs[prog->func].name,
+		 obj->path, v->result == PF_REJECT ? "refused" : "not predicted");
+	for (j = 0; d && j < d->kernel_cnt; j++)
+		snprintf(msg + strlen(msg), sizeof(msg) - strlen(msg), "%s %s", j ? "," : "",
+			 d->kernels[j]);
+	if (ok[0])
+		snprintf(msg + strlen(msg), sizeof(msg) - strlen(msg), "; accepted on %s", ok);
+	pf_finding__note(d, obj, v->func, v->insn, "%s", msg);
+	for (c = 0; c < v->note_cnt; c++)
+		pf_finding__note(d, obj, v->notes[c].func, v->notes[c].insn, "%s", v->notes[c].message);
+	for (c = 0; c < v->chain_len; c++) {
+		const struct pf_frame *fr = &v->chain[c];
+		const struct pf_function *ff = &obj->funcs[fr->func];
+
+		biggest(ctx, obj, fr->func, big, sizeof(big));
+		pf_finding__note(d, obj, fr->func, fr->calls ? fr->call_insn : ff->start,
+				 "frame %zu: %s, stack depth %u, counted %u%s%s", c, ff->name, fr->depth,
+				 fr->priv ? 0 : fr->rounded, fr->priv ? " (private stack)" : "", big);
+	}
+}
+
+/*
+ * An extension is loaded against its target: bpf_check_attach_target()
+ * runs before the verifier walks a single instruction, so the attach
+ * checks come first in its verdict, and they need the target, which may
+ * be in any object of the run. Its verdict waits for the whole set.
+ */
+static int defer_extension(struct pf_driver *ctx, const struct pf_object *obj, size_t p,
+			   void *handle, int slot)
+{
+	struct pf_pending_ext *e;
+
+	if (pf_grow((void **)&ctx->pending, &ctx->pending_cap, ctx->pending_cnt + 1,
+		    sizeof(*ctx->pending)))
+		return -ENOMEM;
+	e = &ctx->pending[ctx->pending_cnt];
+	e->path = strdup(obj->path);
+	if (!e->path)
+		return -ENOMEM;
+	e->unit = ctx->set.unit_cnt;	/* pf_linkset__add() comes after the programs */
+	e->prog = p;
+	e->handle = handle;
+	e->slot = slot;
+	ctx->pending_cnt++;
+	if (ctx->ops.program)
+		ctx->ops.program(ctx->ctx, handle, slot, obj, &obj->progs[p], NULL);
+	return 0;
+}
+
+/* The first profile with this message reports it; the others join it. */
+static bool first_of_kind(const struct pf_verdict *vs, size_t i)
+{
+	size_t j;
+
+	for (j = 0; j < i; j++)
+		if (vs[j].result == vs[i].result && !strcmp(vs[j].message, vs[i].message))
+			return false;
+	return true;
+}
+
+static bool rule_on(const struct pf_driver *d, const struct pf_rule *rule)
+{
+	return !d->ops.rule_enabled || d->ops.rule_enabled(d->ctx, rule);
+}
+
+int pf_driver__object(struct pf_driver *ctx, const struct pf_object *obj)
+{
+	struct pf_check_env env = {
+		.profiles = ctx->profiles, .profile_cnt = ctx->profile_cnt,
+		.margin = ctx->margin,
+	};
+	struct pf_analysis an;
+	struct pf_verdict *vs;
+	void *handle = NULL;
+	size_t p, i;
+	int slot = 0;
+
+	vs = calloc(ctx->profile_cnt + 1, sizeof(*vs));
+	if (!vs)
+		return -ENOMEM;
+	pf_analysis__init(&an, obj);
+	if (ctx->ops.object)
+		handle = ctx->ops.object(ctx->ctx, obj);
+	for (p = 0; p < obj->prog_cnt; p++) {
+		const struct pf_program *prog = &obj->progs[p];
+
+		if (ctx->prog && strcmp(ctx->prog, obj->funcs[prog->func].name))
+			continue;
+		if (prog->type_known && prog->prog_type == BPF_PROG_TYPE_EXT) {
+			if (defer_extension(ctx, obj, p, handle, slot++)) {
+				pf_analysis__free(&an);
+				free(vs);
+				return -ENOMEM;
+			}
+			continue;
+		}
+		for (i = 0; i < ctx->profile_cnt; i++)
+			pf_verdict__program(&an, prog, &ctx->profiles[i], &vs[i]);
+		if (ctx->ops.program)
+			ctx->ops.program(ctx->ctx, handle, slot, obj, prog, vs);
+		slot++;
+		for (i = 0; i < ctx->profile_cnt; i++)
+			if (vs[i].result != PF_ACCEPT && first_of_kind(vs, i))
+				verdict_finding(ctx, obj, prog, vs, i);
+	}
+	free(vs);
+	pf_dwarf__free_vars(&ctx->vars);
+	ctx->vars_read = false;
+	for (i = 0; pf_rules[i]; i++) {
+		if (!rule_on(ctx, pf_rules[i]))
+			continue;
+		if (pf_rules[i]->impl->check)
+			pf_rules[i]->impl->check(&an, pf_rules[i], &ctx->findings);
+		if (pf_rules[i]->impl->check_env && ctx->profile_cnt)
+			pf_rules[i]->impl->check_env(&an, pf_rules[i], &env, &ctx->findings);
+	}
+	if (!ctx->set_err)
+		ctx->set_err = pf_linkset__add(&ctx->set, &an);
+	pf_analysis__free(&an);
+	return 0;
+}
+
+/*
+ * The extensions' verdicts, now that every target is known: per kernel,
+ * the attach checks' outcome, else the walk of the extension's own code.
+ * An attach refusal's finding is freplace-attach's (it names the target);
+ * the driver reports what the kernel meets after a successful attach.
+ */
+static int check_extensions(struct pf_driver *ctx, char *errbuf, size_t errlen)
+{
+	struct pf_object *obj = NULL;
+	struct pf_analysis an = { 0 };
+	const char *open_path = NULL;
+	struct pf_verdict *vs;
+	bool *at_attach;
+	size_t e, k;
+	int ret = 0;
+
+	if (!ctx->pending_cnt)
+		return 0;
+	vs = calloc(ctx->profile_cnt + 1, sizeof(*vs));
+	at_attach = calloc(ctx->profile_cnt + 1, sizeof(*at_attach));
+	if (!vs || !at_attach) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (e = 0; e < ctx->pending_cnt; e++) {
+		const struct pf_pending_ext *pe = &ctx->pending[e];
+		const struct pf_program *prog;
+		char err[256];
+
+		if (!open_path || strcmp(open_path, pe->path)) {
+			if (obj)
+				pf_analysis__free(&an);
+			pf_object__free(obj);
+			obj = NULL;
+			if (pf_object__open(pe->path, &obj, err, sizeof(err))) {
+				/* it modelled a moment ago: the file changed under us */
+				snprintf(errbuf, errlen, "%s: %s", pe->path, err);
+				ret = -EIO;
+				goto out;
+			}
+			open_path = pe->path;
+			pf_analysis__init(&an, obj);
+			pf_dwarf__free_vars(&ctx->vars);
+			ctx->vars_read = false;
+		}
+		if (pe->prog >= obj->prog_cnt || pe->unit >= ctx->set.unit_cnt) {
+			snprintf(errbuf, errlen, "%s: the object changed during the run", pe->path);
+			ret = -EIO;
+			goto out;
+		}
+		prog = &obj->progs[pe->prog];
+		for (k = 0; k < ctx->profile_cnt; k++) {
+			struct pf_verdict *v = &vs[k];
+
+			memset(v, 0, sizeof(*v));
+			v->result = k < PF_LINK_MAX_PROFILES ?
+				    pf_linkset__attach(&ctx->set, pe->unit, pe->prog, &ctx->profiles[k],
+						       v->message, sizeof(v->message)) : PF_ACCEPT;
+			at_attach[k] = v->result != PF_ACCEPT;
+			if (at_attach[k])
+				v->rule = v->result == PF_REJECT ? PF_RULE_freplace_attach : PF_RULE_NONE;
+			else
+				pf_verdict__program(&an, prog, &ctx->profiles[k], v);
+		}
+		if (ctx->ops.program)
+			ctx->ops.program(ctx->ctx, pe->handle, pe->slot, obj, prog, vs);
+		for (k = 0; k < ctx->profile_cnt; k++)
+			if (!at_attach[k] && vs[k].result != PF_ACCEPT && first_of_kind(vs, k))
+				verdict_finding(ctx, obj, prog, vs, k);
+	}
+out:
+	pf_dwarf__free_vars(&ctx->vars);
+	ctx->vars_read = false;
+	if (obj)
+		pf_analysis__free(&an);
+	pf_object__free(obj);
+	free(vs);
+	free(at_attach);
+	return ret;
+}
+
+int pf_driver__finish(struct pf_driver *ctx, char *const *attach, size_t attach_cnt,
+		      char *const *tail, size_t tail_cnt, char *err, size_t errlen)
+{
+	size_t i;
+
+	if (ctx->set_err) {
+		snprintf(err, errlen, "out of memory for the analysis set");
+		return -ENOMEM;
+	}
+	if (pf_linkset__resolve(&ctx->set, attach, attach_cnt, tail, tail_cnt, err, errlen))
+		return -EINVAL;
+	for (i = 0; pf_rules[i]; i++)
+		if (pf_rules[i]->impl->check_set && rule_on(ctx, pf_rules[i]))
+			pf_rules[i]->impl->check_set(&ctx->set, pf_rules[i], &ctx->findings);
+	return check_extensions(ctx, err, errlen);
+}
+
+void pf_driver__init(struct pf_driver *d)
+{
+	memset(&d->findings, 0, sizeof(d->findings));
+	memset(&d->vars, 0, sizeof(d->vars));
+	d->vars_read = false;
+	d->set_err = 0;
+	d->pending = NULL;
+	d->pending_cnt = d->pending_cap = 0;
+	pf_linkset__init(&d->set, d->profiles, d->profile_cnt);
+}
+
+void pf_driver__free(struct pf_driver *d)
+{
+	size_t i;
+
+	pf_findings__free(&d->findings);
+	pf_linkset__free(&d->set);
+	pf_dwarf__free_vars(&d->vars);
+	for (i = 0; i < d->pending_cnt; i++)
+		free(d->pending[i].path);
+	free(d->pending);
+	d->pending = NULL;
+	d->pending_cnt = d->pending_cap = 0;
+}
