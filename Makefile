@@ -9,6 +9,8 @@ CC         ?= cc
 PKG_CONFIG ?= pkg-config
 PKGS       := libbpf libelf libcjson
 BUILD      := build
+# The one place the version is defined: --version and the SARIF driver.
+VERSION    := 0.1.0
 
 CFLAGS_PKG := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) \
               $(shell $(PKG_CONFIG) --cflags libdwarf 2>/dev/null || echo -I/usr/include/libdwarf)
@@ -17,7 +19,10 @@ LIBS_PKG   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) \
 
 WARN       := -Wall -Wextra -Werror
 CFLAGS     ?= -O2 -g
-override CFLAGS += -std=gnu11 $(WARN) -Iinclude $(CFLAGS_PKG) -D_GNU_SOURCE
+DEFS       := -D_GNU_SOURCE -DPF_VERSION=\"$(VERSION)\"
+# Each object writes its header dependencies next to it (.d, included below).
+DEPFLAGS   := -MMD -MP
+override CFLAGS += -std=gnu11 $(WARN) -Iinclude $(CFLAGS_PKG) $(DEFS)
 SAN        := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 RULE_DOCS  := $(sort $(wildcard docs/rules/*.md))
@@ -25,11 +30,10 @@ GEN_DOCS   := $(BUILD)/gen/rule_docs.c
 SRCS       := $(wildcard analyzer/*.c) $(wildcard rules/*.c) $(GEN_DOCS)
 OBJS       := $(SRCS:%.c=$(BUILD)/obj/%.o)
 SAN_OBJS   := $(SRCS:%.c=$(BUILD)/san/%.o)
-HDRS       := $(wildcard include/*.h)
 
 # Debian packages: what building needs, and what the test suite needs.
 DEPS_BUILD := gcc make pkg-config libbpf-dev libelf-dev libdwarf-dev \
-              libcjson-dev zlib1g-dev linux-libc-dev
+              libcjson-dev zlib1g-dev linux-libc-dev xxd
 DEPS_TEST  := clang clang-19 llvm-19 gcc-bpf bpftool qemu-system-x86 \
               busybox-static cpio zstd python3 mandoc bsdextrautils \
               libclang-rt-19-dev valgrind gnuplot-nox time pre-commit tmux nodejs \
@@ -39,12 +43,14 @@ DEPS_TEST  := clang clang-19 llvm-19 gcc-bpf bpftool qemu-system-x86 \
 DEPS_AFL   := afl++
 
 .PHONY: all deps deps-test demo check test vmtest bench install clean \
-        fuzz fuzz-afl memcheck
+        fuzz fuzz-afl memcheck unit FORCE
 
 all: bpf-preflight
 
-# The rule pages are built in: `bpf-preflight explain RULE`, SARIF help.
-$(GEN_DOCS): $(RULE_DOCS) tools/gen-rule-docs.sh
+# The rule pages are built in (xxd -i): `bpf-preflight explain RULE`, SARIF
+# help. docs/rules itself is a prerequisite so that a page added or removed
+# regenerates the table.
+$(GEN_DOCS): $(RULE_DOCS) tools/gen-rule-docs.sh docs/rules
 	@mkdir -p $(dir $@)
 	@echo "  GEN     $@"
 	$(Q)tools/gen-rule-docs.sh $@ $(RULE_DOCS)
@@ -52,23 +58,56 @@ $(GEN_DOCS): $(RULE_DOCS) tools/gen-rule-docs.sh
 # V=1 shows the commands.
 Q := $(if $(V),,@)
 
+# Rewritten only when VERSION changes (make VERSION=x.y.z too), so that
+# every object, compiled with -DPF_VERSION, is rebuilt then and only then.
+VERSION_STAMP := $(BUILD)/version
+$(VERSION_STAMP): FORCE
+	@mkdir -p $(dir $@)
+	@[ "$$(cat $@ 2>/dev/null)" = "$(VERSION)" ] || echo "$(VERSION)" >$@
+
 bpf-preflight: $(OBJS)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIBS_PKG)
 
-$(BUILD)/obj/%.o: %.c $(HDRS)
+$(BUILD)/obj/%.o: %.c $(VERSION_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 $(BUILD)/bpf-preflight-san: $(SAN_OBJS)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LIBS_PKG)
 
-$(BUILD)/san/%.o: %.c $(HDRS)
+$(BUILD)/san/%.o: %.c $(VERSION_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $< (sanitizers)"
-	$(Q)$(CC) $(CFLAGS) $(SAN) -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS) $(SAN) $(DEPFLAGS) -c -o $@ $<
+
+# ---- C unit tests (tests/unit/, run by tests/t_unit.sh) ----
+#
+# tests/unit/test_NAME.c links only the objects it exercises (listed below);
+# its -san twin links the sanitizer objects. make unit builds both.
+UNIT_TESTS := profile
+UNIT_BINS  := $(UNIT_TESTS:%=$(BUILD)/unit/test_%) $(UNIT_TESTS:%=$(BUILD)/unit/test_%-san)
+UNIT_OBJS  := $(UNIT_TESTS:%=$(BUILD)/obj/tests/unit/test_%.o) \
+              $(UNIT_TESTS:%=$(BUILD)/san/tests/unit/test_%.o)
+# kept, not removed as intermediates of the pattern rules below
+.SECONDARY: $(UNIT_OBJS)
+
+unit: $(UNIT_BINS)
+
+$(BUILD)/unit/test_%: $(BUILD)/obj/tests/unit/test_%.o
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIBS_PKG)
+
+$(BUILD)/unit/test_%-san: $(BUILD)/san/tests/unit/test_%.o
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LIBS_PKG)
+
+$(BUILD)/unit/test_profile: $(BUILD)/obj/analyzer/profile.o
+$(BUILD)/unit/test_profile-san: $(BUILD)/san/analyzer/profile.o
 
 # Installs only what is missing; apt-get update runs once, only if needed.
 deps:
@@ -82,7 +121,7 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@tools/demo.sh
 
-test: all $(BUILD)/bpf-preflight-san
+test: all $(BUILD)/bpf-preflight-san unit
 	@tests/run.sh
 
 check: deps-test
@@ -113,12 +152,12 @@ clean:
 FUZZ_CC      ?= clang-19
 FUZZ_SECONDS ?= 60
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-FUZZ_CFLAGS  := -O1 -g -std=gnu11 -Wall -Wextra -Iinclude $(CFLAGS_PKG) -D_GNU_SOURCE
+FUZZ_CFLAGS  := -O1 -g -std=gnu11 -Wall -Wextra -Iinclude $(CFLAGS_PKG) $(DEFS) $(DEPFLAGS)
 LIB_SRCS     := $(filter-out analyzer/main.c,$(SRCS))
 FUZZ_OBJS    := $(LIB_SRCS:%.c=$(BUILD)/fuzz/%.o)
 AFL_OBJS     := $(LIB_SRCS:%.c=$(BUILD)/afl/%.o)
 
-$(BUILD)/fuzz/%.o: %.c $(HDRS)
+$(BUILD)/fuzz/%.o: %.c $(VERSION_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $< (libFuzzer)"
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c -o $@ $<
@@ -132,7 +171,7 @@ fuzz: deps-test $(BUILD)/gen-bpf-elf
 	@tests/fuzz/run.sh $(FUZZ_SECONDS)
 
 # The same target under AFL++ (Debian's afl++, clang-14 based).
-$(BUILD)/afl/%.o: %.c $(HDRS)
+$(BUILD)/afl/%.o: %.c $(VERSION_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $< (AFL++)"
 	$(Q)AFL_QUIET=1 afl-clang-fast $(FUZZ_CFLAGS) $(FUZZ_SAN) -c -o $@ $<
@@ -158,3 +197,9 @@ $(BUILD)/gen-bpf-elf: tools/gen-bpf-elf.c
 
 bench: $(BUILD)/gen-bpf-elf
 test: $(BUILD)/gen-bpf-elf
+
+# Header dependencies written by -MMD -MP, for every object tree.
+ALL_OBJS := $(OBJS) $(SAN_OBJS) $(FUZZ_OBJS) $(AFL_OBJS) \
+            $(BUILD)/fuzz/tests/fuzz/fuzz_object.o $(BUILD)/afl/tests/fuzz/fuzz_object.o \
+            $(UNIT_OBJS)
+-include $(wildcard $(ALL_OBJS:.o=.d))
