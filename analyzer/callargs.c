@@ -14,7 +14,7 @@
 #include <bpf/btf.h>
 
 #include "callargs.h"
-#include "internal.h"
+#include "model.h"
 
 void pf_callargs__targets(const struct pf_object *obj, const struct pf_function *f,
 			  uint8_t *targets)

@@ -22,7 +22,7 @@
 #include <dwarf.h>
 
 #include "dwarf_vars.h"
-#include "internal.h"
+#include "util.h"
 
 #define DIE_MAX_DEPTH	32	/* nesting of blocks and inlined calls we follow */
 /*

@@ -91,3 +91,17 @@ const struct pf_helper_proto *pf_helper__proto(int id)
 		return NULL;
 	return &protos[id];
 }
+
+int pf_arg__fixed_size(enum pf_arg_kind kind)
+{
+	switch (kind) {
+	case PF_ARG_FIXED4:
+		return 4;
+	case PF_ARG_FIXED8:
+		return 8;
+	case PF_ARG_FIXED16:
+		return 16;	/* struct bpf_dynptr */
+	default:
+		return 0;
+	}
+}

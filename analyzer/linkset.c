@@ -17,7 +17,7 @@
 #include <bpf/libbpf.h>
 
 #include "callargs.h"
-#include "internal.h"
+#include "model.h"
 #include "util.h"
 #include "linkset.h"
 #include "verdict.h"

@@ -793,17 +793,10 @@ static void clobber_args(struct walk *w, struct mv_state *s, const struct pf_hel
 			if (a < 4 && p->arg[a + 1] == PF_ARG_SIZE && s->r[a + 2].kind == MV_CONST)
 				size = s->r[a + 2].v;
 			break;
-		case PF_ARG_FIXED4:
-			size = 4;
-			break;
-		case PF_ARG_FIXED8:
-			size = 8;
-			break;
-		case PF_ARG_FIXED16:
-			size = 16;
-			break;
 		default:
-			break;	/* unknown: anything from there up */
+			/* fixed sizes; unknown (-1): anything from there up */
+			size = p && pf_arg__fixed_size(p->arg[a]) ? pf_arg__fixed_size(p->arg[a]) : -1;
+			break;
 		}
 		clobber(s, r->v, size);
 	}

@@ -310,16 +310,8 @@ static void step_helper(struct walk *w, struct state *s, int id, size_t i)
 			else if (r->kind == V_FP || r->kind == V_ARG)
 				w->f->stack.inexact = true;
 			break;
-		case PF_ARG_FIXED4:
-			size = 4;
-			break;
-		case PF_ARG_FIXED8:
-			size = 8;
-			break;
-		case PF_ARG_FIXED16:
-			size = 16;
-			break;
 		default:
+			size = pf_arg__fixed_size(p->arg[a]);
 			break;
 		}
 		if ((r->kind == V_FP || r->kind == V_ARG) && size > 0) {

@@ -20,7 +20,6 @@
 #include <linux/bpf.h>
 #include <bpf/btf.h>
 
-#include "internal.h"
 #include "mapvalue.h"
 #include "verdict.h"
 

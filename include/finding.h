@@ -15,6 +15,7 @@
 #ifndef PF_FINDING_H
 #define PF_FINDING_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -62,6 +63,8 @@ struct pf_findings {
 struct pf_finding *pf_findings__new(struct pf_findings *out, enum pf_rule_id rule,
 				    enum pf_severity severity, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+struct pf_finding *pf_findings__vnew(struct pf_findings *out, enum pf_rule_id rule,
+				     enum pf_severity severity, const char *fmt, va_list ap);
 void pf_findings__free(struct pf_findings *out);
 /* Free what one finding holds (the filters drop findings one by one). */
 void pf_finding__free(struct pf_finding *f);

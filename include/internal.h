@@ -46,14 +46,6 @@ struct btf_type;
 int pf_btf__load(struct pf_build *b);
 /* After functions exist: func_info linkage and per-insn line info. */
 int pf_btf__apply_ext(struct pf_build *b);
-/*
- * The type @id names with modifiers and typedefs skipped, as the kernel
- * compares types; void (id 0) is libbpf's void type. NULL for an id
- * outside @btf or a chain longer than the kernel accepts (a loop in a
- * crafted object). The one walk of BTF chains: analyzer passes after the
- * build use it too.
- */
-const struct btf_type *pf_btf__skip_mods(const struct btf *btf, uint32_t id);
 
 /* functions.c: entry programs and subprograms. */
 int pf_functions__build(struct pf_build *b);

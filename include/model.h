@@ -18,6 +18,7 @@
 #include "insn.h"
 
 struct btf;
+struct btf_type;
 
 /* Relocation types of the BPF ELF ABI (llvm's BPFRelocs.def). */
 enum pf_reloc_type {
@@ -263,5 +264,15 @@ int pf_object__map_of_reloc(const struct pf_object *obj, const struct pf_reloc *
 /* Helper id -> name ("map_lookup_elem"), NULL when unknown. */
 const char *pf_helper__name(int id);
 int pf_helper__max_id(void);
+
+/* btf.c */
+/*
+ * The type @id names with modifiers and typedefs skipped, as the kernel
+ * compares types; void (id 0) is libbpf's void type. NULL for an id
+ * outside @btf or a chain longer than the kernel accepts (a loop in a
+ * crafted object). The one walk of BTF chains: analyzer passes after the
+ * build use it too.
+ */
+const struct btf_type *pf_btf__skip_mods(const struct btf *btf, uint32_t id);
 
 #endif /* PF_MODEL_H */

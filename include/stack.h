@@ -31,6 +31,8 @@ struct pf_helper_proto {
 
 /* NULL when the helper takes no memory argument we know of. */
 const struct pf_helper_proto *pf_helper__proto(int id);
+/* Bytes an argument of fixed size touches (PF_ARG_FIXED*), else 0. */
+int pf_arg__fixed_size(enum pf_arg_kind kind);
 
 /*
  * Fill pf_function.stack for every function. Callees first, so that what

@@ -31,11 +31,10 @@ static char *keep(struct pf_finding *f, const char *s)
 	return d;
 }
 
-struct pf_finding *pf_findings__new(struct pf_findings *out, enum pf_rule_id rule,
-				    enum pf_severity severity, const char *fmt, ...)
+struct pf_finding *pf_findings__vnew(struct pf_findings *out, enum pf_rule_id rule,
+				     enum pf_severity severity, const char *fmt, va_list ap)
 {
 	struct pf_finding *f;
-	va_list ap;
 	int n;
 
 	if (out->cnt == out->cap) {
@@ -55,14 +54,24 @@ struct pf_finding *pf_findings__new(struct pf_findings *out, enum pf_rule_id rul
 	f->severity = severity;
 	f->insn = -1;
 	f->lost = &out->lost;
-	va_start(ap, fmt);
 	n = vasprintf(&f->message, fmt, ap);
-	va_end(ap);
 	if (n < 0) {
 		out->lost = true;
 		return NULL;
 	}
 	out->cnt++;
+	return f;
+}
+
+struct pf_finding *pf_findings__new(struct pf_findings *out, enum pf_rule_id rule,
+				    enum pf_severity severity, const char *fmt, ...)
+{
+	struct pf_finding *f;
+	va_list ap;
+
+	va_start(ap, fmt);
+	f = pf_findings__vnew(out, rule, severity, fmt, ap);
+	va_end(ap);
 	return f;
 }
 
@@ -102,29 +111,40 @@ void pf_findings__free(struct pf_findings *out)
 	memset(out, 0, sizeof(*out));
 }
 
-void pf_finding__at(struct pf_finding *f, const struct pf_object *obj,
-		    int prog, int func, size_t insn)
+/* Function, slot and source position of (@func, @insn); false if @func is none. */
+static bool place(struct pf_finding *f, const struct pf_object *obj, int func, size_t insn,
+		  char **function, long *slot, char **file, unsigned int *line, unsigned int *col,
+		  char **text)
 {
 	const struct pf_function *fn;
 	const struct pf_line *l;
 
+	if (func < 0 || (size_t)func >= obj->func_cnt)
+		return false;
+	fn = &obj->funcs[func];
+	*function = keep(f, fn->name);
+	*slot = (long)(insn - fn->start);
+	l = pf_object__line(obj, fn->sec, insn);
+	if (l && l->file) {
+		*file = keep(f, l->file);
+		*line = l->line;
+		*col = l->col;
+		if (text)
+			*text = keep(f, l->text);
+	}
+	return true;
+}
+
+void pf_finding__at(struct pf_finding *f, const struct pf_object *obj,
+		    int prog, int func, size_t insn)
+{
 	if (!f)
 		return;
 	f->object = keep(f, obj->path);
 	if (prog >= 0 && (size_t)prog < obj->prog_cnt)
 		f->program = keep(f, obj->funcs[obj->progs[prog].func].name);
-	if (func < 0 || (size_t)func >= obj->func_cnt)
-		return;
-	fn = &obj->funcs[func];
-	f->function = keep(f, fn->name);
-	f->insn = (long)(insn - fn->start);
-	l = pf_object__line(obj, fn->sec, insn);
-	if (l && l->file) {
-		f->file = keep(f, l->file);
-		f->line = l->line;
-		f->col = l->col;
-		f->src_text = keep(f, l->text);
-	}
+	place(f, obj, func, insn, &f->function, &f->insn, &f->file, &f->line, &f->col,
+	      &f->src_text);
 }
 
 static struct pf_finding_note *add_note(struct pf_finding *f, const char *fmt, va_list ap)
@@ -152,8 +172,6 @@ void pf_finding__note(struct pf_finding *f, const struct pf_object *obj,
 		      int func, size_t insn, const char *fmt, ...)
 {
 	struct pf_finding_note *n;
-	const struct pf_function *fn;
-	const struct pf_line *l;
 	va_list ap;
 
 	if (!f)
@@ -161,17 +179,9 @@ void pf_finding__note(struct pf_finding *f, const struct pf_object *obj,
 	va_start(ap, fmt);
 	n = add_note(f, fmt, ap);
 	va_end(ap);
-	if (!n || func < 0 || (size_t)func >= obj->func_cnt)
-		return;
-	fn = &obj->funcs[func];
-	n->function = keep(f, fn->name);
-	n->insn = (long)(insn - fn->start);
-	l = pf_object__line(obj, fn->sec, insn);
-	if (l && l->file) {
-		n->file = keep(f, l->file);
-		n->line = l->line;
-		n->col = l->col;
-	}
+	if (n)
+		place(f, obj, func, insn, &n->function, &n->insn, &n->file, &n->line, &n->col,
+		      NULL);
 }
 
 void pf_finding__kernel(struct pf_finding *f, const char *kernel)
@@ -256,19 +266,11 @@ struct pf_finding *pf_findings__new_link(struct pf_findings *out, enum pf_rule_i
 					 const char *fmt, ...)
 {
 	struct pf_finding *f;
-	char *msg;
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vasprintf(&msg, fmt, ap);
+	f = pf_findings__vnew(out, rule, severity, fmt, ap);
 	va_end(ap);
-	if (n < 0) {
-		out->lost = true;
-		return NULL;
-	}
-	f = pf_findings__new(out, rule, severity, "%s", msg);
-	free(msg);
 	pf_finding__at_link(f, set, unit, func, program);
 	pf_finding__kernels(f, set, mask);
 	return f;

@@ -63,19 +63,11 @@ struct pf_finding *pf_rule__finding(const struct pf_rule *rule, struct pf_findin
 				    const char *fmt, ...)
 {
 	struct pf_finding *f;
-	char *msg;
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vasprintf(&msg, fmt, ap);
+	f = pf_findings__vnew(out, rule->rid, rule->severity, fmt, ap);
 	va_end(ap);
-	if (n < 0) {
-		out->lost = true;
-		return NULL;
-	}
-	f = pf_findings__new(out, rule->rid, rule->severity, "%s", msg);
-	free(msg);
 	pf_finding__at(f, obj, prog, func, insn);
 	return f;
 }
