@@ -209,7 +209,7 @@ static int add_profile(struct pf_opts *opts, const char *ver)
 	}
 	p = &opts->profiles[opts->profile_cnt];
 	if (pf_profile__parse(ver, opts->arch, !opts->no_jit, p)) {
-		fprintf(stderr, "bpf-preflight: bad kernel version '%s' (want X.Y or X.Y.Z, host or all)\n",
+		fprintf(stderr, "bpf-preflight: bad kernel version '%s' (want X.Y or X.Y.Z, host, all, none or @FILE)\n",
 			ver);
 		return -EINVAL;
 	}

@@ -1,12 +1,19 @@
 // SPDX-License-Identifier: MIT
 /*
- * The project configuration file, `.bpf-preflight`, found in the current
- * directory or the nearest parent (or given with --config). One setting a
- * line, "key = value", '#' starts a comment:
+ * Settings: the option table and the project configuration file.
  *
- *   kernels  = 6.1.192, 6.12.117     (as --kernel)
+ * pf_options[] is the one list of settings. main.c builds getopt_long's
+ * tables and the --help text from it; the configuration file,
+ * `.bpf-preflight`, found in the current directory or the nearest parent
+ * (or given with --config), sets the entries that have a key. Both go
+ * through the entry's parse function, so a value the command line refuses
+ * is refused in the file too, with the same message after "FILE:LINE: ".
+ *
+ * The file holds one setting a line, "key = value"; '#' starts a comment:
+ *
+ *   kernels  = 6.1.192, 6.12.117     (as --kernel; "kernel" works too)
  *   arch     = arm64                 (as --arch)
- *   jit      = false                 (as --no-jit)
+ *   jit      = false                 (as --no-jit; true is the default)
  *   disable  = printk-stack          (as --disable, comma-separated)
  *   enable   = ...
  *   fail-on  = warning               (as --fail-on)
@@ -15,10 +22,13 @@
  *   attach   = acl.o:acl=dispatcher.o:acl_stub      (as --attach, repeatable)
  *   tail-target = acl.o:acl_progs[0]=algo.o:algo   (as --tail-target, repeatable)
  *
- * Options on the command line win over the file.
+ * The file is read before the command line, so options win over it: a
+ * single value is replaced, the first --kernel replaces the file's kernels;
+ * rule lists, attach and tail-target entries add to the file's.
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,23 +37,48 @@
 #include "cli.h"
 #include "rule.h"
 
-/* Strings the file's list settings hold (options point into argv instead). */
-static char *owned[320];
-static size_t owned_cnt;
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-static char *keep(const char *s)
+__attribute__((format(printf, 2, 3)))
+static int opt_error(const struct pf_optsrc *src, const char *fmt, ...)
 {
-	char *d = owned_cnt < sizeof(owned) / sizeof(owned[0]) ? strdup(s) : NULL;
+	va_list ap;
 
+	fputs("bpf-preflight: ", stderr);
+	if (src)
+		fprintf(stderr, "%s:%u: ", src->path, src->line);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return -EINVAL;
+}
+
+/*
+ * A copy of @len bytes of @s that lives as long as @opts: file values sit
+ * in a line buffer, and a joined --kernel list is new, so settings never
+ * point into storage that goes away.
+ */
+static char *keep(struct pf_opts *opts, const char *s, size_t len)
+{
+	char **owned, *d;
+
+	owned = realloc(opts->owned, (opts->owned_cnt + 1) * sizeof(*owned));
+	if (!owned)
+		return NULL;
+	opts->owned = owned;
+	d = strndup(s, len);
 	if (d)
-		owned[owned_cnt++] = d;
+		opts->owned[opts->owned_cnt++] = d;
 	return d;
 }
 
-void pf_config__free(void)
+void pf_config__free(struct pf_opts *opts)
 {
-	while (owned_cnt)
-		free(owned[--owned_cnt]);
+	while (opts->owned_cnt)
+		free(opts->owned[--opts->owned_cnt]);
+	free(opts->owned);
+	opts->owned = NULL;
 }
 
 static char *trim(char *s)
@@ -58,70 +93,426 @@ static char *trim(char *s)
 	return s;
 }
 
-static int add_list(const char **arr, size_t *cnt, size_t max, char *val)
+/*
+ * The next comma-separated item of *@s, blanks around it dropped, as a
+ * kept string; *@s moves past it. NULL at the end, or with -ENOMEM in *@err.
+ */
+static char *next_item(struct pf_opts *opts, const char **s, int *err)
 {
-	char *tok, *save = NULL;
+	const char *p = *s, *e;
+	char *item;
 
-	for (tok = strtok_r(val, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		tok = trim(tok);
-		if (!*tok)
-			continue;
-		if (*cnt >= max)
-			return -E2BIG;
-		arr[(*cnt)++] = strdup(tok);
+	while (*p == ' ' || *p == '\t' || *p == ',')
+		p++;
+	if (!*p) {
+		*s = p;
+		return NULL;
 	}
+	e = p + strcspn(p, ",");
+	*s = e;
+	while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	item = keep(opts, p, (size_t)(e - p));
+	if (!item)
+		*err = -ENOMEM;
+	return item;
+}
+
+/* Digits only: strtoul() would take "-5" as a huge number and " 5" as 5. */
+static int parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	unsigned long v = 0;
+
+	if (!*s)
+		return -EINVAL;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -EINVAL;
+		v = v * 10 + (unsigned long)(*s - '0');
+		if (v > max)
+			return -ERANGE;
+	}
+	*out = v;
 	return 0;
 }
 
-static int apply(struct pf_opts *opts, const char *path, unsigned int lineno,
-		 const char *key, char *val)
+static int oom(const struct pf_optsrc *src)
 {
-	if (!strcmp(key, "kernels") || !strcmp(key, "kernel")) {
-		if (!opts->kernels)
-			opts->kernels = strdup(val);
-	} else if (!strcmp(key, "arch")) {
-		if (pf_arch__parse(val, &opts->arch))
-			goto bad;
-	} else if (!strcmp(key, "jit")) {
-		if (!strcmp(val, "false") || !strcmp(val, "no") || !strcmp(val, "0"))
-			opts->no_jit = true;
-	} else if (!strcmp(key, "disable")) {
-		if (add_list(opts->rules_off, &opts->rules_off_cnt, 64, val))
-			goto bad;
-	} else if (!strcmp(key, "enable")) {
-		if (add_list(opts->rules_on, &opts->rules_on_cnt, 64, val))
-			goto bad;
-	} else if (!strcmp(key, "fail-on")) {
-		if (!strcmp(val, "error"))
-			opts->fail_on = PF_SEV_ERROR;
-		else if (!strcmp(val, "warning"))
-			opts->fail_on = PF_SEV_WARNING;
-		else if (!strcmp(val, "note"))
-			opts->fail_on = PF_SEV_NOTE;
-		else
-			goto bad;
-	} else if (!strcmp(key, "margin")) {
-		opts->margin = (unsigned int)strtoul(val, NULL, 10);
-	} else if (!strcmp(key, "attach")) {
-		if (!strchr(val, '=') || opts->attach_cnt >= 64 || !keep(val))
-			goto bad;
-		opts->attach[opts->attach_cnt++] = owned[owned_cnt - 1];
-	} else if (!strcmp(key, "tail-target")) {
-		if (!strchr(val, '=') || opts->tail_cnt >= 256 || !keep(val))
-			goto bad;
-		opts->tail[opts->tail_cnt++] = owned[owned_cnt - 1];
-	} else if (!strcmp(key, "suppress")) {
-		if (!strchr(val, ':') || opts->suppress_cnt >= 64)
-			goto bad;
-		opts->suppress[opts->suppress_cnt++] = strdup(val);
-	} else {
-		fprintf(stderr, "bpf-preflight: %s:%u: unknown setting '%s'\n", path, lineno, key);
-		return -EINVAL;
-	}
+	opt_error(src, "out of memory");
+	return -ENOMEM;
+}
+
+/* Store @val as a string setting. */
+static int set_string(struct pf_opts *opts, const char **dst, const char *val,
+		      const struct pf_optsrc *src)
+{
+	char *s = keep(opts, val, strlen(val));
+
+	if (!s)
+		return oom(src);
+	*dst = s;
 	return 0;
-bad:
-	fprintf(stderr, "bpf-preflight: %s:%u: bad value for '%s': %s\n", path, lineno, key, val);
-	return -EINVAL;
+}
+
+static bool kernel_ok(const char *k)
+{
+	struct pf_profile p;
+
+	if (k[0] == '@')
+		return k[1] != '\0';
+	return !strcmp(k, "host") || !strcmp(k, "all") || !strcmp(k, "none") ||
+	       !pf_profile__parse(k, PF_ARCH_X86_64, true, &p);
+}
+
+/*
+ * -k adds to the kernels given before it; the file's list is replaced by
+ * the command line's. The list is checked here, so that a bad version is
+ * refused with its line in the file; @FILE profiles are read later.
+ */
+static int parse_kernel(struct pf_opts *opts, char *val, const struct pf_optsrc *src)
+{
+	bool replace = !opts->kernels || (opts->kernels_file && !src);
+	const char *old = replace ? "" : opts->kernels;
+	size_t len = strlen(old), cnt = 0;
+	char *list, *copy, *tok, *save = NULL;
+	bool none = !strcmp(old, "none");
+	int err = 0;
+
+	if (*old)
+		cnt = strchr(old, ',') ? 2 : 1;	/* only "more than one" matters */
+	/* the old list plus every item of @val, blanks dropped, and a comma */
+	list = malloc(len + strlen(val) + 2);
+	copy = strdup(val);
+	if (!list || !copy) {
+		free(list);
+		free(copy);
+		return oom(src);
+	}
+	memcpy(list, old, len + 1);
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		tok = trim(tok);
+		if (!*tok)
+			continue;
+		if (!kernel_ok(tok)) {
+			err = opt_error(src, "bad kernel version '%s' (want X.Y or X.Y.Z, host, all, none or @FILE)",
+					tok);
+			break;
+		}
+		none |= !strcmp(tok, "none");
+		len += (size_t)sprintf(list + len, "%s%s", len ? "," : "", tok);
+		cnt++;
+	}
+	if (!err && !cnt)
+		err = opt_error(src, "--kernel wants a list of kernels");
+	/* none means "model only": another kernel beside it contradicts it */
+	if (!err && none && cnt > 1)
+		err = opt_error(src, "--kernel none takes no other kernel");
+	if (!err) {
+		err = set_string(opts, &opts->kernels, list, src);
+		opts->kernels_file = src != NULL;
+	}
+	free(copy);
+	free(list);
+	return err;
+}
+
+static int parse_arch(struct pf_opts *opts, char *val, const struct pf_optsrc *src)
+{
+	if (pf_arch__parse(val, &opts->arch))
+		return opt_error(src, "unknown architecture '%s'", val);
+	return 0;
+}
+
+/* --no-jit, or the file's "jit = false" (and "jit = true" to say the default). */
+static int parse_no_jit(struct pf_opts *opts, char *val, const struct pf_optsrc *src)
+{
+	if (!val || !strcmp(val, "false") || !strcmp(val, "no") || !strcmp(val, "0"))
+		opts->no_jit = true;
+	else if (!strcmp(val, "true") || !strcmp(val, "yes") || !strcmp(val, "1"))
+		opts->no_jit = false;
+	else
+		return opt_error(src, "jit wants true or false");
+	return 0;
+}
+
+static int parse_format(struct pf_opts *opts, char *val, const struct pf_optsrc *src)
+{
+	if (!strcmp(val, "text"))
+		opts->format = PF_FMT_TEXT;
+	else if (!strcmp(val, "json"))
+		opts->format = PF_FMT_JSON;
+	else if (!strcmp(val, "dot"))
+		opts->format = PF_FMT_DOT;
+	else if (!strcmp(val, "sarif"))
+		opts->format = PF_FMT_SARIF;
+	else
+		return opt_error(src, "unknown format '%s'", val);
+	opts->format_set = true;
+	return 0;
+}
+
+static int parse_fail_on(struct pf_opts *opts, char *val, const struct pf_optsrc *src)
+{
+	if (!strcmp(val, "error"))
+		opts->fail_on = PF_SEV_ERROR;
+	else if (!strcmp(val, "warning"))
+		opts->fail_on = PF_SEV_WARNING;
+	else if (!strcmp(val, "note"))
+		opts->fail_on = PF_SEV_NOTE;
+	else
+		return opt_error(src, "--fail-on wants error, warning or note");
+	return 0;
+}
+
+static int parse_exit_zero(struct pf_opts *opts, char *val, const struct pf_optsrc *src)
+{
+	(void)val;
+	(void)src;
+	opts->exit_zero = true;
+	return 0;
+}
+
+static int parse_color(struct pf_opts *opts, char *val, const struct pf_optsrc *src)
+{
+	if (!strcmp(val, "auto"))
+		opts->color = -1;
+	else if (!strcmp(val, "always"))
+		opts->color = 1;
+	else if (!strcmp(val, "never"))
+		opts->color = 0;
+	else
+		return opt_error(src, "--color wants auto, always or never");
+	return 0;
+}
+
+static int parse_rules(struct pf_opts *opts, char *val, const struct pf_optsrc *src,
+		       const char **arr, size_t *cnt, const char *what)
+{
+	const char *p = val;
+	char *rule;
+	int err = 0;
+
+	while ((rule = next_item(opts, &p, &err))) {
+		if (!pf_rule__find(rule) && strcmp(rule, "all"))
+			return opt_error(src, "unknown rule '%s' (see 'bpf-preflight rules')", rule);
+		if (*cnt >= 64)
+			return opt_error(src, "too many rules for %s (limit 64)", what);
+		arr[(*cnt)++] = rule;
+	}
+	return err ? oom(src) : 0;
+}
+
+static int parse_enable(struct pf_opts *opts, char *val, const struct pf_optsrc *src)
+{
+	return parse_rules(opts, val, src, opts->rules_on, &opts->rules_on_cnt, "--enable");
+}
+
+static int parse_disable(struct pf_opts *opts, char *val, const struct pf_optsrc *src)
+{
+	return parse_rules(opts, val, src, opts->rules_off, &opts->rules_off_cnt, "--disable");
+}
+
+static int parse_baseline(struct pf_opts *opts, char *val, const struct pf_optsrc *src)
+{
+	return set_string(opts, &opts->baseline, val, src);
+}
+
+static int parse_write_baseline(struct pf_opts *opts, char *val, const struct pf_optsrc *src)
+{
+	return set_string(opts, &opts->write_baseline, val, src);
+}
+
+static int parse_config(struct pf_opts *opts, char *val, const struct pf_optsrc *src)
+{
+	return set_string(opts, &opts->config, val, src);
+}
+
+/* A repeatable "A=B" setting into @arr, which holds @max. */
+static int add_spec(struct pf_opts *opts, char *val, const struct pf_optsrc *src,
+		    char **arr, size_t *cnt, size_t max, const char *what, const char *form)
+{
+	if (!strchr(val, '='))
+		return opt_error(src, "%s wants %s", what, form);
+	if (*cnt >= max)
+		return opt_error(src, "too many %s (limit %zu)", what, max);
+	arr[*cnt] = keep(opts, val, strlen(val));
+	if (!arr[*cnt])
+		return oom(src);
+	(*cnt)++;
+	return 0;
+}
+
+static int parse_attach(struct pf_opts *opts, char *val, const struct pf_optsrc *src)
+{
+	return add_spec(opts, val, src, opts->attach, &opts->attach_cnt,
+			ARRAY_SIZE(opts->attach), "--attach", "EXT_OBJ:PROG=TARGET_OBJ:FUNC");
+}
+
+static int parse_tail_target(struct pf_opts *opts, char *val, const struct pf_optsrc *src)
+{
+	return add_spec(opts, val, src, opts->tail, &opts->tail_cnt,
+			ARRAY_SIZE(opts->tail), "--tail-target", "[OBJ:]MAP[IDX]=OBJ:PROG");
+}
+
+/* "FUNCTION:RULE": the rule must exist, or the line silences nothing. */
+static int parse_suppress(struct pf_opts *opts, char *val, const struct pf_optsrc *src)
+{
+	const char *colon = strrchr(val, ':');
+
+	if (!colon || colon == val || !colon[1])
+		return opt_error(src, "suppress wants FUNCTION:RULE");
+	if (!pf_rule__find(colon + 1) && strcmp(colon + 1, "all"))
+		return opt_error(src, "unknown rule '%s' (see 'bpf-preflight rules')", colon + 1);
+	if (opts->suppress_cnt >= ARRAY_SIZE(opts->suppress))
+		return opt_error(src, "too many suppress settings (limit %zu)",
+				 ARRAY_SIZE(opts->suppress));
+	opts->suppress[opts->suppress_cnt] = keep(opts, val, strlen(val));
+	if (!opts->suppress[opts->suppress_cnt])
+		return oom(src);
+	opts->suppress_cnt++;
+	return 0;
+}
+
+static int parse_prog(struct pf_opts *opts, char *val, const struct pf_optsrc *src)
+{
+	return set_string(opts, &opts->prog, val, src);
+}
+
+static int parse_jobs(struct pf_opts *opts, char *val, const struct pf_optsrc *src)
+{
+	unsigned long n;
+	long cpus;
+
+	if (parse_uint(val, 1024, &n))
+		return opt_error(src, "--jobs wants 0..1024 (0: one per CPU)");
+	cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	opts->jobs = n ? (unsigned int)n : cpus > 0 ? (unsigned int)cpus : 1;
+	return 0;
+}
+
+static int parse_raw(struct pf_opts *opts, char *val, const struct pf_optsrc *src)
+{
+	(void)val;
+	(void)src;
+	opts->raw = true;
+	return 0;
+}
+
+static int parse_explain(struct pf_opts *opts, char *val, const struct pf_optsrc *src)
+{
+	(void)val;
+	(void)src;
+	opts->explain = true;
+	return 0;
+}
+
+static int parse_margin(struct pf_opts *opts, char *val, const struct pf_optsrc *src)
+{
+	unsigned long m;
+
+	if (parse_uint(val, 512, &m))
+		return opt_error(src, "--margin wants 0..512 bytes");
+	opts->margin = (unsigned int)m;
+	return 0;
+}
+
+static int parse_output(struct pf_opts *opts, char *val, const struct pf_optsrc *src)
+{
+	return set_string(opts, &opts->output, val, src);
+}
+
+static int parse_help(struct pf_opts *opts, char *val, const struct pf_optsrc *src)
+{
+	(void)val;
+	(void)src;
+	opts->help = true;
+	return 0;
+}
+
+static int parse_version(struct pf_opts *opts, char *val, const struct pf_optsrc *src)
+{
+	(void)val;
+	(void)src;
+	opts->version = true;
+	return 0;
+}
+
+#define CHECK	PF_CMD_CHECK
+#define MODEL	PF_CMD_MODEL
+#define KERNELS	(PF_CMD_CHECK | PF_CMD_STACK)
+
+/* In --help order. */
+const struct pf_option pf_options[] = {
+	{ "kernel", 'k', true, "LIST", "kernels", KERNELS,
+	  "kernels: X.Y[.Z], host, all (default), none, @FILE (a profile\n"
+	  "written by probe); comma-separated, repeatable", parse_kernel },
+	{ "output", 'o', true, "FILE", NULL, PF_CMD_PROBE,
+	  "probe: write the profile to FILE", parse_output },
+	{ "arch", 'a', true, "ARCH", "arch", KERNELS,
+	  "x86_64 (default), arm64, s390x, loongarch64, riscv64, ppc64le", parse_arch },
+	{ "no-jit", 0, false, NULL, "jit", KERNELS,
+	  "the interpreter instead of the JIT", parse_no_jit },
+	{ "format", 'f', true, "FMT", NULL, MODEL,
+	  "text (default), json (check, graph, stack --explain),\n"
+	  "sarif (check), dot (graph, its default)", parse_format },
+	{ "fail-on", 0, true, "SEV", "fail-on", CHECK,
+	  "exit 1 on findings at or above error (default), warning, note", parse_fail_on },
+	{ "exit-zero", 0, false, NULL, NULL, CHECK,
+	  "exit 0 even with findings", parse_exit_zero },
+	{ "color", 0, true, "WHEN", NULL, CHECK,
+	  "auto (default; off when NO_COLOR is set), always, never", parse_color },
+	{ "enable", 'e', true, "RULE", "enable", CHECK,
+	  "run RULE (after --disable or the config file)", parse_enable },
+	{ "disable", 'd', true, "RULE", "disable", CHECK,
+	  "do not run RULE (all: every rule); -e and -d take\n"
+	  "comma-separated rules and are repeatable", parse_disable },
+	{ "baseline", 0, true, "FILE", NULL, CHECK,
+	  "report only findings not in FILE", parse_baseline },
+	{ "write-baseline", 0, true, "FILE", NULL, CHECK,
+	  "write the findings to FILE", parse_write_baseline },
+	{ "config", 0, true, "FILE", NULL, PF_CMD_ALL,
+	  "settings file (default: .bpf-preflight here or above)", parse_config },
+	{ "attach", 0, true, "EXT_OBJ:PROG=TARGET_OBJ:FUNC", "attach", CHECK,
+	  "the function an freplace program replaces (default: the\n"
+	  "one function of its SEC(\"freplace/NAME\") among the objects)", parse_attach },
+	{ "tail-target", 0, true, "[OBJ:]MAP[IDX]=OBJ:PROG", "tail-target", CHECK,
+	  "a program user space puts into a prog array", parse_tail_target },
+	{ NULL, 0, true, NULL, "suppress", CHECK, NULL, parse_suppress },
+	{ "prog", 'p', true, "NAME", NULL, PF_CMD_CHECK | PF_CMD_STACK | PF_CMD_DUMP,
+	  "only the program NAME", parse_prog },
+	{ "jobs", 'j', true, "N", NULL, MODEL,
+	  "model N objects in parallel (0: one per CPU); output in\n"
+	  "command-line order, the same as with -j 1", parse_jobs },
+	{ "raw", 0, false, NULL, NULL, PF_CMD_DUMP,
+	  "dump: every slot as SECTION<TAB>SLOT<TAB>llvm-objdump text", parse_raw },
+	{ "explain", 0, false, NULL, NULL, PF_CMD_STACK,
+	  "stack: the byte ranges of each frame and what-ifs", parse_explain },
+	{ "margin", 0, true, "BYTES", "margin", CHECK,
+	  "near a limit for printk-stack (default 32)", parse_margin },
+	{ "help", 'h', false, NULL, NULL, PF_CMD_ALL,
+	  "this help; after a command, the options it takes", parse_help },
+	{ "version", 'V', false, NULL, NULL, PF_CMD_ALL,
+	  "print the version", parse_version },
+};
+const size_t pf_option_cnt = ARRAY_SIZE(pf_options);
+
+/*
+ * The entry a file key names: its key, or the long name of an option that
+ * takes a value ("kernel" as well as "kernels"). A flag's long name is no
+ * key: "no-jit = false" would read as its opposite.
+ */
+static const struct pf_option *option_by_key(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < pf_option_cnt; i++) {
+		const struct pf_option *o = &pf_options[i];
+
+		if (o->key && (!strcmp(key, o->key) ||
+			       (o->has_arg && o->name && !strcmp(key, o->name))))
+			return o;
+	}
+	return NULL;
 }
 
 /* The nearest .bpf-preflight from the current directory up, or NULL. */
@@ -148,8 +539,8 @@ static char *find_config(void)
 int pf_config__load(struct pf_opts *opts)
 {
 	char *path = opts->config ? strdup(opts->config) : find_config();
+	struct pf_optsrc src = { .path = path };
 	char line[1024];
-	unsigned int n = 0;
 	FILE *f;
 	int err = 0;
 
@@ -163,9 +554,10 @@ int pf_config__load(struct pf_opts *opts)
 		return err;
 	}
 	while (!err && fgets(line, sizeof(line), f)) {
+		const struct pf_option *o;
 		char *s, *eq;
 
-		n++;
+		src.line++;
 		s = strchr(line, '#');
 		if (s)
 			*s = '\0';
@@ -174,12 +566,17 @@ int pf_config__load(struct pf_opts *opts)
 			continue;
 		eq = strchr(s, '=');
 		if (!eq) {
-			fprintf(stderr, "bpf-preflight: %s:%u: expected 'key = value'\n", path, n);
-			err = -EINVAL;
+			err = opt_error(&src, "expected 'key = value'");
 			break;
 		}
 		*eq = '\0';
-		err = apply(opts, path, n, trim(s), trim(eq + 1));
+		s = trim(s);
+		o = option_by_key(s);
+		if (!o) {
+			err = opt_error(&src, "unknown setting '%s'", s);
+			break;
+		}
+		err = o->parse(opts, trim(eq + 1), &src);
 	}
 	fclose(f);
 	free(path);

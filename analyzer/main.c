@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
- * bpf-preflight command line: global options, then a command table in the
- * style of bpftool's cmd_select(); `check` is the default command.
+ * bpf-preflight command line: a command table in the style of bpftool's
+ * cmd_select(), `check` the default command, then the options. getopt_long's
+ * tables and --help come from pf_options[] (config.c), which also reads the
+ * config file; each command takes only the options and formats it uses.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <malloc.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,80 +20,201 @@
 #include "rule.h"
 
 #ifndef PF_VERSION
-#define PF_VERSION "0.1.0"
+#error "PF_VERSION is not defined: the Makefile passes it (VERSION := ...)"
 #endif
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define FMT(f) (1u << (f))
 
 struct cmd {
 	const char *name;
 	int (*fn)(struct pf_opts *opts);
+	unsigned int bit;		/* PF_CMD_*: the options it takes */
+	unsigned int formats;		/* FMT(PF_FMT_*) it prints */
+	const char *format_names;	/* the same, for the message */
+	bool objects;			/* needs at least one object operand */
 	const char *synopsis;
+	const char *summary;
 };
 
 static const struct cmd cmds[] = {
-	{ "check", cmd_check, "check [OPTIONS] OBJ...   verifier verdicts for every program (default)" },
-	{ "stack", cmd_stack, "stack [--explain] [OPTIONS] OBJ...   frames per kernel, worst chains; --explain: what fills each frame" },
-	{ "dump",  cmd_dump,  "dump [--raw] [--prog NAME] OBJ...   disassembly with source, calls, maps" },
-	{ "graph", cmd_graph, "graph [--format=dot|json] OBJ...   programs, calls, callbacks, tail calls" },
-	{ "rules", cmd_rules, "rules   the rule catalogue: ids, severities, kernels" },
-	{ "explain", cmd_explain_rule, "explain RULE   the rule's documentation" },
-	{ "probe", cmd_probe, "probe [-o FILE]   measure the running kernel (root); -k @FILE reads the profile" },
+	{ "check", cmd_check, PF_CMD_CHECK, FMT(PF_FMT_TEXT) | FMT(PF_FMT_JSON) | FMT(PF_FMT_SARIF),
+	  "text|json|sarif", true,
+	  "check [OPTIONS] OBJ...", "verifier verdicts for every program (default)" },
+	{ "stack", cmd_stack, PF_CMD_STACK, FMT(PF_FMT_TEXT) | FMT(PF_FMT_JSON), "text|json", true,
+	  "stack [--explain] [OPTIONS] OBJ...",
+	  "frames per kernel, worst chains; --explain: what fills each frame" },
+	{ "dump", cmd_dump, PF_CMD_DUMP, FMT(PF_FMT_TEXT), "text", true,
+	  "dump [--raw] [--prog NAME] OBJ...", "disassembly with source, calls, maps" },
+	{ "graph", cmd_graph, PF_CMD_GRAPH, FMT(PF_FMT_DOT) | FMT(PF_FMT_JSON), "dot|json", true,
+	  "graph [--format=dot|json] OBJ...", "programs, calls, callbacks, tail calls" },
+	{ "rules", cmd_rules, PF_CMD_RULES, 0, NULL, false,
+	  "rules", "the rule catalogue: ids, severities, kernels" },
+	{ "explain", cmd_explain_rule, PF_CMD_EXPLAIN, 0, NULL, false,
+	  "explain RULE", "the rule's documentation" },
+	{ "probe", cmd_probe, PF_CMD_PROBE, 0, NULL, false,
+	  "probe [-o FILE]", "measure the running kernel (root); -k @FILE reads the profile" },
 };
 
-static void usage(FILE *out)
+/* The option column of --help is 21 wide; longer ones put the text below. */
+static void usage_option(FILE *out, const struct pf_option *o)
+{
+	const char *h = o->help;
+	char left[96];
+	size_t n;
+
+	snprintf(left, sizeof(left), "  %c%c%c --%s%s%s", o->short_name ? '-' : ' ',
+		 o->short_name ? o->short_name : ' ', o->short_name ? ',' : ' ', o->name,
+		 o->arg_name ? "=" : "", o->arg_name ? o->arg_name : "");
+	if (strlen(left) <= 20)
+		fprintf(out, "%-21s", left);
+	else
+		fprintf(out, "%s\n%21s", left, "");
+	for (;;) {
+		n = strcspn(h, "\n");
+		fprintf(out, "%.*s\n", (int)n, h);
+		if (!h[n])
+			break;
+		h += n + 1;
+		fprintf(out, "%21s", "");
+	}
+}
+
+/* Everything, or with @cmd only its synopsis and the options it takes. */
+static void usage(FILE *out, const struct cmd *cmd)
 {
 	size_t i;
 
-	fprintf(out,
-		"Usage: bpf-preflight [COMMAND] [OPTIONS] OBJ...\n"
-		"Predict what the Linux BPF verifier will refuse in compiled BPF objects.\n\n"
-		"Commands:\n");
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		fprintf(out, "  %s\n", cmds[i].synopsis);
-	fprintf(out,
-		"\nOptions:\n"
-		"  -k, --kernel=LIST  kernels: X.Y[.Z], host, all (default), none, @FILE (a profile\n"
-		"                     written by probe); comma-separated\n"
-		"  -o, --output=FILE  probe: write the profile to FILE\n"
-		"  -a, --arch=ARCH    x86_64 (default), arm64, s390x, loongarch64, riscv64, ppc64le\n"
-		"      --no-jit       the interpreter instead of the JIT\n"
-		"  -f, --format=FMT   output format: text, json, sarif (check), dot (graph)\n"
-		"      --fail-on=SEV  exit 1 on findings at or above error (default), warning, note\n"
-		"      --exit-zero    exit 0 even with findings\n"
-		"      --color=WHEN   auto (default; off when NO_COLOR is set), always, never\n"
-		"  -e, --enable=RULE  run RULE (after --disable or the config file)\n"
-		"  -d, --disable=RULE do not run RULE (all: every rule)\n"
-		"      --baseline=FILE        report only findings not in FILE\n"
-		"      --write-baseline=FILE  write the findings to FILE\n"
-		"      --config=FILE  settings file (default: .bpf-preflight here or above)\n"
-		"      --attach=EXT_OBJ:PROG=TARGET_OBJ:FUNC\n"
-		"                     the function an freplace program replaces (default: the\n"
-		"                     one function of its SEC(\"freplace/NAME\") among the objects)\n"
-		"      --tail-target=[OBJ:]MAP[IDX]=OBJ:PROG\n"
-		"                     a program user space puts into a prog array\n"
-		"  -p, --prog=NAME    only the program NAME\n"
-		"  -j, --jobs=N       model N objects in parallel (0: one per CPU); output in\n"
-		"                     command-line order, the same as with -j 1\n"
-		"      --raw          dump: every slot as SECTION<TAB>SLOT<TAB>llvm-objdump text\n"
-		"      --explain      stack: the byte ranges of each frame and what-ifs\n"
-		"      --margin=BYTES near a limit for printk-stack (default 32)\n"
-		"  -h, --help         this help\n"
-		"  -V, --version      print the version\n"
-		"\nExit status: 0 clean, 1 findings, 2 usage or input error, 3 internal error.\n");
+	if (cmd) {
+		fprintf(out, "Usage: bpf-preflight %s\n%s.\n", cmd->synopsis, cmd->summary);
+	} else {
+		fprintf(out,
+			"Usage: bpf-preflight [COMMAND] [OPTIONS] OBJ...\n"
+			"Predict what the Linux BPF verifier will refuse in compiled BPF objects.\n\n"
+			"Commands:\n");
+		for (i = 0; i < ARRAY_SIZE(cmds); i++)
+			fprintf(out, "  %s   %s\n", cmds[i].synopsis, cmds[i].summary);
+	}
+	fprintf(out, "\nOptions:\n");
+	for (i = 0; i < pf_option_cnt; i++)
+		if (pf_options[i].name && pf_options[i].help &&
+		    (!cmd || pf_options[i].cmds & cmd->bit))
+			usage_option(out, &pf_options[i]);
+	if (!cmd)
+		fprintf(out,
+			"\nA command refuses the options it does not take; 'bpf-preflight COMMAND\n"
+			"--help' lists its own.\n");
+	fprintf(out, "\nExit status: 0 clean, 1 findings, 2 usage or input error, 3 internal error.\n");
 }
 
-static int parse_format(const char *s, struct pf_opts *opts)
+/* getopt_long's value for an option: its short name, or 256 + its index. */
+static int option_val(size_t i)
 {
-	if (!strcmp(s, "text"))
-		opts->format = PF_FMT_TEXT;
-	else if (!strcmp(s, "json"))
-		opts->format = PF_FMT_JSON;
-	else if (!strcmp(s, "dot"))
-		opts->format = PF_FMT_DOT;
-	else if (!strcmp(s, "sarif"))
-		opts->format = PF_FMT_SARIF;
-	else
-		return -1;
-	opts->format_set = true;
+	return pf_options[i].short_name ? pf_options[i].short_name : 256 + (int)i;
+}
+
+static const struct pf_option *option_by_val(int val)
+{
+	size_t i;
+
+	for (i = 0; i < pf_option_cnt; i++)
+		if (pf_options[i].name && option_val(i) == val)
+			return &pf_options[i];
+	return NULL;
+}
+
+/* getopt_long's tables, built from pf_options[]; 0 or -ENOMEM. */
+static int getopt_tables(struct option **longopts, char **shortopts)
+{
+	struct option *lo = calloc(pf_option_cnt + 1, sizeof(*lo));
+	char *so = malloc(3 * pf_option_cnt + 2), *p = so;
+	size_t i, n = 0;
+
+	if (!lo || !so) {
+		free(lo);
+		free(so);
+		return -ENOMEM;
+	}
+	/* ':' first: a missing value returns ':', told apart from an unknown option */
+	*p++ = ':';
+	for (i = 0; i < pf_option_cnt; i++) {
+		const struct pf_option *o = &pf_options[i];
+
+		if (!o->name)
+			continue;
+		lo[n].name = o->name;
+		lo[n].has_arg = o->has_arg ? required_argument : no_argument;
+		lo[n].val = option_val(i);
+		n++;
+		if (o->short_name) {
+			*p++ = o->short_name;
+			if (o->has_arg)
+				*p++ = ':';
+		}
+	}
+	*p = '\0';
+	*longopts = lo;
+	*shortopts = so;
+	return 0;
+}
+
+/* "check", "check and stack", "check, stack, dump and graph" */
+static void cmd_names(char *buf, size_t len, unsigned int bits)
+{
+	size_t i, n = 0, total = 0, at = 0;
+
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
+		total += !!(bits & cmds[i].bit);
+	buf[0] = '\0';
+	for (i = 0; i < ARRAY_SIZE(cmds) && at < len; i++) {
+		if (!(bits & cmds[i].bit))
+			continue;
+		n++;
+		at += (size_t)snprintf(buf + at, len - at, "%s%s",
+				       n == 1 ? "" : n == total ? " and " : ", ", cmds[i].name);
+	}
+}
+
+/* One line for what getopt_long refused, then where to look. */
+static void bad_option(int c, char **argv, const struct cmd *cmd, bool cmd_given)
+{
+	const struct pf_option *o = optopt ? option_by_val(optopt) : NULL;
+	const char *arg = argv[optind - 1];
+	size_t len = strcspn(arg, "="), i, hits = 0;
+
+	if (c == ':' && o) {
+		fprintf(stderr, "bpf-preflight: option '--%s' needs a value\n", o->name);
+	} else if (o) {
+		fprintf(stderr, "bpf-preflight: option '--%s' takes no value\n", o->name);
+	} else if (optopt) {
+		fprintf(stderr, "bpf-preflight: unknown option '-%c'\n", optopt);
+	} else {
+		/* getopt_long takes any unique prefix: a shared one is ambiguous */
+		for (i = 0; i < pf_option_cnt && len > 2; i++)
+			hits += pf_options[i].name &&
+				!strncmp(pf_options[i].name, arg + 2, len - 2);
+		fprintf(stderr, "bpf-preflight: %s option '%.*s'\n",
+			hits > 1 ? "ambiguous" : "unknown", (int)len, arg);
+	}
+	fprintf(stderr, "try 'bpf-preflight%s%s --help'\n", cmd_given ? " " : "",
+		cmd_given ? cmd->name : "");
+}
+
+/* The formats a command prints; other values are refused, not ignored. */
+static int cmd_format_ok(const struct cmd *cmd, const struct pf_opts *opts)
+{
+	if (!opts->format_set)
+		return 0;
+	if (!(cmd->formats & FMT(opts->format))) {
+		fprintf(stderr, "bpf-preflight: %s supports --format=%s\n", cmd->name,
+			cmd->format_names);
+		return -EINVAL;
+	}
+	/* The stack table has no JSON form; the --explain report has one. */
+	if (cmd->bit == PF_CMD_STACK && opts->format == PF_FMT_JSON && !opts->explain) {
+		fprintf(stderr, "bpf-preflight: stack --format=json needs --explain (the table is text only)\n");
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -104,35 +229,14 @@ static int silent_print(enum libbpf_print_level level, const char *fmt, va_list 
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "format",  required_argument, NULL, 'f' },
-		{ "kernel",  required_argument, NULL, 'k' },
-		{ "arch",    required_argument, NULL, 'a' },
-		{ "no-jit",  no_argument,       NULL, 'J' },
-		{ "prog",    required_argument, NULL, 'p' },
-		{ "jobs",    required_argument, NULL, 'j' },
-		{ "raw",     no_argument,       NULL, 'r' },
-		{ "explain", no_argument,       NULL, 'E' },
-		{ "margin",  required_argument, NULL, 'M' },
-		{ "fail-on", required_argument, NULL, 'F' },
-		{ "exit-zero", no_argument,     NULL, 'Z' },
-		{ "color",   required_argument, NULL, 'C' },
-		{ "enable",  required_argument, NULL, 'e' },
-		{ "disable", required_argument, NULL, 'd' },
-		{ "baseline", required_argument, NULL, 'B' },
-		{ "write-baseline", required_argument, NULL, 'W' },
-		{ "config",  required_argument, NULL, 'c' },
-		{ "attach",  required_argument, NULL, 'A' },
-		{ "tail-target", required_argument, NULL, 'T' },
-		{ "output",  required_argument, NULL, 'o' },
-		{ "help",    no_argument,       NULL, 'h' },
-		{ "version", no_argument,       NULL, 'V' },
-		{ 0 }
-	};
 	const struct cmd *cmd = &cmds[0];
 	struct pf_opts opts = { .margin = 32, .fail_on = PF_SEV_ERROR, .color = -1 };
+	struct option *longopts = NULL;
+	char *shortopts = NULL, names[80];
+	const struct pf_option *o;
+	bool cmd_given = false, no_file = false;
+	int c, ret = PF_EXIT_INPUT;
 	size_t i;
-	int c;
 
 	libbpf_set_print(silent_print);
 	/*
@@ -143,164 +247,94 @@ int main(int argc, char **argv)
 	 */
 	mallopt(M_MMAP_THRESHOLD, 64 << 20);
 	mallopt(M_TRIM_THRESHOLD, 128 << 20);
-	/* The config file first, so that every option given overrides it. */
-	for (i = 1; i < (size_t)argc; i++) {
-		if (!strncmp(argv[i], "--config=", 9))
-			opts.config = argv[i] + 9;
-		else if (!strcmp(argv[i], "--config") && i + 1 < (size_t)argc)
-			opts.config = argv[i + 1];
-	}
-	if (pf_config__load(&opts))
-		return PF_EXIT_INPUT;
 	if (argc > 1 && argv[1][0] != '-') {
-		for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
-			if (!strcmp(argv[1], cmds[i].name)) {
-				cmd = &cmds[i];
-				argv++;
-				argc--;
-				break;
-			}
+		for (i = 0; i < ARRAY_SIZE(cmds) && strcmp(argv[1], cmds[i].name); i++)
+			;
+		if (i < ARRAY_SIZE(cmds)) {
+			cmd = &cmds[i];
+			cmd_given = true;
+			argv++;
+			argc--;
+		} else if (!strpbrk(argv[1], "./") && access(argv[1], F_OK)) {
+			/*
+			 * Neither a command nor a file: a typo, better named as
+			 * such than reported as a missing object. What looks
+			 * like a path ("x.o", "dir/x") goes to check, which
+			 * says why it cannot be read.
+			 */
+			fprintf(stderr, "bpf-preflight: unknown command '%s' (commands:", argv[1]);
+			for (i = 0; i < ARRAY_SIZE(cmds); i++)
+				fprintf(stderr, "%s %s", i ? "," : "", cmds[i].name);
+			fprintf(stderr, ")\n");
+			goto out;
 		}
 	}
-	while ((c = getopt_long(argc, argv, "f:p:k:a:j:e:d:o:hV", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			if (parse_format(optarg, &opts)) {
-				fprintf(stderr, "bpf-preflight: unknown format '%s'\n", optarg);
-				return PF_EXIT_INPUT;
-			}
-			break;
-		case 'p':
-			opts.prog = optarg;
-			break;
-		case 'o':
-			opts.output = optarg;
-			break;
-		case 'j': {
-			char *end;
-			unsigned long n = strtoul(optarg, &end, 10);
-			long cpus;
-
-			if (*end || end == optarg || optarg[0] == '-' || n > 1024) {
-				fprintf(stderr, "bpf-preflight: --jobs wants 0..1024 (0: one per CPU)\n");
-				return PF_EXIT_INPUT;
-			}
-			cpus = sysconf(_SC_NPROCESSORS_ONLN);
-			opts.jobs = n ? (unsigned int)n : cpus > 0 ? (unsigned int)cpus : 1;
-			break;
-		}
-		case 'k':
-			opts.kernels = optarg;
-			break;
-		case 'a':
-			if (pf_arch__parse(optarg, &opts.arch)) {
-				fprintf(stderr, "bpf-preflight: unknown architecture '%s'\n", optarg);
-				return PF_EXIT_INPUT;
-			}
-			break;
-		case 'J':
-			opts.no_jit = true;
-			break;
-		case 'r':
-			opts.raw = true;
-			break;
-		case 'E':
-			opts.explain = true;
-			break;
-		case 'F':
-			if (!strcmp(optarg, "error"))
-				opts.fail_on = PF_SEV_ERROR;
-			else if (!strcmp(optarg, "warning"))
-				opts.fail_on = PF_SEV_WARNING;
-			else if (!strcmp(optarg, "note"))
-				opts.fail_on = PF_SEV_NOTE;
-			else {
-				fprintf(stderr, "bpf-preflight: --fail-on wants error, warning or note\n");
-				return PF_EXIT_INPUT;
-			}
-			break;
-		case 'Z':
-			opts.exit_zero = true;
-			break;
-		case 'C':
-			if (!strcmp(optarg, "auto"))
-				opts.color = -1;
-			else if (!strcmp(optarg, "always"))
-				opts.color = 1;
-			else if (!strcmp(optarg, "never"))
-				opts.color = 0;
-			else {
-				fprintf(stderr, "bpf-preflight: --color wants auto, always or never\n");
-				return PF_EXIT_INPUT;
-			}
-			break;
-		case 'e':
-		case 'd':
-			if (!pf_rule__find(optarg) && strcmp(optarg, "all")) {
-				fprintf(stderr, "bpf-preflight: unknown rule '%s' (see 'bpf-preflight rules')\n",
-					optarg);
-				return PF_EXIT_INPUT;
-			}
-			if (c == 'e' && opts.rules_on_cnt < 64)
-				opts.rules_on[opts.rules_on_cnt++] = optarg;
-			else if (c == 'd' && opts.rules_off_cnt < 64)
-				opts.rules_off[opts.rules_off_cnt++] = optarg;
-			break;
-		case 'B':
-			opts.baseline = optarg;
-			break;
-		case 'W':
-			opts.write_baseline = optarg;
-			break;
-		case 'c':
-			break;	/* read before the other options */
-		case 'A':
-			if (!strchr(optarg, '=') || opts.attach_cnt >= 64) {
-				fprintf(stderr, "bpf-preflight: --attach wants EXT_OBJ:PROG=TARGET_OBJ:FUNC\n");
-				return PF_EXIT_INPUT;
-			}
-			opts.attach[opts.attach_cnt++] = optarg;
-			break;
-		case 'T':
-			if (!strchr(optarg, '=') || opts.tail_cnt >= 256) {
-				fprintf(stderr, "bpf-preflight: --tail-target wants [OBJ:]MAP[IDX]=OBJ:PROG\n");
-				return PF_EXIT_INPUT;
-			}
-			opts.tail[opts.tail_cnt++] = optarg;
-			break;
-		case 'M': {
-			char *end;
-			unsigned long m = strtoul(optarg, &end, 10);
-
-			if (*end || end == optarg || m > 512) {
-				fprintf(stderr, "bpf-preflight: --margin wants 0..512 bytes\n");
-				return PF_EXIT_INPUT;
-			}
-			opts.margin = (unsigned int)m;
-			break;
-		}
-		case 'h':
-			usage(stdout);
-			return PF_EXIT_OK;
-		case 'V':
-			printf("bpf-preflight %s (libbpf %s)\n", PF_VERSION,
-			       libbpf_version_string());
-			return PF_EXIT_OK;
-		default:
-			usage(stderr);
-			return PF_EXIT_INPUT;
-		}
+	if (getopt_tables(&longopts, &shortopts)) {
+		ret = PF_EXIT_INTERNAL;
+		goto out;
 	}
+	opterr = 0;	/* bad_option() says it in one line */
+	/*
+	 * The config file before the options, so that every option given
+	 * overrides it: a first pass only looks for --config (its errors
+	 * wait for the second), the second applies the options. optind = 0
+	 * makes glibc start over. --help and --version work whatever the
+	 * file says.
+	 */
+	optind = 0;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		o = option_by_val(c);
+		if (!o)
+			continue;
+		if (!strcmp(o->name, "help") || !strcmp(o->name, "version"))
+			no_file = true;
+		else if (!strcmp(o->name, "config") && o->parse(&opts, optarg, NULL))
+			goto out;
+	}
+	if (!no_file && pf_config__load(&opts))
+		goto out;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		o = option_by_val(c);
+		if (c == '?' || c == ':' || !o) {
+			bad_option(c, argv, cmd, cmd_given);
+			goto out;
+		}
+		if (!(o->cmds & cmd->bit)) {
+			cmd_names(names, sizeof(names), o->cmds);
+			fprintf(stderr, "bpf-preflight: --%s is for %s, not %s\n", o->name, names,
+				cmd->name);
+			goto out;
+		}
+		if (o->parse(&opts, optarg, NULL))
+			goto out;
+		if (opts.help || opts.version)
+			break;
+	}
+	if (opts.help) {
+		usage(stdout, cmd_given ? cmd : NULL);
+		ret = PF_EXIT_OK;
+		goto out;
+	}
+	if (opts.version) {
+		printf("bpf-preflight %s (libbpf %s)\n", PF_VERSION, libbpf_version_string());
+		ret = PF_EXIT_OK;
+		goto out;
+	}
+	if (cmd_format_ok(cmd, &opts))
+		goto out;
 	opts.argc = argc - optind;
 	opts.argv = argv + optind;
-	if (cmd->fn == cmd_rules || cmd->fn == cmd_explain_rule || cmd->fn == cmd_probe)
-		return cmd->fn(&opts);
-	if (!opts.argc) {
-		fprintf(stderr, "bpf-preflight: no object files given\n");
-		usage(stderr);
-		return PF_EXIT_INPUT;
+	if (cmd->objects && !opts.argc) {
+		fprintf(stderr, "bpf-preflight: no object files given\n"
+			"try 'bpf-preflight%s%s --help'\n", cmd_given ? " " : "",
+			cmd_given ? cmd->name : "");
+		goto out;
 	}
-	c = cmd->fn(&opts);
-	pf_config__free();
-	return c;
+	ret = cmd->fn(&opts);
+out:
+	free(longopts);
+	free(shortopts);
+	pf_config__free(&opts);
+	return ret;
 }

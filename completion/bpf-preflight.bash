@@ -4,7 +4,8 @@
 # (or $PREFIX/share/bash-completion/completions/), or `source` it from
 # ~/.bashrc.
 #
-# Commands, the options of `bpf-preflight --help`, rule ids from
+# Commands, the options of `bpf-preflight COMMAND --help` (each command
+# refuses the options it does not take), rule ids from
 # `bpf-preflight rules` (--enable, --disable, explain), kernels for
 # --kernel (host, all, none and the releases of `--kernel all`, also after a
 # comma), architectures, formats, severities, program names of the objects
@@ -19,10 +20,13 @@ _bpf_preflight_rules()
 	"$tool" rules 2>/dev/null | awk '/^[a-z0-9][a-z0-9-]* / { print $1 }'
 }
 
+# The options of the --help option list (of command $2, check by default).
 _bpf_preflight_options()
 {
-	local tool=$1
-	"$tool" --help 2>/dev/null | grep -oE -- '(^|[ ,])--?[a-zA-Z][a-z-]*' | tr -d ' ,' | sort -u
+	local tool=$1 cmd=$2
+	case $cmd in check|stack|dump|graph|rules|explain|probe) ;; *) cmd=check ;; esac
+	"$tool" "$cmd" --help 2>/dev/null | sed -n '/^Options:/,/^$/p' |
+		grep -oE -- '^ +(-[a-zA-Z], )?--[a-z][a-z-]*' | tr -s ' ,' '\n' | grep -- '^-' | sort -u
 }
 
 _bpf_preflight_objects()
@@ -44,15 +48,16 @@ _bpf_preflight()
 	fi
 	local tool=${words[0]}
 	command -v "$tool" >/dev/null 2>&1 || tool=bpf-preflight
-	local commands="check stack dump graph rules explain"
+	local commands="check stack dump graph rules explain probe"
 
 	# The command: the first word that is not an option (or an option's value).
 	local cmd="" i w
 	for ((i = 1; i < cword; i++)); do
 		w=${words[i]}
 		case $w in
-		-k|-a|-f|-p|-e|-d|-j|--kernel|--arch|--format|--prog|--enable|--disable|\
-		--baseline|--write-baseline|--config|--margin|--fail-on|--color|--jobs)
+		-k|-a|-f|-p|-e|-d|-j|-o|--kernel|--arch|--format|--prog|--enable|--disable|\
+		--baseline|--write-baseline|--config|--margin|--fail-on|--color|--jobs|\
+		--output|--attach|--tail-target)
 			[ "${words[i + 1]}" = "=" ] && ((i++))
 			((i++)); continue ;;
 		-*|=) continue ;;
@@ -89,11 +94,12 @@ _bpf_preflight()
 	fi
 	case $cmd in
 	rules) return ;;
+	probe) [[ $cur == -* ]] || return ;;
 	explain)
 		COMPREPLY=($(compgen -W "$(_bpf_preflight_rules "$tool")" -- "$cur")); return ;;
 	esac
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W "$(_bpf_preflight_options "$tool")" -- "$cur"))
+		COMPREPLY=($(compgen -W "$(_bpf_preflight_options "$tool" "$cmd")" -- "$cur"))
 		return
 	fi
 	_bpf_preflight_objects "$cur"
@@ -115,8 +121,13 @@ _bpf_preflight_value()
 	-a|--arch)
 		COMPREPLY=($(compgen -W "x86_64 arm64 s390x loongarch64 riscv64 ppc64le" -- "$val")); return ;;
 	-f|--format)
+		# what each command prints (stack: json with --explain only)
 		local fmts="text json sarif"
-		[ "$cmd" = graph ] && fmts="dot json"
+		case $cmd in
+		graph) fmts="dot json" ;;
+		stack) fmts="text json" ;;
+		dump) fmts="text" ;;
+		esac
 		COMPREPLY=($(compgen -W "$fmts" -- "$val")); return ;;
 	--fail-on)
 		COMPREPLY=($(compgen -W "error warning note" -- "$val")); return ;;
@@ -126,7 +137,7 @@ _bpf_preflight_value()
 		local extra=""
 		case $opt in -d|--disable) extra=all ;; esac
 		COMPREPLY=($(compgen -W "$(_bpf_preflight_rules "$tool") $extra" -- "$val")); return ;;
-	--baseline|--write-baseline|--config)
+	--baseline|--write-baseline|--config|-o|--output)
 		compopt -o filenames 2>/dev/null
 		COMPREPLY=($(compgen -f -- "$val")); return ;;
 	-p|--prog)
@@ -138,7 +149,7 @@ _bpf_preflight_value()
 			esac
 		done
 		COMPREPLY=($(compgen -W "$(printf '%s\n' $progs | sort -u)" -- "$val")); return ;;
-	-j|--jobs|--margin)
+	-j|--jobs|--margin|--attach|--tail-target)
 		return ;;
 	esac
 	_bpf_preflight_matched=0

@@ -47,16 +47,59 @@ struct pf_opts {
 	size_t tail_cnt;
 	const char *output;	/* -o: probe writes the profile there */
 	unsigned int jobs;	/* -j: objects modelled in parallel (0, 1: serially) */
+	bool kernels_file;	/* kernels came from the config file: -k replaces them */
+	bool help, version;	/* -h, -V */
+	char **owned;		/* strings the settings point to (pf_config__free) */
+	size_t owned_cnt;
 	int argc;		/* remaining operands (objects) */
 	char **argv;
 };
+
+/* The commands, as bits of struct pf_option's @cmds. */
+enum {
+	PF_CMD_CHECK	= 1 << 0,
+	PF_CMD_STACK	= 1 << 1,
+	PF_CMD_DUMP	= 1 << 2,
+	PF_CMD_GRAPH	= 1 << 3,
+	PF_CMD_RULES	= 1 << 4,
+	PF_CMD_EXPLAIN	= 1 << 5,
+	PF_CMD_PROBE	= 1 << 6,
+	PF_CMD_ALL	= (1 << 7) - 1,
+	PF_CMD_MODEL	= PF_CMD_CHECK | PF_CMD_STACK | PF_CMD_DUMP | PF_CMD_GRAPH,
+};
+
+/* Where a setting was given: a config file line; NULL means the command line. */
+struct pf_optsrc {
+	const char *path;
+	unsigned int line;
+};
+
+/*
+ * One setting, the single source of truth for getopt_long, the config file
+ * and --help: @parse validates and stores it whichever way it was given,
+ * so both refuse the same values with the same message.
+ */
+struct pf_option {
+	const char *name;	/* --name; NULL: only in the config file */
+	char short_name;	/* -c; 0: none */
+	bool has_arg;		/* on the command line; in the file a value always */
+	const char *arg_name;	/* for --help: --kernel=LIST */
+	const char *key;	/* config file key; NULL: command line only */
+	unsigned int cmds;	/* PF_CMD_* that take it on the command line */
+	const char *help;	/* '\n' continues at the help column; NULL: not listed */
+	/* @val is NULL for an option without argument; 0 or -errno, said on stderr */
+	int (*parse)(struct pf_opts *opts, char *val, const struct pf_optsrc *src);
+};
+
+extern const struct pf_option pf_options[];
+extern const size_t pf_option_cnt;
 
 /* Is rule @id enabled by --enable/--disable and the config file? */
 bool pf_cli__rule_enabled(const struct pf_opts *opts, const char *id);
 /* Read .bpf-preflight (found upward from the cwd, or --config); 0 or -errno. */
 int pf_config__load(struct pf_opts *opts);
-/* Release what the file's list settings (attach, tail-target) hold. */
-void pf_config__free(void);
+/* Release the strings the settings hold (from either source). */
+void pf_config__free(struct pf_opts *opts);
 
 /* Report an unreadable/invalid input: "bpf-preflight: FILE: reason". */
 void pf_cli__input_error(const char *path, const char *reason);

@@ -74,6 +74,72 @@ st=$?
 printf 'bogus = 1\n' >"$PF_BUILD/cfg/bad"
 expect_exit 2 "bad config file" "$PF_BIN" check --config "$PF_BUILD/cfg/bad" "$acl"
 
+# One option table drives the command line and the file: a value the
+# command line refuses, the file refuses too, in the same words after
+# FILE:LINE.
+same_error() {	# KEY VALUE OPTION: the file's KEY = VALUE against OPTION
+	local key=$1 val=$2 opt=$3 file cli
+	printf '# one bad value\n%s = %s\n' "$key" "$val" >"$PF_BUILD/cfg/bad"
+	expect_exit 2 "config '$key = $val'" "$PF_BIN" check --config "$PF_BUILD/cfg/bad" "$acl"
+	file=$(cat "$PF_BUILD/cli.err")
+	expect_exit 2 "option $opt" "$PF_BIN" check "$opt" "$acl"
+	cli=$(cat "$PF_BUILD/cli.err")
+	if [ "$file" != "bpf-preflight: $PF_BUILD/cfg/bad:2: ${cli#bpf-preflight: }" ]; then
+		echo "FAIL '$key = $val': file says '$file', option says '$cli'"; rc=1
+	else
+		echo "ok '$key = $val': $file"
+	fi
+}
+same_error disable no-such-rule --disable=no-such-rule
+same_error margin -5 --margin=-5
+same_error fail-on loud --fail-on=loud
+same_error arch vax --arch=vax
+same_error kernels 6.x --kernel=6.x
+# jit has no value on the command line (--no-jit); the file's must be a boolean.
+printf 'jit = maybe\n' >"$PF_BUILD/cfg/bad"
+expect_exit 2 "config 'jit = maybe'" "$PF_BIN" check --config "$PF_BUILD/cfg/bad" "$acl"
+grep -qx "bpf-preflight: $PF_BUILD/cfg/bad:1: jit wants true or false" "$PF_BUILD/cli.err" ||
+	{ echo "FAIL 'jit = maybe': $(cat "$PF_BUILD/cli.err")"; rc=1; }
+printf 'jit = false\nkernels = 6.1.192\n' >"$PF_BUILD/cfg/nojit"
+jit=$("$PF_BIN" check --config "$PF_BUILD/cfg/nojit" -f json --exit-zero "$acl" |
+      python3 -c 'import json,sys; print(json.load(sys.stdin)["target"]["jit"])')
+[ "$jit" = False ] && echo "ok 'jit = false' is --no-jit" || { echo "FAIL 'jit = false': jit $jit"; rc=1; }
+
+# -k accumulates; the first -k replaces the file's kernels.
+kernels() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(",".join(t["kernel"] for t in d.get("targets") or [d["target"]]))'; }
+got=$("$PF_BIN" check -k 6.1 -k 6.12 -f json --exit-zero "$acl" | kernels)
+[ "$got" = 6.1,6.12 ] && echo "ok -k 6.1 -k 6.12: $got" || { echo "FAIL -k 6.1 -k 6.12: '$got'"; rc=1; }
+got=$("$PF_BIN" check --config "$PF_BUILD/cfg/nojit" -k 6.6 -k 6.18 -f json --exit-zero "$acl" | kernels)
+[ "$got" = 6.6,6.18 ] && echo "ok -k over the file's kernels: $got" ||
+	{ echo "FAIL -k over the file's kernels: '$got'"; rc=1; }
+expect_exit 0 "--disable with a comma list" "$PF_BIN" check -k 6.1.192 \
+	--disable stack-tailcall-frames,printk-stack "$acl"
+
+# Each command takes its own options and formats; the rest is an error.
+expect_exit 2 "check --raw" "$PF_BIN" check --raw "$acl"
+grep -qx "bpf-preflight: --raw is for dump, not check" "$PF_BUILD/cli.err" ||
+	{ echo "FAIL check --raw: $(cat "$PF_BUILD/cli.err")"; rc=1; }
+expect_exit 2 "stack --explain -f sarif" "$PF_BIN" stack --explain -f sarif "$acl"
+expect_exit 2 "stack -f json without --explain" "$PF_BIN" stack -f json "$acl"
+expect_exit 0 "stack --explain -f json" "$PF_BIN" stack --explain -f json -k 6.18 "$acl"
+expect_exit 2 "dump --explain" "$PF_BIN" dump --explain "$acl"
+expect_exit 2 "dump -f json" "$PF_BIN" dump -f json "$acl"
+expect_exit 2 "graph -f text" "$PF_BIN" graph -f text "$acl"
+expect_exit 2 "graph -p" "$PF_BIN" graph -p acl_main "$acl"
+expect_exit 2 "probe -k" "$PF_BIN" probe -k 6.1
+expect_exit 2 "rules --kernel" "$PF_BIN" rules --kernel 6.1
+expect_exit 0 "stack --help" "$PF_BIN" stack --help
+grep -q -- '--explain' "$PF_BUILD/cli.out" && ! grep -q -- '--raw' "$PF_BUILD/cli.out" ||
+	{ echo "FAIL stack --help lists other commands' options"; rc=1; }
+
+# A typo for a command is named as one; a bad option is one line and a hint.
+expect_exit 2 "unknown command" "$PF_BIN" stak "$acl"
+grep -qx "bpf-preflight: unknown command 'stak' (commands: check, stack, dump, graph, rules, explain, probe)" \
+	"$PF_BUILD/cli.err" || { echo "FAIL unknown command: $(cat "$PF_BUILD/cli.err")"; rc=1; }
+expect_exit 2 "bad option, briefly" "$PF_BIN" check --no-such-option "$acl"
+[ "$(wc -l <"$PF_BUILD/cli.err")" -eq 2 ] && grep -qx "try 'bpf-preflight check --help'" "$PF_BUILD/cli.err" ||
+	{ echo "FAIL bad option: not one line and a hint:"; cat "$PF_BUILD/cli.err"; rc=1; }
+
 # Inline suppression: a copy of the source with the comment on the line
 # above the tail call silences the refusal there.
 mkdir -p "$PF_BUILD/supp"
