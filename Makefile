@@ -22,14 +22,24 @@ CFLAGS     ?= -O2 -g
 DEFS       := -D_GNU_SOURCE -DPF_VERSION=\"$(VERSION)\"
 # Each object writes its header dependencies next to it (.d, included below).
 DEPFLAGS   := -MMD -MP
-override CFLAGS += -std=gnu11 $(WARN) -Iinclude $(CFLAGS_PKG) $(DEFS)
+override CFLAGS += -std=gnu11 $(WARN) -Iinclude -Icli $(CFLAGS_PKG) $(DEFS)
 SAN        := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 RULE_DOCS  := $(sort $(wildcard docs/rules/*.md))
 GEN_DOCS   := $(BUILD)/gen/rule_docs.c
-SRCS       := $(wildcard analyzer/*.c) $(wildcard rules/*.c) $(GEN_DOCS)
-OBJS       := $(SRCS:%.c=$(BUILD)/obj/%.o)
-SAN_OBJS   := $(SRCS:%.c=$(BUILD)/san/%.o)
+# The library (analyzer/, rules/, the built-in rule pages) is a static
+# archive with one public header, include/bpf_preflight.h; the command line
+# (cli/) links it. Every front end links the same archive.
+LIB_SRCS   := $(wildcard analyzer/*.c) $(wildcard rules/*.c) $(GEN_DOCS)
+CLI_SRCS   := $(wildcard cli/*.c)
+LIB        := $(BUILD)/libbpf-preflight.a
+SAN_LIB    := $(BUILD)/san/libbpf-preflight.a
+LIB_OBJS   := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+CLI_OBJS   := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
+SAN_LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/san/%.o)
+SAN_CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/san/%.o)
+OBJS       := $(LIB_OBJS) $(CLI_OBJS)
+SAN_OBJS   := $(SAN_LIB_OBJS) $(SAN_CLI_OBJS)
 
 # Debian packages: what building needs, and what the test suite needs.
 DEPS_BUILD := gcc make pkg-config libbpf-dev libelf-dev libdwarf-dev \
@@ -65,18 +75,26 @@ $(VERSION_STAMP): FORCE
 	@mkdir -p $(dir $@)
 	@[ "$$(cat $@ 2>/dev/null)" = "$(VERSION)" ] || echo "$(VERSION)" >$@
 
-bpf-preflight: $(OBJS)
+$(LIB): $(LIB_OBJS)
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(SAN_LIB): $(SAN_LIB_OBJS)
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+bpf-preflight: $(CLI_OBJS) $(LIB)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIBS_PKG)
+	$(Q)$(CC) $(CFLAGS) -o $@ $(CLI_OBJS) $(LIB) $(LIBS_PKG)
 
 $(BUILD)/obj/%.o: %.c $(VERSION_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
-$(BUILD)/bpf-preflight-san: $(SAN_OBJS)
+$(BUILD)/bpf-preflight-san: $(SAN_CLI_OBJS) $(SAN_LIB)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LIBS_PKG)
+	$(Q)$(CC) $(CFLAGS) $(SAN) -o $@ $(SAN_CLI_OBJS) $(SAN_LIB) $(LIBS_PKG)
 
 $(BUILD)/san/%.o: %.c $(VERSION_STAMP)
 	@mkdir -p $(dir $@)
@@ -106,8 +124,8 @@ $(BUILD)/unit/test_%-san: $(BUILD)/san/tests/unit/test_%.o
 	@echo "  LD      $@"
 	$(Q)$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LIBS_PKG)
 
-$(BUILD)/unit/test_profile: $(BUILD)/obj/analyzer/profile.o
-$(BUILD)/unit/test_profile-san: $(BUILD)/san/analyzer/profile.o
+$(BUILD)/unit/test_profile: $(LIB)
+$(BUILD)/unit/test_profile-san: $(SAN_LIB)
 
 # Installs only what is missing; apt-get update runs once, only if needed.
 deps:
@@ -152,17 +170,26 @@ clean:
 FUZZ_CC      ?= clang-19
 FUZZ_SECONDS ?= 60
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-FUZZ_CFLAGS  := -O1 -g -std=gnu11 -Wall -Wextra -Iinclude $(CFLAGS_PKG) $(DEFS) $(DEPFLAGS)
-LIB_SRCS     := $(filter-out analyzer/main.c,$(SRCS))
-FUZZ_OBJS    := $(LIB_SRCS:%.c=$(BUILD)/fuzz/%.o)
-AFL_OBJS     := $(LIB_SRCS:%.c=$(BUILD)/afl/%.o)
+FUZZ_CFLAGS  := -O1 -g -std=gnu11 -Wall -Wextra -Iinclude -Icli $(CFLAGS_PKG) $(DEFS) $(DEPFLAGS)
+# the target links the library and the commands it runs (the CLI without main)
+FUZZ_CLI     := $(filter-out cli/main.c,$(CLI_SRCS))
+FUZZ_LIB     := $(BUILD)/fuzz/libbpf-preflight.a
+AFL_LIB      := $(BUILD)/afl/libbpf-preflight.a
+FUZZ_OBJS    := $(LIB_SRCS:%.c=$(BUILD)/fuzz/%.o) $(FUZZ_CLI:%.c=$(BUILD)/fuzz/%.o)
+AFL_OBJS     := $(LIB_SRCS:%.c=$(BUILD)/afl/%.o) $(FUZZ_CLI:%.c=$(BUILD)/afl/%.o)
+
+$(FUZZ_LIB): $(LIB_SRCS:%.c=$(BUILD)/fuzz/%.o)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(AFL_LIB): $(LIB_SRCS:%.c=$(BUILD)/afl/%.o)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
 $(BUILD)/fuzz/%.o: %.c $(VERSION_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $< (libFuzzer)"
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c -o $@ $<
 
-$(BUILD)/fuzz-object: $(FUZZ_OBJS) $(BUILD)/fuzz/tests/fuzz/fuzz_object.o
+$(BUILD)/fuzz-object: $(FUZZ_CLI:%.c=$(BUILD)/fuzz/%.o) $(BUILD)/fuzz/tests/fuzz/fuzz_object.o $(FUZZ_LIB)
 	@echo "  LD      $@"
 	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(LIBS_PKG)
 
@@ -176,7 +203,7 @@ $(BUILD)/afl/%.o: %.c $(VERSION_STAMP)
 	@echo "  CC      $< (AFL++)"
 	$(Q)AFL_QUIET=1 afl-clang-fast $(FUZZ_CFLAGS) $(FUZZ_SAN) -c -o $@ $<
 
-$(BUILD)/afl-object: $(AFL_OBJS) $(BUILD)/afl/tests/fuzz/fuzz_object.o
+$(BUILD)/afl-object: $(FUZZ_CLI:%.c=$(BUILD)/afl/%.o) $(BUILD)/afl/tests/fuzz/fuzz_object.o $(AFL_LIB)
 	@echo "  LD      $@"
 	$(Q)AFL_QUIET=1 afl-clang-fast $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(LIBS_PKG)
 

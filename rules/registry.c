@@ -46,13 +46,6 @@ const struct pf_rule *pf_rule__find(const char *id)
 	return NULL;
 }
 
-/* Overridden by the generated build/gen/rule_docs.c when the docs exist. */
-__attribute__((weak)) const char *pf_rule__doc(const char *id)
-{
-	(void)id;
-	return NULL;
-}
-
 const char *pf_severity__name(enum pf_severity sev)
 {
 	return sev == PF_SEV_ERROR ? "error" : sev == PF_SEV_WARNING ? "warning" : "note";

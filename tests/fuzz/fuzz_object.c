@@ -31,12 +31,9 @@
 #include <bpf/libbpf.h>
 #include <cjson/cJSON.h>
 
+#include "bpf_preflight.h"
 #include "cli.h"
-#include "model.h"
-#include "profile.h"
 #include "report.h"
-#include "rule.h"
-#include "verdict.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

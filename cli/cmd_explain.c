@@ -14,8 +14,7 @@
 
 #include "cli.h"
 #include "explain.h"
-#include "frame.h"
-#include "verdict.h"
+#include "bpf_preflight.h"
 
 #define WHAT_IF_MAX	6	/* contributors tried per frame, largest first */
 

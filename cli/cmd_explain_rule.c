@@ -3,7 +3,7 @@
 #include <stdio.h>
 
 #include "cli.h"
-#include "rule.h"
+#include "bpf_preflight.h"
 
 int cmd_explain_rule(struct pf_opts *opts)
 {

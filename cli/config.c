@@ -35,7 +35,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "rule.h"
+#include "bpf_preflight.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -5,9 +5,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "bpf_preflight.h"
 #include "cli.h"
-#include "dwarf_vars.h"
-#include "frame.h"
 
 /* Print (or add to @jprogs) the frames of @prog and their what-ifs. */
 int pf_explain__program(const struct pf_object *obj, const struct pf_program *prog,

@@ -6,8 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "model.h"
-#include "profile.h"
+#include "bpf_preflight.h"
 
 /* Exit statuses (documented in the man page). */
 enum {

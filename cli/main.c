@@ -17,7 +17,7 @@
 #include <bpf/libbpf.h>
 
 #include "cli.h"
-#include "rule.h"
+#include "bpf_preflight.h"
 
 #ifndef PF_VERSION
 #error "PF_VERSION is not defined: the Makefile passes it (VERSION := ...)"

@@ -12,8 +12,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "finding.h"
-#include "rule.h"
+#include "bpf_preflight.h"
 
 /* A stable hash of (object basename, function, rule): baselines, SARIF. */
 unsigned long long pf_finding__fingerprint(const struct pf_finding *d);

@@ -11,10 +11,9 @@
 
 #include <cjson/cJSON.h>
 
-#include "bpf_limits.h"
+#include "bpf_preflight.h"
 #include "cli.h"
 #include "explain.h"
-#include "verdict.h"
 
 #define TREE_MAX_LINES	400	/* a DAG can fan out; the table stays readable */
 

@@ -16,7 +16,7 @@
 #include <cjson/cJSON.h>
 
 #include "cli.h"
-#include "driver.h"
+#include "bpf_preflight.h"
 #include "report.h"
 
 struct check_ctx {

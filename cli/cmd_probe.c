@@ -13,7 +13,7 @@
 #include <cjson/cJSON.h>
 
 #include "cli.h"
-#include "probe.h"
+#include "bpf_preflight.h"
 
 static cJSON *profile_json(const struct pf_probe *pr)
 {
