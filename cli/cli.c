@@ -9,6 +9,7 @@
 #include <sys/utsname.h>
 
 #include <bpf/libbpf.h>
+#include <cjson/cJSON.h>
 
 #include "cli.h"
 
@@ -273,4 +274,15 @@ int pf_cli__profiles(struct pf_opts *opts)
 	}
 	free(list);
 	return err;
+}
+
+int pf_cli__print_json(cJSON *root, int ret)
+{
+	char *text = cJSON_Print(root);
+
+	if (text)
+		printf("%s\n", text);
+	cJSON_free(text);
+	cJSON_Delete(root);
+	return text ? ret : PF_EXIT_INTERNAL;
 }

@@ -120,6 +120,10 @@ int cmd_rules(struct pf_opts *opts);
 int cmd_explain_rule(struct pf_opts *opts);
 int cmd_probe(struct pf_opts *opts);
 
+/* Print @root, free it, and return @ret (PF_EXIT_INTERNAL if it cannot print). */
+struct cJSON;
+int pf_cli__print_json(struct cJSON *root, int ret);
+
 /* Resolve --kernel/--arch/--no-jit into opts->profiles; 0 or -EINVAL. */
 int pf_cli__profiles(struct pf_opts *opts);
 

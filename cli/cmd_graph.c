@@ -222,7 +222,6 @@ int cmd_graph(struct pf_opts *opts)
 {
 	struct graph_ctx g = { 0 };
 	cJSON *root = NULL;
-	char *text;
 	int ret;
 
 	if (opts->format_set && opts->format != PF_FMT_JSON &&
@@ -242,10 +241,5 @@ int cmd_graph(struct pf_opts *opts)
 		printf("}\n");
 		return ret;
 	}
-	text = cJSON_Print(root);
-	if (text)
-		printf("%s\n", text);
-	cJSON_free(text);
-	cJSON_Delete(root);
-	return text ? ret : PF_EXIT_INTERNAL;
+	return pf_cli__print_json(root, ret);
 }

@@ -235,18 +235,9 @@ int cmd_stack(struct pf_opts *opts)
 	}
 	if (opts->explain && opts->format == PF_FMT_JSON) {
 		cJSON *root = cJSON_CreateObject(), *objs;
-		char *text;
-		int ret;
-
 		cJSON_AddNumberToObject(root, "version", 1);
 		objs = cJSON_AddArrayToObject(root, "objects");
-		ret = pf_cli__for_each_object(opts, stack_object, objs);
-		text = cJSON_Print(root);
-		if (text)
-			printf("%s\n", text);
-		cJSON_free(text);
-		cJSON_Delete(root);
-		return text ? ret : PF_EXIT_INTERNAL;
+		return pf_cli__print_json(root, pf_cli__for_each_object(opts, stack_object, objs));
 	}
 	return pf_cli__for_each_object(opts, stack_object, NULL);
 }
