@@ -27,36 +27,31 @@ struct fact_row {
 	uint32_t upstream[PF_ARCH_NR];	/* 0: never (as of 6.18) */
 	struct backport bp[4];
 	bool jit;			/* a property of the JIT: never without it */
+	/*
+	 * When the upstream release is only bracketed: the newest x.y known
+	 * not to have it; releases after it and before upstream are unknown.
+	 */
+	uint32_t known_without;
 };
 
-/*
- * Facts whose upstream release is only bracketed: the newest x.y known not
- * to have it; releases after it and before the row's upstream are unknown.
- */
-static const struct {
-	enum pf_fact fact;
-	uint32_t known_without;
-} brackets[] = {
-	{ PF_FACT_TRACING_MAIN_UNRELIABLE, PF_KV(6, 1, 0) },
-};
 
 #define ALL(v)	{ v, v, v, v, v, v }
 #define PRIV_STACK_UPSTREAM	{ PF_KV(6, 13, 0), PF_KV(6, 17, 0), 0, 0, 0, 0 }
 
-static const struct fact_row facts[] = {
+static const struct fact_row facts[PF_FACT_NR] = {
 	/* "bpf: Fix test verif_scale_strobemeta_subprogs failure due to llvm19" */
-	{ PF_FACT_ROUND16_JIT, ALL(PF_KV(6, 9, 0)), {}, .jit = true },
+	[PF_FACT_ROUND16_JIT] = { PF_FACT_ROUND16_JIT, ALL(PF_KV(6, 9, 0)), {}, .jit = true },
 	/* grow_stack_state() rounds to 8; measured: 6.1.170 exact, 6.1.192 by 8 */
-	{ PF_FACT_DEPTH_ROUND8, ALL(PF_KV(6, 8, 0)),
+	[PF_FACT_DEPTH_ROUND8] = { PF_FACT_DEPTH_ROUND8, ALL(PF_KV(6, 8, 0)),
 	  { { PF_KV(6, 1, 0), 192, 170 } }, .jit = false },
 	/* 5415ccd50a86 "bpf: Fix max stack depth check for async callbacks" */
-	{ PF_FACT_ASYNC_CB_ROOT, ALL(PF_KV(6, 5, 0)),
+	[PF_FACT_ASYNC_CB_ROOT] = { PF_FACT_ASYNC_CB_ROOT, ALL(PF_KV(6, 5, 0)),
 	  { { PF_KV(6, 1, 0), 170, 0 } }, .jit = false },
 	/* x86-64 e411901c0b77 (5.10), arm64 6.0, s390x dd691e847d28, loongarch bb035ef0cc91 */
-	{ PF_FACT_SUBPROG_TAILCALL,
+	[PF_FACT_SUBPROG_TAILCALL] = { PF_FACT_SUBPROG_TAILCALL,
 	  { PF_KV(5, 10, 0), PF_KV(6, 0, 0), PF_KV(6, 3, 0), PF_KV(6, 4, 0), 0, 0 }, {}, .jit = true },
 	/* a2598045ead9 "bpf: clarify a misleading verifier error message" */
-	{ PF_FACT_MIXING_MSG_V615, ALL(PF_KV(6, 15, 0)), {}, .jit = false },
+	[PF_FACT_MIXING_MSG_V615] = { PF_FACT_MIXING_MSG_V615, ALL(PF_KV(6, 15, 0)), {}, .jit = false },
 	/*
 	 * "bpf: Support private stack for bpf progs" (x86-64), 6c17a882d380
 	 * (arm64). Upstream gives every one of these types a private stack;
@@ -64,42 +59,43 @@ static const struct fact_row facts[] = {
 	 * tracepoint and raw_tp frames of 304+304 while perf_event is accepted,
 	 * -v669 accepted kprobe): `bpf-preflight probe` measures them.
 	 */
-	{ PF_FACT_PRIV_STACK_KPROBE, PRIV_STACK_UPSTREAM, {}, .jit = true },
-	{ PF_FACT_PRIV_STACK_TRACEPOINT, PRIV_STACK_UPSTREAM, {}, .jit = true },
-	{ PF_FACT_PRIV_STACK_PERF_EVENT, PRIV_STACK_UPSTREAM, {}, .jit = true },
-	{ PF_FACT_PRIV_STACK_RAW_TP, PRIV_STACK_UPSTREAM, {}, .jit = true },
-	{ PF_FACT_PRIV_STACK_TRACING, PRIV_STACK_UPSTREAM, {}, .jit = true },
-	{ PF_FACT_EXCEPTION_CB, ALL(PF_KV(6, 7, 0)), {}, .jit = false },
+	[PF_FACT_PRIV_STACK_KPROBE] = { PF_FACT_PRIV_STACK_KPROBE, PRIV_STACK_UPSTREAM, {}, .jit = true },
+	[PF_FACT_PRIV_STACK_TRACEPOINT] = { PF_FACT_PRIV_STACK_TRACEPOINT, PRIV_STACK_UPSTREAM, {}, .jit = true },
+	[PF_FACT_PRIV_STACK_PERF_EVENT] = { PF_FACT_PRIV_STACK_PERF_EVENT, PRIV_STACK_UPSTREAM, {}, .jit = true },
+	[PF_FACT_PRIV_STACK_RAW_TP] = { PF_FACT_PRIV_STACK_RAW_TP, PRIV_STACK_UPSTREAM, {}, .jit = true },
+	[PF_FACT_PRIV_STACK_TRACING] = { PF_FACT_PRIV_STACK_TRACING, PRIV_STACK_UPSTREAM, {}, .jit = true },
+	[PF_FACT_EXCEPTION_CB] = { PF_FACT_EXCEPTION_CB, ALL(PF_KV(6, 7, 0)), {}, .jit = false },
 	/* 116e04ba1459 "bpf, x64: Fix tailcall hierarchy" and its arm64 twin */
-	{ PF_FACT_TAILCALL_HIER_FIX,
+	[PF_FACT_TAILCALL_HIER_FIX] = { PF_FACT_TAILCALL_HIER_FIX,
 	  { PF_KV(6, 12, 0), PF_KV(6, 12, 0), PF_KV(6, 17, 0), 0, 0, 0 },
 	  { { PF_KV(6, 12, 0), 54, 0 } }, .jit = true },
 	/* d6083f040d5d "bpf: Prevent tailcall infinite loop caused by freplace" */
-	{ PF_FACT_EXT_PROG_ARRAY_BAN, ALL(PF_KV(6, 13, 0)),
+	[PF_FACT_EXT_PROG_ARRAY_BAN] = { PF_FACT_EXT_PROG_ARRAY_BAN, ALL(PF_KV(6, 13, 0)),
 	  { { PF_KV(6, 1, 0), 192, 170 }, { PF_KV(6, 12, 0), 117, 0 } }, .jit = false },
 	/* 4540aed51b12 "bpf: Enforce expected_attach_type for tailcall compatibility";
 	 * measured on 6.1.170 too (tests/lib/freplace-records.md, fact 4) */
-	{ PF_FACT_PROG_ARRAY_ATTACH_TYPE, ALL(PF_KV(6, 18, 0)),
+	[PF_FACT_PROG_ARRAY_ATTACH_TYPE] = { PF_FACT_PROG_ARRAY_ATTACH_TYPE, ALL(PF_KV(6, 18, 0)),
 	  { { PF_KV(6, 1, 0), 170, 0 }, { PF_KV(6, 12, 0), 57, 0 } }, .jit = false },
 	/* 1c123c567fb1 "bpf: Resolve fext program type when checking map compatibility";
 	 * measured on 6.1.170 (freplace-records.md, fact 3) */
-	{ PF_FACT_PROG_ARRAY_RESOLVE_EXT, ALL(PF_KV(6, 2, 0)),
+	[PF_FACT_PROG_ARRAY_RESOLVE_EXT] = { PF_FACT_PROG_ARRAY_RESOLVE_EXT, ALL(PF_KV(6, 2, 0)),
 	  { { PF_KV(6, 1, 0), 170, 0 } }, .jit = false },
 	/* measured: `int f(void)` fentry is reliable on 6.1.170/.192, not on 6.12.117;
 	 * the release between that changed it is not known */
-	{ PF_FACT_TRACING_MAIN_UNRELIABLE, ALL(PF_KV(6, 12, 0)), {}, .jit = false },
+	[PF_FACT_TRACING_MAIN_UNRELIABLE] = { PF_FACT_TRACING_MAIN_UNRELIABLE, ALL(PF_KV(6, 12, 0)), {},
+	  .jit = false, .known_without = PF_KV(6, 1, 0) },
 	/* "bpf: check changes_pkt_data property for extension programs" */
-	{ PF_FACT_EXT_PKT_DATA, ALL(PF_KV(6, 13, 0)),
+	[PF_FACT_EXT_PKT_DATA] = { PF_FACT_EXT_PKT_DATA, ALL(PF_KV(6, 13, 0)),
 	  { { PF_KV(6, 12, 0), 117, 0 } }, .jit = false },
 	/* "bpf: Find eligible subprogs for private stack support"; Debian 6.12 carries it */
-	{ PF_FACT_ROOTS_REVERSE, ALL(PF_KV(6, 13, 0)),
+	[PF_FACT_ROOTS_REVERSE] = { PF_FACT_ROOTS_REVERSE, ALL(PF_KV(6, 13, 0)),
 	  { { PF_KV(6, 12, 0), 58, 0 } }, .jit = false },
 	/* "bpf: Inline calls to bpf_loop when callback is known" */
-	{ PF_FACT_BPF_LOOP_INLINE, ALL(PF_KV(5, 19, 0)), {}, .jit = false },
+	[PF_FACT_BPF_LOOP_INLINE] = { PF_FACT_BPF_LOOP_INLINE, ALL(PF_KV(5, 19, 0)), {}, .jit = false },
 	/* "bpf: Support new sign-extension load insns" and the rest of cpu v4 */
-	{ PF_FACT_ISA_V4, ALL(PF_KV(6, 6, 0)), {}, .jit = false },
+	[PF_FACT_ISA_V4] = { PF_FACT_ISA_V4, ALL(PF_KV(6, 6, 0)), {}, .jit = false },
 	/* d2102f2f5d75 "bpf: verifier: Support eliding map lookup nullness" */
-	{ PF_FACT_NULL_ELIDE_CONST_KEY, ALL(PF_KV(6, 14, 0)), {}, .jit = false },
+	[PF_FACT_NULL_ELIDE_CONST_KEY] = { PF_FACT_NULL_ELIDE_CONST_KEY, ALL(PF_KV(6, 14, 0)), {}, .jit = false },
 };
 
 enum pf_tristate pf_profile__has(const struct pf_profile *p, enum pf_fact fact)
@@ -126,40 +122,43 @@ void pf_profile__set(struct pf_profile *p, enum pf_fact fact, enum pf_tristate v
 	p->fact[fact] = v == PF_YES ? PF_SRC_YES : v == PF_NO ? PF_SRC_NO : PF_SRC_UNKNOWN;
 }
 
+/* The fact's row; NULL for a fact the table has no row for (a bug: t_unit). */
+static const struct fact_row *row_of(enum pf_fact fact)
+{
+	if ((unsigned int)fact >= PF_FACT_NR || facts[fact].fact != fact)
+		return NULL;
+	return &facts[fact];
+}
+
 enum pf_tristate pf_profile__table(const struct pf_profile *p, enum pf_fact fact)
 {
-	uint32_t series = p->version & ~0xffu;
-	size_t i, j;
+	const struct fact_row *row = row_of(fact);
+	uint32_t series = p->version & ~0xffu, up;
+	size_t j;
 
-	for (i = 0; i < sizeof(facts) / sizeof(facts[0]); i++) {
-		const struct fact_row *row = &facts[i];
-		uint32_t up = row->upstream[p->arch];
-
-		if (row->fact != fact)
-			continue;
-		if (row->jit && !p->jit)
-			return PF_NO;
-		if (up && series >= up)
-			return PF_YES;
-		for (j = 0; j < sizeof(brackets) / sizeof(brackets[0]); j++)
-			if (brackets[j].fact == fact && series > brackets[j].known_without)
-				return PF_UNKNOWN;
-		for (j = 0; j < sizeof(row->bp) / sizeof(row->bp[0]); j++) {
-			const struct backport *bp = &row->bp[j];
-
-			if (bp->series != series || !bp->first_with)
-				continue;
-			if (!p->patch_known)
-				return PF_NO;	/* "x.y" means the x.y.0 release */
-			if (PF_KV_PATCH(p->version) >= bp->first_with)
-				return PF_YES;
-			if (PF_KV_PATCH(p->version) <= bp->last_without)
-				return PF_NO;
-			return PF_UNKNOWN;
-		}
+	if (!row || p->arch >= PF_ARCH_NR)
+		return PF_UNKNOWN;
+	up = row->upstream[p->arch];
+	if (row->jit && !p->jit)
 		return PF_NO;
+	if (up && series >= up)
+		return PF_YES;
+	if (row->known_without && series > row->known_without)
+		return PF_UNKNOWN;
+	for (j = 0; j < sizeof(row->bp) / sizeof(row->bp[0]); j++) {
+		const struct backport *bp = &row->bp[j];
+
+		if (bp->series != series || !bp->first_with)
+			continue;
+		if (!p->patch_known)
+			return PF_NO;	/* "x.y" means the x.y.0 release */
+		if (PF_KV_PATCH(p->version) >= bp->first_with)
+			return PF_YES;
+		if (PF_KV_PATCH(p->version) <= bp->last_without)
+			return PF_NO;
+		return PF_UNKNOWN;
 	}
-	return PF_UNKNOWN;
+	return PF_NO;
 }
 
 static const char *const arch_names[PF_ARCH_NR] = {
@@ -271,19 +270,13 @@ static const char *const fact_names[PF_FACT_NR] = {
 
 const char *pf_fact__since(enum pf_fact fact, enum pf_arch arch, char *buf, size_t len)
 {
-	size_t i;
+	const struct fact_row *row = row_of(fact);
+	uint32_t up = row && arch < PF_ARCH_NR ? row->upstream[arch] : 0;
 
-	for (i = 0; i < sizeof(facts) / sizeof(facts[0]); i++) {
-		uint32_t up = arch < PF_ARCH_NR ? facts[i].upstream[arch] : 0;
-
-		if (facts[i].fact != fact)
-			continue;
-		if (!up)
-			return NULL;
-		snprintf(buf, len, "%u.%u", PF_KV_MAJOR(up), PF_KV_MINOR(up));
-		return buf;
-	}
-	return NULL;
+	if (!up)
+		return NULL;
+	snprintf(buf, len, "%u.%u", PF_KV_MAJOR(up), PF_KV_MINOR(up));
+	return buf;
 }
 
 /* "6.13", or "x86_64 6.13, arm64 6.17" where architectures differ */
@@ -312,13 +305,10 @@ static size_t describe_upstream(const struct fact_row *row, char *buf, size_t le
 
 const char *pf_fact__describe(enum pf_fact fact, char *buf, size_t len)
 {
-	size_t i, j, used;
+	const struct fact_row *row = row_of(fact);
+	size_t j, used;
 
-	for (i = 0; i < sizeof(facts) / sizeof(facts[0]); i++) {
-		const struct fact_row *row = &facts[i];
-
-		if (row->fact != fact)
-			continue;
+	if (row) {
 		used = describe_upstream(row, buf, len);
 		for (j = 0; j < sizeof(row->bp) / sizeof(row->bp[0]) && used < len; j++)
 			if (row->bp[j].first_with)

@@ -3,8 +3,9 @@
 #  - its page docs/rules/ID.md, shown by `bpf-preflight explain ID`;
 #  - its entry in the man page's RULES section, with the def's severity;
 #  - its line in `bpf-preflight rules`, with the def's severity, and a
-#    kernels text that names every release of the fact-table rows the rule
-#    depends on (the "fact" lines `rules` prints from the table);
+#    kernels text -- and a page -- that name every release of the
+#    fact-table rows the rule depends on (the "fact" lines `rules` prints
+#    from the table);
 #  - an `expect: ID` line in a testdata scenario, where the tool reports ID.
 # Each `// expect: ID [severity] [{ARGS}]` line is checked: the tool, run on
 # the clang19-v4 objects of the scenario's directory (with ARGS; "@x.o"
@@ -68,11 +69,16 @@ for sym, rid, sev, kind in rules:
     block = m.group(2)
     km = re.search(r"kernels: (.*)", block)
     kernels = km.group(1) if km else ""
+    page = open(f"docs/rules/{rid}.md").read() if os.path.exists(f"docs/rules/{rid}.md") else ""
     for fm in re.finditer(r"fact (\w+): (.*)", block):
         for ver in re.findall(r"\b\d+\.\d+(?:\.\d+)?\b", fm.group(2)):
-            if not re.search(r"(?<![\d.])" + re.escape(ver) + r"(?![\d]|\.\d)", kernels):
+            named = r"(?<![\d.])" + re.escape(ver) + r"(?![\d]|\.\d)"
+            if not re.search(named, kernels):
                 fail(f"{rid}: kernels text does not name {ver} of fact {fm.group(1)} "
                      f"({fm.group(2)}): {kernels!r}")
+            if not re.search(named, page):
+                fail(f"{rid}: docs/rules/{rid}.md does not name {ver} of fact "
+                     f"{fm.group(1)} ({fm.group(2)})")
     print(f"ok {rid}: page, man entry, catalogue ({sev}, {kind.lower()}), "
           f"{len(re.findall('fact ', block))} fact(s) named in its kernels text")
 

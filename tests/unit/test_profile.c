@@ -261,7 +261,12 @@ static void t_fact_names(void)
 		const char *name = pf_fact__name(i);
 		enum pf_fact back = PF_FACT_NR;
 
+		char desc[200];
+
 		CHECK(name && *name, "fact %d has no name", i);
+		/* the table is indexed by fact: every fact has its row */
+		CHECK(strcmp(pf_fact__describe(i, desc, sizeof(desc)), "not in the table"),
+		      "fact %d '%s' has no row in the fact table", i, name ? name : "?");
 		if (!name)
 			continue;
 		CHECK(pf_fact__parse(name, &back) == 0 && back == (enum pf_fact)i,
