@@ -434,3 +434,51 @@ out:
 	cJSON_Delete(doc);
 	return ret;
 }
+
+/*
+ * Can the table speak for @s? Only for an upstream release between the
+ * oldest and the newest kernels it knows: outside them a fact's state is
+ * a guess, and a distribution or vendor build (a tag after X.Y.Z) carries
+ * backports the table cannot know. Never a silent guess: the reason says
+ * what to do instead.
+ */
+int pf_profile__place(const char *s, char *why, size_t len)
+{
+	const char *const *known = pf_profile__known();
+	uint32_t oldest = 0, newest = 0, series;
+	struct pf_profile p, k;
+	size_t used, i;
+
+	if (pf_profile__parse(s, PF_ARCH_X86_64, true, &p)) {
+		snprintf(why, len, "bad kernel version '%s' (want X.Y or X.Y.Z, host, all, none or @FILE)", s);
+		return -EINVAL;
+	}
+	for (i = 0; known[i]; i++) {
+		if (pf_profile__parse(known[i], PF_ARCH_X86_64, true, &k))
+			continue;
+		series = k.version & ~0xffu;
+		if (!oldest || series < oldest)
+			oldest = series;
+		if (series > newest)
+			newest = series;
+	}
+	series = p.version & ~0xffu;
+	if (s[strspn(s, "0123456789.")])
+		used = (size_t)snprintf(why, len, "cannot place kernel '%s': a distribution or vendor build "
+					"carries backports the fact table does not know; measure it with "
+					"'bpf-preflight probe' on that machine and use -k @FILE, or give "
+					"its upstream release X.Y.Z", s);
+	else if (series < oldest)
+		used = (size_t)snprintf(why, len, "kernel %s is older than the oldest the tool knows (%u.%u)",
+					s, PF_KV_MAJOR(oldest), PF_KV_MINOR(oldest));
+	else if (series > newest)
+		used = (size_t)snprintf(why, len, "kernel %s is newer than the newest the tool knows (%u.%u); "
+					"measure it with 'bpf-preflight probe' and use -k @FILE",
+					s, PF_KV_MAJOR(newest), PF_KV_MINOR(newest));
+	else
+		return 0;
+	for (i = 0; known[i] && used < len; i++)
+		used += (size_t)snprintf(why + used, len - used, "%s%s", i ? ", " : "; known: ",
+					 known[i]);
+	return -ERANGE;
+}

@@ -154,14 +154,16 @@ static int set_string(struct pf_opts *opts, const char **dst, const char *val,
 	return 0;
 }
 
-static bool kernel_ok(const char *k)
+/* 0, or -EINVAL with the reason in @why: a kernel the table cannot place is an error */
+static int kernel_ok(const char *k, char *why, size_t len)
 {
-	struct pf_profile p;
-
-	if (k[0] == '@')
-		return k[1] != '\0';
-	return !strcmp(k, "host") || !strcmp(k, "all") || !strcmp(k, "none") ||
-	       !pf_profile__parse(k, PF_ARCH_X86_64, true, &p);
+	if (k[0] == '@') {
+		snprintf(why, len, "--kernel @FILE wants a file name");
+		return k[1] ? 0 : -EINVAL;
+	}
+	if (!strcmp(k, "host") || !strcmp(k, "all") || !strcmp(k, "none"))
+		return 0;
+	return pf_profile__place(k, why, len) ? -EINVAL : 0;
 }
 
 /*
@@ -174,7 +176,7 @@ static int parse_kernel(struct pf_opts *opts, char *val, const struct pf_optsrc 
 	bool replace = !opts->kernels || (opts->kernels_file && !src);
 	const char *old = replace ? "" : opts->kernels;
 	size_t len = strlen(old), cnt = 0;
-	char *list, *copy, *tok, *save = NULL;
+	char *list, *copy, *tok, *save = NULL, why[600];
 	bool none = !strcmp(old, "none");
 	int err = 0;
 
@@ -193,9 +195,8 @@ static int parse_kernel(struct pf_opts *opts, char *val, const struct pf_optsrc 
 		tok = trim(tok);
 		if (!*tok)
 			continue;
-		if (!kernel_ok(tok)) {
-			err = opt_error(src, "bad kernel version '%s' (want X.Y or X.Y.Z, host, all, none or @FILE)",
-					tok);
+		if (kernel_ok(tok, why, sizeof(why))) {
+			err = opt_error(src, "%s", why);
 			break;
 		}
 		none |= !strcmp(tok, "none");

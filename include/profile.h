@@ -117,6 +117,13 @@ void pf_profile__set(struct pf_profile *p, enum pf_fact fact, enum pf_tristate v
  */
 int pf_profile__load(const char *path, struct pf_profile *out, char *err, size_t errlen);
 
+/*
+ * 0 when @s is an upstream release the table can speak for; else -EINVAL
+ * (not a version) or -ERANGE (before the oldest or after the newest known
+ * kernel, or a distribution build with a tag) with the reason in @why.
+ */
+int pf_profile__place(const char *s, char *why, size_t len);
+
 /* The kernels `--kernel all` (and no --kernel) reports on. */
 const char *const *pf_profile__known(void);
 

@@ -140,6 +140,19 @@ expect_exit 2 "bad option, briefly" "$PF_BIN" check --no-such-option "$acl"
 [ "$(wc -l <"$PF_BUILD/cli.err")" -eq 2 ] && grep -qx "try 'bpf-preflight check --help'" "$PF_BUILD/cli.err" ||
 	{ echo "FAIL bad option: not one line and a hint:"; cat "$PF_BUILD/cli.err"; rc=1; }
 
+# A kernel the fact table cannot place is an error naming the known ones,
+# never a silent guess: before the oldest, after the newest, a vendor build.
+for k in 4.9 99.99 5.14.0-427.el9.x86_64; do
+	expect_exit 2 "-k $k" "$PF_BIN" check -k "$k" "$acl"
+	[ "$(wc -l <"$PF_BUILD/cli.err")" -eq 1 ] && grep -q 'known: 5.10, ' "$PF_BUILD/cli.err" ||
+		{ echo "FAIL -k $k: not one line naming the known kernels: $(cat "$PF_BUILD/cli.err")"; rc=1; }
+done
+printf 'kernels = 6.1, 4.19\n' >"$PF_BUILD/kcfg"
+expect_exit 2 "kernels = 4.19 in the config file" "$PF_BIN" check --config="$PF_BUILD/kcfg" "$acl"
+grep -q "kcfg:1: kernel 4.19 is older than the oldest" "$PF_BUILD/cli.err" ||
+	{ echo "FAIL config kernels 4.19: $(cat "$PF_BUILD/cli.err")"; rc=1; }
+expect_exit 1 "-k 6.3 (between known kernels)" "$PF_BIN" check -k 6.3 "$acl"
+
 # Inline suppression: a copy of the source with the comment on the line
 # above the tail call silences the refusal there.
 mkdir -p "$PF_BUILD/supp"
