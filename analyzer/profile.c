@@ -422,6 +422,9 @@ int pf_profile__load(const char *path, struct pf_profile *out, char *err, size_t
 
 		if (pf_fact__parse(f->string, &fact))
 			LOAD_FAIL(-EINVAL, "unknown fact '%s'", f->string);
+		/* what the probe could not measure is the table's: this tool's table */
+		if (cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(f, "measured")))
+			continue;
 		v = cJSON_GetObjectItemCaseSensitive(f, "value");
 		if (cJSON_IsBool(v))
 			pf_profile__set(out, fact, cJSON_IsTrue(v) ? PF_YES : PF_NO);

@@ -63,7 +63,8 @@ enum {
 	PF_CMD_RULES	= 1 << 4,
 	PF_CMD_EXPLAIN	= 1 << 5,
 	PF_CMD_PROBE	= 1 << 6,
-	PF_CMD_ALL	= (1 << 7) - 1,
+	PF_CMD_KERNELS	= 1 << 7,
+	PF_CMD_ALL	= (1 << 8) - 1,
 	PF_CMD_MODEL	= PF_CMD_CHECK | PF_CMD_STACK | PF_CMD_DUMP | PF_CMD_GRAPH,
 };
 
@@ -119,6 +120,7 @@ int cmd_stack(struct pf_opts *opts);
 int cmd_rules(struct pf_opts *opts);
 int cmd_explain_rule(struct pf_opts *opts);
 int cmd_probe(struct pf_opts *opts);
+int cmd_kernels(struct pf_opts *opts);
 
 /* Print @root, free it, and return @ret (PF_EXIT_INTERNAL if it cannot print). */
 struct cJSON;

@@ -440,7 +440,7 @@ static int parse_version(struct pf_opts *opts, char *val, const struct pf_optsrc
 
 #define CHECK	PF_CMD_CHECK
 #define MODEL	PF_CMD_MODEL
-#define KERNELS	(PF_CMD_CHECK | PF_CMD_STACK)
+#define KERNELS	(PF_CMD_CHECK | PF_CMD_STACK | PF_CMD_KERNELS)
 
 /* In --help order. */
 const struct pf_option pf_options[] = {
@@ -453,8 +453,8 @@ const struct pf_option pf_options[] = {
 	  "x86_64 (default), arm64, s390x, loongarch64, riscv64, ppc64le", parse_arch },
 	{ "no-jit", 0, false, NULL, "jit", KERNELS,
 	  "the interpreter instead of the JIT", parse_no_jit },
-	{ "format", 'f', true, "FMT", NULL, MODEL,
-	  "text (default), json (check, graph, stack --explain),\n"
+	{ "format", 'f', true, "FMT", NULL, MODEL | PF_CMD_KERNELS,
+	  "text (default), json (check, graph, stack, kernels),\n"
 	  "sarif (check), dot (graph, its default)", parse_format },
 	{ "fail-on", 0, true, "SEV", "fail-on", CHECK,
 	  "exit 1 on findings at or above error (default), warning, note", parse_fail_on },

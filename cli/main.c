@@ -54,6 +54,9 @@ static const struct cmd cmds[] = {
 	  "explain RULE", "the rule's documentation" },
 	{ "probe", cmd_probe, PF_CMD_PROBE, 0, NULL, false,
 	  "probe [-o FILE]", "measure the running kernel (root); -k @FILE reads the profile" },
+	{ "kernels", cmd_kernels, PF_CMD_KERNELS, FMT(PF_FMT_TEXT) | FMT(PF_FMT_JSON), "text|json",
+	  false, "kernels [-k KERNELS] [-f json]",
+	  "the kernel profiles: every fact, its value and where it comes from" },
 };
 
 /* The option column of --help is 21 wide; longer ones put the text below. */

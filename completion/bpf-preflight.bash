@@ -11,7 +11,8 @@
 # comma), architectures, formats, severities, program names of the objects
 # already on the line (--prog), and *.o files.
 
-# The releases `--kernel all` selects (analyzer/profile.c, man page).
+# The releases `--kernel all` selects: `bpf-preflight kernels` lists them
+# (tests/t_install.sh checks that this list is the same).
 _bpf_preflight_kernels="5.10 5.15 6.1.170 6.1.192 6.6 6.8 6.9 6.12.117 6.13 6.15 6.18"
 
 _bpf_preflight_rules()
@@ -24,7 +25,7 @@ _bpf_preflight_rules()
 _bpf_preflight_options()
 {
 	local tool=$1 cmd=$2
-	case $cmd in check|stack|dump|graph|rules|explain|probe) ;; *) cmd=check ;; esac
+	case $cmd in check|stack|dump|graph|rules|explain|probe|kernels) ;; *) cmd=check ;; esac
 	"$tool" "$cmd" --help 2>/dev/null | sed -n '/^Options:/,/^$/p' |
 		grep -oE -- '^ +(-[a-zA-Z], )?--[a-z][a-z-]*' | tr -s ' ,' '\n' | grep -- '^-' | sort -u
 }
@@ -48,7 +49,7 @@ _bpf_preflight()
 	fi
 	local tool=${words[0]}
 	command -v "$tool" >/dev/null 2>&1 || tool=bpf-preflight
-	local commands="check stack dump graph rules explain probe"
+	local commands="check stack dump graph rules explain probe kernels"
 
 	# The command: the first word that is not an option (or an option's value).
 	local cmd="" i w
@@ -94,7 +95,7 @@ _bpf_preflight()
 	fi
 	case $cmd in
 	rules) return ;;
-	probe) [[ $cur == -* ]] || return ;;
+	probe|kernels) [[ $cur == -* ]] || return ;;
 	explain)
 		COMPREPLY=($(compgen -W "$(_bpf_preflight_rules "$tool")" -- "$cur")); return ;;
 	esac

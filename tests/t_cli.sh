@@ -134,7 +134,7 @@ grep -q -- '--explain' "$PF_BUILD/cli.out" && ! grep -q -- '--raw' "$PF_BUILD/cl
 
 # A typo for a command is named as one; a bad option is one line and a hint.
 expect_exit 2 "unknown command" "$PF_BIN" stak "$acl"
-grep -qx "bpf-preflight: unknown command 'stak' (commands: check, stack, dump, graph, rules, explain, probe)" \
+grep -qx "bpf-preflight: unknown command 'stak' (commands: check, stack, dump, graph, rules, explain, probe, kernels)" \
 	"$PF_BUILD/cli.err" || { echo "FAIL unknown command: $(cat "$PF_BUILD/cli.err")"; rc=1; }
 expect_exit 2 "bad option, briefly" "$PF_BIN" check --no-such-option "$acl"
 [ "$(wc -l <"$PF_BUILD/cli.err")" -eq 2 ] && grep -qx "try 'bpf-preflight check --help'" "$PF_BUILD/cli.err" ||

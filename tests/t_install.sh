@@ -12,4 +12,12 @@ for f in bin/bpf-preflight share/man/man1/bpf-preflight.1 share/bash-completion/
 done
 "$dest/opt/pf/bin/bpf-preflight" --version || rc=1
 [ -z "$(find "$dest" -type f -not -path "$dest/opt/pf/*")" ] || { echo "FAIL: files outside PREFIX"; rc=1; }
+# The completion offers the kernels `bpf-preflight kernels` lists, no others.
+comp=$(sed -n 's/^_bpf_preflight_kernels="\(.*\)"$/\1/p' completion/bpf-preflight.bash)
+tool=$("$dest/opt/pf/bin/bpf-preflight" kernels | sed -n 's/^\([0-9][0-9.]*\) .*/\1/p' | tr '\n' ' ' | sed 's/ $//')
+if [ -n "$comp" ] && [ "$comp" = "$tool" ]; then
+	echo "ok completion kernels = bpf-preflight kernels: $tool"
+else
+	echo "FAIL: completion kernels '$comp', bpf-preflight kernels '$tool'"; rc=1
+fi
 exit $rc
