@@ -139,16 +139,24 @@ def parse_tool(path):
                 raise InputError(f"{where} ({prog['name']}): verdict result {result!r}")
             depths = []
             for fi, fn in enumerate(prog.get("functions") or []):
-                d = fn.get("stack_depth") if isinstance(fn, dict) else None
+                if not isinstance(fn, dict):
+                    raise InputError(f"{where}.functions[{fi}] is not an object")
+                if "stack_depth" not in fn:
+                    # no depth: the verifier never walks the program there
+                    # (an extension refused at attach)
+                    depths = None
+                    continue
+                d = fn["stack_depth"]
                 if not isinstance(d, int) or isinstance(d, bool):
                     raise InputError(f"{where}.functions[{fi}]: stack_depth {d!r} is not an integer")
-                depths.append(d)
+                if depths is not None:
+                    depths.append(d)
             preds.setdefault((os.path.basename(obj["path"]), prog["name"]), []).append({
                 "path": obj["path"],
                 "name": prog["name"],
                 "result": result,
                 "message": verdict.get("message"),
-                "depth": "+".join(str(d) for d in depths),
+                "depth": "+".join(str(d) for d in depths) if depths is not None else None,
                 "funcs": [fn.get("name") for fn in prog.get("functions") or []],
             })
     return doc.get("target") or {}, preds
@@ -231,7 +239,7 @@ def over_counts(rec, p):
         return False
     if p["result"] == "reject":
         return in_scope(p["message"])
-    if p["result"] != "accept" or rec["depth"] is None:
+    if p["result"] != "accept" or rec["depth"] is None or p["depth"] is None:
         return False
     kd = sum(int(x) for x in rec["depth"].split("+") if x.isdigit())
     td = sum(int(x) for x in p["depth"].split("+") if x.isdigit())
