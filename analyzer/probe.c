@@ -45,6 +45,7 @@ struct load {
 };
 
 static char *log_buf;
+static unsigned int kern_version;	/* LINUX_VERSION_CODE, for kprobes before 5.0 */
 
 /* The last non-empty line of the log: the verifier's refusal. */
 static void last_line(const char *log, char *out, size_t len)
@@ -92,14 +93,9 @@ static void parse_depth(const char *log, struct load *l)
 static void load(enum bpf_prog_type type, const struct bpf_insn *insns, size_t cnt,
 		 struct load *l)
 {
-	struct utsname u;
-	unsigned int a = 0, b = 0, c = 0;
 	LIBBPF_OPTS(bpf_prog_load_opts, opts, .log_buf = log_buf,
-		    .log_size = LOG_SIZE, .log_level = 1 | 4);
+		    .log_size = LOG_SIZE, .log_level = 1 | 4, .kern_version = kern_version);
 
-	/* kprobe programs of kernels before 5.0 want LINUX_VERSION_CODE */
-	if (!uname(&u) && sscanf(u.release, "%u.%u.%u", &a, &b, &c) >= 2)
-		opts.kern_version = (a << 16) | (b << 8) | (c > 255 ? 255 : c);
 	memset(l, 0, sizeof(*l));
 	log_buf[0] = '\0';
 	l->fd = bpf_prog_load(type, "pf_probe", "GPL", insns, cnt, &opts);
@@ -142,6 +138,20 @@ static const char *refusal(const struct load *l)
 	return l->msg[0] ? l->msg : strerror(-l->err);
 }
 
+/* A main frame touching @main_off below r10 that calls a subprogram touching @sub_off. */
+static void load_two_frames(enum bpf_prog_type type, int16_t main_off, int16_t sub_off,
+			    struct load *l)
+{
+	const struct bpf_insn p[] = {
+		MOV_IMM(BPF_REG_1, 0), STX_DW(BPF_REG_10, BPF_REG_1, main_off),
+		CALL_SUB(2), MOV_IMM(BPF_REG_0, 0), EXIT(),
+		MOV_IMM(BPF_REG_1, 0), STX_DW(BPF_REG_10, BPF_REG_1, sub_off),
+		MOV_IMM(BPF_REG_0, 0), EXIT(),
+	};
+
+	load(type, p, sizeof(p) / sizeof(p[0]), l);
+}
+
 /*
  * Private stack for one program type: a main frame and a subprogram frame
  * of 304 bytes each. With a private stack the subprogram's frame is not
@@ -151,19 +161,13 @@ static const char *refusal(const struct load *l)
 static void probe_priv_stack(struct pf_probe *pr, enum pf_fact f, enum bpf_prog_type type,
 			     const char *tname)
 {
-	const struct bpf_insn p[] = {
-		MOV_IMM(BPF_REG_1, 0), STX_DW(BPF_REG_10, BPF_REG_1, -304),
-		CALL_SUB(2), MOV_IMM(BPF_REG_0, 0), EXIT(),
-		MOV_IMM(BPF_REG_1, 0), STX_DW(BPF_REG_10, BPF_REG_1, -304),
-		MOV_IMM(BPF_REG_0, 0), EXIT(),
-	};
 	struct load l;
 
 	if (!pr->jit) {
 		set(pr, f, PF_NO, "JIT off: the interpreter has no private stacks");
 		return;
 	}
-	load(type, p, sizeof(p) / sizeof(p[0]), &l);
+	load_two_frames(type, -304, -304, &l);
 	if (l.fd >= 0)
 		set(pr, f, PF_YES, "%s frames 304+304: accepted", tname);
 	else if (strstr(l.msg, "combined stack size"))
@@ -180,19 +184,13 @@ static void probe_priv_stack(struct pf_probe *pr, enum pf_fact f, enum bpf_prog_
  */
 static void probe_round16(struct pf_probe *pr)
 {
-	const struct bpf_insn p[] = {
-		MOV_IMM(BPF_REG_1, 0), STX_DW(BPF_REG_10, BPF_REG_1, -8),
-		CALL_SUB(2), MOV_IMM(BPF_REG_0, 0), EXIT(),
-		MOV_IMM(BPF_REG_1, 0), STX_DW(BPF_REG_10, BPF_REG_1, -488),
-		MOV_IMM(BPF_REG_0, 0), EXIT(),
-	};
 	struct load l;
 
 	if (!pr->jit) {
 		set(pr, PF_FACT_ROUND16_JIT, PF_UNKNOWN, "JIT off: the JIT's rounding cannot be seen");
 		return;
 	}
-	load(BPF_PROG_TYPE_SOCKET_FILTER, p, sizeof(p) / sizeof(p[0]), &l);
+	load_two_frames(BPF_PROG_TYPE_SOCKET_FILTER, -8, -488, &l);
 	if (l.fd >= 0)
 		set(pr, PF_FACT_ROUND16_JIT, PF_YES, "socket filter frames 8+488: accepted (16+496)");
 	else if (strstr(l.msg, "combined stack size of 2 calls is 544"))
@@ -280,6 +278,7 @@ int pf_probe__run(struct pf_probe *pr, char *err, size_t errlen)
 		return ret;
 	}
 	pr->profile.jit = pr->jit;
+	kern_version = pr->profile.version;	/* PF_KV() is KERNEL_VERSION()'s layout */
 	log_buf = malloc(LOG_SIZE);
 	if (!log_buf) {
 		snprintf(err, errlen, "out of memory");

@@ -115,6 +115,11 @@ enum pf_tristate pf_profile__has(const struct pf_profile *p, enum pf_fact fact)
 	return pf_profile__table(p, fact);
 }
 
+const char *pf_tristate__name(enum pf_tristate v)
+{
+	return v == PF_YES ? "yes" : v == PF_NO ? "no" : "unknown";
+}
+
 void pf_profile__set(struct pf_profile *p, enum pf_fact fact, enum pf_tristate v)
 {
 	if (fact >= PF_FACT_NR)

@@ -13,11 +13,6 @@
 #include "bpf_preflight.h"
 #include "cli.h"
 
-static const char *tri(enum pf_tristate v)
-{
-	return v == PF_YES ? "yes" : v == PF_NO ? "no" : "unknown";
-}
-
 int cmd_kernels(struct pf_opts *opts)
 {
 	cJSON *root = NULL, *arr = NULL;
@@ -66,7 +61,7 @@ int cmd_kernels(struct pf_opts *opts)
 				cJSON_AddStringToObject(o, "source", own ? "profile" : "table");
 				cJSON_AddStringToObject(o, "table", desc);
 			} else {
-				printf("  %-24s %-8s %s%s\n", pf_fact__name(f), tri(v),
+				printf("  %-24s %-8s %s%s\n", pf_fact__name(f), pf_tristate__name(v),
 				       own ? "profile file; table: " : "table: ", desc);
 			}
 		}

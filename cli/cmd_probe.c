@@ -46,11 +46,6 @@ static cJSON *profile_json(const struct pf_probe *pr)
 	return doc;
 }
 
-static const char *tri(enum pf_tristate v)
-{
-	return v == PF_YES ? "yes" : v == PF_NO ? "no" : "unknown";
-}
-
 int cmd_probe(struct pf_opts *opts)
 {
 	struct pf_probe *pr;
@@ -78,7 +73,7 @@ int cmd_probe(struct pf_opts *opts)
 		if (pr->facts[i].measured && pr->facts[i].value != table)
 			fprintf(stderr, "bpf-preflight: probe: %s differs from the fact table for %s: "
 				"%s %s (table: %s; %s)\n", pr->release, pr->profile.name,
-				pf_fact__name(i), tri(pr->facts[i].value), tri(table), pr->facts[i].how);
+				pf_fact__name(i), pf_tristate__name(pr->facts[i].value), pf_tristate__name(table), pr->facts[i].how);
 	}
 	doc = profile_json(pr);
 	text = doc ? cJSON_Print(doc) : NULL;

@@ -97,6 +97,9 @@ int pf_profile__parse(const char *s, enum pf_arch arch, bool jit,
 int pf_arch__parse(const char *s, enum pf_arch *out);
 const char *pf_arch__name(enum pf_arch arch);
 
+/* "yes", "no", "unknown" */
+const char *pf_tristate__name(enum pf_tristate v);
+
 enum pf_tristate pf_profile__has(const struct pf_profile *p, enum pf_fact fact);
 /* The upstream release that brought @fact on @arch ("6.14"), or NULL if none. */
 const char *pf_fact__since(enum pf_fact fact, enum pf_arch arch, char *buf, size_t len);
