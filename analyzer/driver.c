@@ -118,7 +118,7 @@ static int defer_extension(struct pf_driver *ctx, const struct pf_object *obj, s
 	e->slot = slot;
 	ctx->pending_cnt++;
 	if (ctx->ops.program)
-		ctx->ops.program(ctx->ctx, handle, slot, obj, &obj->progs[p], NULL);
+		ctx->ops.program(ctx->ctx, handle, slot, false, obj, &obj->progs[p], NULL);
 	return 0;
 }
 
@@ -172,7 +172,7 @@ int pf_driver__object(struct pf_driver *ctx, const struct pf_object *obj)
 		for (i = 0; i < ctx->profile_cnt; i++)
 			pf_verdict__program(&an, prog, &ctx->profiles[i], &vs[i]);
 		if (ctx->ops.program)
-			ctx->ops.program(ctx->ctx, handle, slot, obj, prog, vs);
+			ctx->ops.program(ctx->ctx, handle, slot, false, obj, prog, vs);
 		slot++;
 		for (i = 0; i < ctx->profile_cnt; i++)
 			if (vs[i].result != PF_ACCEPT && first_of_kind(vs, i))
@@ -260,7 +260,7 @@ static int check_extensions(struct pf_driver *ctx, char *errbuf, size_t errlen)
 				pf_verdict__program(&an, prog, &ctx->profiles[k], v);
 		}
 		if (ctx->ops.program)
-			ctx->ops.program(ctx->ctx, pe->handle, pe->slot, obj, prog, vs);
+			ctx->ops.program(ctx->ctx, pe->handle, pe->slot, true, obj, prog, vs);
 		for (k = 0; k < ctx->profile_cnt; k++)
 			if (!at_attach[k] && vs[k].result != PF_ACCEPT && first_of_kind(vs, k))
 				verdict_finding(ctx, obj, prog, vs, k);

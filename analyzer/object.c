@@ -73,43 +73,18 @@ int pf_object__keep_string(struct pf_object *obj, char *s)
 static int read_file(const char *path, uint8_t **buf, size_t *size,
 		     char *err, size_t errlen)
 {
-	struct stat st;
-	ssize_t n;
-	size_t got = 0;
-	int fd;
+	int ret = pf_file__read(path, PF_MAX_FILE_SIZE, (char **)buf, size);
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		snprintf(err, errlen, "%s", strerror(errno));
-		return -errno;
-	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+	if (ret == -EINVAL)
 		snprintf(err, errlen, "not a regular file");
-		close(fd);
-		return -EINVAL;
-	}
-	if ((uint64_t)st.st_size > PF_MAX_FILE_SIZE) {
-		snprintf(err, errlen, "file too large (%lld bytes, limit %u)",
-			 (long long)st.st_size, PF_MAX_FILE_SIZE);
-		close(fd);
-		return -EFBIG;
-	}
-	/* no zeroing: read() fills it, and a short read shortens the size */
-	*buf = malloc(st.st_size ? (size_t)st.st_size : 1);
-	if (!*buf) {
-		close(fd);
+	else if (ret == -EFBIG)
+		snprintf(err, errlen, "file too large (%llu bytes, limit %u)",
+			 (unsigned long long)*size, PF_MAX_FILE_SIZE);
+	else if (ret == -ENOMEM)
 		snprintf(err, errlen, "out of memory");
-		return -ENOMEM;
-	}
-	while (got < (size_t)st.st_size) {
-		n = read(fd, *buf + got, st.st_size - got);
-		if (n <= 0)
-			break;
-		got += n;
-	}
-	close(fd);
-	*size = got;
-	return 0;
+	else if (ret)
+		snprintf(err, errlen, "%s", strerror(-ret));
+	return ret;
 }
 
 static int object__model(struct pf_build *b)

@@ -15,6 +15,7 @@
 #include <cjson/cJSON.h>
 
 #include "profile.h"
+#include "util.h"
 
 struct backport {
 	uint32_t series;	/* PF_KV(x, y, 0) */
@@ -348,39 +349,6 @@ int pf_fact__parse(const char *name, enum pf_fact *out)
 	return -ENOENT;
 }
 
-static char *slurp(const char *path, int *err)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	long n;
-
-	*err = 0;
-	if (!f) {
-		*err = -errno;
-		return NULL;
-	}
-	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || n > (1 << 20) ||
-	    fseek(f, 0, SEEK_SET)) {
-		*err = -EFBIG;
-		goto out;
-	}
-	buf = malloc((size_t)n + 1);
-	if (!buf) {
-		*err = -ENOMEM;
-		goto out;
-	}
-	if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		*err = -EIO;
-		free(buf);
-		buf = NULL;
-		goto out;
-	}
-	buf[n] = '\0';
-out:
-	fclose(f);
-	return buf;
-}
-
 #define LOAD_FAIL(e, ...)						\
 	do {								\
 		snprintf(err, errlen, __VA_ARGS__);			\
@@ -395,9 +363,10 @@ int pf_profile__load(const char *path, struct pf_profile *out, char *err, size_t
 	enum pf_arch arch = PF_ARCH_X86_64;
 	int ret = 0;
 	char *text;
+	size_t len;
 
-	text = slurp(path, &ret);
-	if (!text)
+	ret = pf_file__read(path, 1 << 20, &text, &len);
+	if (ret)
 		LOAD_FAIL(ret, "cannot read profile (%s)", strerror(-ret));
 	doc = cJSON_Parse(text);
 	free(text);

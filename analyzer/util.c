@@ -4,9 +4,12 @@
  * to print on one line. They depend on nothing of the project.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -50,3 +53,43 @@ int pf_grow(void **arr, size_t *cap, size_t need, size_t elem)
 	return 0;
 }
 
+int pf_file__read(const char *path, size_t max, char **buf, size_t *size)
+{
+	struct stat st;
+	size_t got = 0;
+	ssize_t n;
+	int fd, err;
+
+	*buf = NULL;
+	*size = 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		err = -EINVAL;
+		goto out;
+	}
+	if ((uint64_t)st.st_size > max) {
+		*size = (size_t)st.st_size;
+		err = -EFBIG;
+		goto out;
+	}
+	/* no zeroing: read() fills it, and a short read shortens the size */
+	*buf = malloc((size_t)st.st_size + 1);
+	if (!*buf) {
+		err = -ENOMEM;
+		goto out;
+	}
+	while (got < (size_t)st.st_size) {
+		n = read(fd, *buf + got, (size_t)st.st_size - got);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	(*buf)[got] = '\0';
+	*size = got;
+	err = 0;
+out:
+	close(fd);
+	return err;
+}

@@ -97,8 +97,9 @@ static void *on_object(void *arg, const struct pf_object *obj)
 }
 
 /* A program's entry where the driver puts it; an extension's comes later. */
-static void on_program(void *arg, void *handle, int slot, const struct pf_object *obj,
-		       const struct pf_program *prog, const struct pf_verdict *vs)
+static void on_program(void *arg, void *handle, int slot, bool again,
+		       const struct pf_object *obj, const struct pf_program *prog,
+		       const struct pf_verdict *vs)
 {
 	struct check_ctx *ctx = arg;
 	cJSON *jprogs = handle, *item;
@@ -106,7 +107,8 @@ static void on_program(void *arg, void *handle, int slot, const struct pf_object
 	if (!jprogs)
 		return;
 	item = vs ? json_program(obj, prog, ctx->opts, vs) : cJSON_CreateNull();
-	if (slot < cJSON_GetArraySize(jprogs))
+	/* appending is O(1); only an extension's entry is found (O(n)) and replaced */
+	if (again)
 		cJSON_ReplaceItemInArray(jprogs, slot, item);
 	else
 		cJSON_AddItemToArray(jprogs, item);

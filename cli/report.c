@@ -413,21 +413,14 @@ int pf_baseline__write(const struct pf_findings *r, const char *path)
 int pf_baseline__load(const char *path, struct pf_baseline *b)
 {
 	cJSON *root, *arr, *it;
-	char *buf = NULL;
-	long n;
-	FILE *f = fopen(path, "r");
+	char *buf;
+	size_t n;
+	int err;
 
 	memset(b, 0, sizeof(*b));
-	if (!f)
-		return -errno;
-	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || n > (64 << 20) ||
-	    fseek(f, 0, SEEK_SET) || !(buf = calloc(1, n + 1)) ||
-	    fread(buf, 1, n, f) != (size_t)n) {
-		free(buf);
-		fclose(f);
-		return -EINVAL;
-	}
-	fclose(f);
+	err = pf_file__read(path, 64 << 20, &buf, &n);
+	if (err)
+		return err;
 	root = cJSON_Parse(buf);
 	free(buf);
 	arr = root ? cJSON_GetObjectItem(root, "findings") : NULL;

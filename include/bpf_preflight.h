@@ -13,6 +13,7 @@
  *   rules     the catalogue and the findings (rule.h, finding.h)
  *   driver    every object, program and kernel into one collection of
  *             findings (driver.h)
+ *   util      bounded allocation, reading a file whole (util.h)
  *
  * The layers include only downwards: util -> model -> analyses -> rules ->
  * driver (tests/t_layers.sh checks it).
@@ -34,6 +35,7 @@
 #include "rule.h"
 #include "rule_ids.h"
 #include "stack.h"
+#include "util.h"
 #include "verdict.h"
 
 #endif /* PF_BPF_PREFLIGHT_H */

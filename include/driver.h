@@ -30,13 +30,15 @@ struct pf_driver_ops {
 	/* An object's programs follow; the handle comes back in program(). */
 	void *(*object)(void *ctx, const struct pf_object *obj);
 	/*
-	 * Program @slot of an object (its place among the programs reported)
-	 * with its verdict on each profile. @vs is NULL for an extension: its
-	 * verdict needs the whole set, and program() is called again for the
-	 * same handle and slot from pf_driver__finish().
+	 * Program @slot of an object (its place among the programs reported,
+	 * in order) with its verdict on each profile. @vs is NULL for an
+	 * extension: its verdict needs the whole set, and program() is called
+	 * again for the same handle and slot from pf_driver__finish(), with
+	 * @again set; otherwise each call's slot is the next one.
 	 */
-	void (*program)(void *ctx, void *handle, int slot, const struct pf_object *obj,
-			const struct pf_program *prog, const struct pf_verdict *vs);
+	void (*program)(void *ctx, void *handle, int slot, bool again,
+			const struct pf_object *obj, const struct pf_program *prog,
+			const struct pf_verdict *vs);
 	/* Is @rule to run? NULL: every rule. */
 	bool (*rule_enabled)(void *ctx, const struct pf_rule *rule);
 };

@@ -13,6 +13,14 @@ void *pf_calloc(size_t n, size_t size);
 int pf_grow(void **arr, size_t *cap, size_t need, size_t elem);
 
 /*
+ * Read the regular file @path whole into @buf (malloc'ed, NUL-terminated;
+ * @size bytes without the NUL). -errno from open(), -EINVAL for a file
+ * that is not regular, -EFBIG past @max (@size then holds its size),
+ * -ENOMEM. A file that shrinks while read gives what was there.
+ */
+int pf_file__read(const char *path, size_t max, char **buf, size_t *size);
+
+/*
  * Replace control characters by '?': names from an object quoted in a
  * reason or a warning must not break "one line per bad input".
  */
