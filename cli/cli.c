@@ -199,16 +199,21 @@ static void host_release(char *buf, size_t len)
 		snprintf(buf, len, "%s", u.release);
 }
 
+/* The next profile slot, or NULL (said) when the run has as many as it takes. */
+static struct pf_profile *next_profile(struct pf_opts *opts)
+{
+	if (opts->profile_cnt < PF_MAX_PROFILES)
+		return &opts->profiles[opts->profile_cnt];
+	fprintf(stderr, "bpf-preflight: too many kernels (limit %d)\n", PF_MAX_PROFILES);
+	return NULL;
+}
+
 static int add_profile(struct pf_opts *opts, const char *ver)
 {
-	struct pf_profile *p;
+	struct pf_profile *p = next_profile(opts);
 
-	if (opts->profile_cnt >= PF_MAX_PROFILES) {
-		fprintf(stderr, "bpf-preflight: too many kernels (limit %d)\n",
-			PF_MAX_PROFILES);
+	if (!p)
 		return -EINVAL;
-	}
-	p = &opts->profiles[opts->profile_cnt];
 	if (pf_profile__parse(ver, opts->arch, !opts->no_jit, p)) {
 		fprintf(stderr, "bpf-preflight: bad kernel version '%s' (want X.Y or X.Y.Z, host, all, none or @FILE)\n",
 			ver);
@@ -221,21 +226,28 @@ static int add_profile(struct pf_opts *opts, const char *ver)
 /* -k @FILE: a profile `bpf-preflight probe` wrote on the target machine. */
 static int add_profile_file(struct pf_opts *opts, const char *path)
 {
-	char why[160];
+	struct pf_profile *p = next_profile(opts);
+	char why[600], ver[32];
 	int err;
 
-	if (opts->profile_cnt >= PF_MAX_PROFILES) {
-		fprintf(stderr, "bpf-preflight: too many kernels (limit %d)\n",
-			PF_MAX_PROFILES);
+	if (!p)
 		return -EINVAL;
-	}
-	err = pf_profile__load(path, &opts->profiles[opts->profile_cnt], why, sizeof(why));
+	err = pf_profile__load(path, p, why, sizeof(why));
 	if (err) {
 		fprintf(stderr, "bpf-preflight: %s: %s\n", path, why);
 		return err;
 	}
+	/*
+	 * The measured facts stand; the others come from the table, which
+	 * cannot place a kernel outside its range: say so, once.
+	 */
+	snprintf(ver, sizeof(ver), "%u.%u.%u", PF_KV_MAJOR(p->version), PF_KV_MINOR(p->version),
+		 PF_KV_PATCH(p->version));
+	if (pf_profile__place(ver, why, sizeof(why)) && (why[strcspn(why, ";")] = '\0', 1))
+		fprintf(stderr, "bpf-preflight: %s: warning: %s; the facts the profile did not "
+			"measure are the fact table's nearest row\n", path, why);
 	if (opts->no_jit)
-		opts->profiles[opts->profile_cnt].jit = false;
+		p->jit = false;
 	opts->profile_cnt++;
 	return 0;
 }

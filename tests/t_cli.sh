@@ -152,6 +152,12 @@ expect_exit 2 "kernels = 4.19 in the config file" "$PF_BIN" check --config="$PF_
 grep -q "kcfg:1: kernel 4.19 is older than the oldest" "$PF_BUILD/cli.err" ||
 	{ echo "FAIL config kernels 4.19: $(cat "$PF_BUILD/cli.err")"; rc=1; }
 expect_exit 1 "-k 6.3 (between known kernels)" "$PF_BIN" check -k 6.3 "$acl"
+# A probed profile of a kernel outside the table loads, and says that its
+# unmeasured facts are the nearest row's.
+printf '{"bpf_preflight_profile": 1, "kernel": "7.2.1", "arch": "x86_64", "jit": true, "facts": {"isa_v4": {"value": true, "measured": true}}}\n' >"$PF_BUILD/k7.json"
+expect_exit 0 "-k @profile of 7.2.1 (as -k 6.18: accepted)" "$PF_BIN" check -k "@$PF_BUILD/k7.json" "$acl"
+grep -qx "bpf-preflight: $PF_BUILD/k7.json: warning: kernel 7.2.1 is newer than the newest the tool knows (6.18); the facts the profile did not measure are the fact table's nearest row" \
+	"$PF_BUILD/cli.err" || { echo "FAIL profile 7.2.1: $(cat "$PF_BUILD/cli.err")"; rc=1; }
 
 # Inline suppression: a copy of the source with the comment on the line
 # above the tail call silences the refusal there.
