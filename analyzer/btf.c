@@ -264,3 +264,26 @@ int pf_btf__apply_ext(struct pf_build *b)
 	ext__spread_lines(obj);
 	return 0;
 }
+
+int pf_program__exception_cb(const struct pf_object *obj, const struct pf_program *prog)
+{
+	static const char tag[] = "exception_callback:";
+	int main_id = obj->funcs[prog->func].btf_id;
+	uint32_t id, n;
+
+	if (!obj->btf || main_id <= 0)
+		return -1;
+	n = btf__type_cnt(obj->btf);
+	for (id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(obj->btf, id);
+		const char *name;
+
+		if (!t || !btf_is_decl_tag(t) || btf_decl_tag(t)->component_idx != -1 ||
+		    (int)t->type != main_id)
+			continue;
+		name = btf__name_by_offset(obj->btf, t->name_off);
+		if (name && !strncmp(name, tag, sizeof(tag) - 1))
+			return pf_object__find_func(obj, name + sizeof(tag) - 1);
+	}
+	return -1;
+}

@@ -14,6 +14,7 @@
 #include <bpf/btf.h>
 
 #include "internal.h"
+#include "stack.h"
 
 enum reg_kind { REG_UNKNOWN, REG_CONST, REG_MAP, REG_FUNC };
 
@@ -35,17 +36,9 @@ struct scan {
 /* Helpers whose argument is a callback, and which argument (1-based). */
 static int callback_arg(int helper_id)
 {
-	switch (helper_id) {
-	case BPF_FUNC_for_each_map_elem:
-	case BPF_FUNC_timer_set_callback:
-	case BPF_FUNC_loop:
-	case BPF_FUNC_user_ringbuf_drain:
-		return 2;
-	case BPF_FUNC_find_vma:
-		return 3;
-	default:
-		return 0;
-	}
+	const struct pf_helper_proto *p = pf_helper__proto(helper_id);
+
+	return p ? p->cb_arg : 0;
 }
 
 /* Async callbacks run later, on another stack: roots of their own. */
@@ -144,7 +137,7 @@ static void scan__consume_callbacks(struct scan *sc, size_t insn, int helper,
 		cb->consumer_insn = (int)insn;
 		cb->consumer_helper = helper;
 		cb->consumer_kfunc = kfunc;
-		cb->async = helper == BPF_FUNC_timer_set_callback ||
+		cb->async = (helper >= 0 && pf_helper__proto(helper) && pf_helper__proto(helper)->cb_async) ||
 			    kfunc_is_async(kfunc);
 		/* inline_bpf_loop() needs flags known to be zero */
 		cb->loop_inline = helper == BPF_FUNC_loop &&

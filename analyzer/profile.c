@@ -97,6 +97,27 @@ static const struct fact_row facts[PF_FACT_NR] = {
 	[PF_FACT_ISA_V4] = { PF_FACT_ISA_V4, ALL(PF_KV(6, 6, 0)), {}, .jit = false },
 	/* d2102f2f5d75 "bpf: verifier: Support eliding map lookup nullness" */
 	[PF_FACT_NULL_ELIDE_CONST_KEY] = { PF_FACT_NULL_ELIDE_CONST_KEY, ALL(PF_KV(6, 14, 0)), {}, .jit = false },
+	/* "bpf: validate global subprogs lazily" */
+	[PF_FACT_GLOBAL_LAZY] = { PF_FACT_GLOBAL_LAZY, ALL(PF_KV(6, 8, 0)), {}, .jit = false },
+	/*
+	 * 6.1's visit_func_call_insn() pushes the call edge with loop_ok =
+	 * false ("back-edge from insn 7 to 3", measured on 6.1.170/.192);
+	 * 6.12's push_insn() has no loop_ok: calls may close a loop for
+	 * bpf_capable. The release between that changed it is not known.
+	 */
+	[PF_FACT_CFG_CALL_LOOP_OK] = { PF_FACT_CFG_CALL_LOOP_OK, ALL(PF_KV(6, 12, 0)), {},
+	  .jit = false, .known_without = PF_KV(6, 1, 0) },
+	/*
+	 * measured: 6.12.117 "invalid indirect access to stack R3 off=-513
+	 * size=8", 6.18.44 "invalid write to stack R3 off=-513 ..."
+	 */
+	[PF_FACT_HELPER_ACCESS_TYPED] = { PF_FACT_HELPER_ACCESS_TYPED, ALL(PF_KV(6, 18, 0)), {},
+	  .jit = false, .known_without = PF_KV(6, 12, 0) },
+	/* "bpf: Introduce may_goto instruction" (stack_extra 8); measured on 6.12.117 */
+	[PF_FACT_MAY_GOTO_STACK] = { PF_FACT_MAY_GOTO_STACK, ALL(PF_KV(6, 9, 0)), {}, .jit = false },
+	/* "bpf: Add support for timed may_goto" (x86-64 only); measured: 6.18 prints 16 more */
+	[PF_FACT_MAY_GOTO_TIMED] = { PF_FACT_MAY_GOTO_TIMED, { PF_KV(6, 18, 0), 0, 0, 0, 0, 0 }, {},
+	  .jit = true, .known_without = PF_KV(6, 12, 0) },
 };
 
 enum pf_tristate pf_profile__has(const struct pf_profile *p, enum pf_fact fact)
@@ -272,6 +293,11 @@ static const char *const fact_names[PF_FACT_NR] = {
 	[PF_FACT_TRACING_MAIN_UNRELIABLE] = "tracing_main_unreliable",
 	[PF_FACT_ISA_V4]		= "isa_v4",
 	[PF_FACT_NULL_ELIDE_CONST_KEY]	= "null_elide_const_key",
+	[PF_FACT_GLOBAL_LAZY]		= "global_lazy",
+	[PF_FACT_CFG_CALL_LOOP_OK]	= "cfg_call_loop_ok",
+	[PF_FACT_HELPER_ACCESS_TYPED]	= "helper_access_typed",
+	[PF_FACT_MAY_GOTO_STACK]	= "may_goto_stack",
+	[PF_FACT_MAY_GOTO_TIMED]	= "may_goto_timed",
 };
 
 const char *pf_fact__since(enum pf_fact fact, enum pf_arch arch, char *buf, size_t len)

@@ -384,13 +384,6 @@ static void step_callback_ctx(struct walk *w, struct state *s, int helper, size_
 	}
 }
 
-static bool name_has_suffix(const char *name, const char *suffix)
-{
-	size_t n = strlen(name), m = strlen(suffix);
-
-	return n >= m && !strcmp(name + n - m, suffix);
-}
-
 /*
  * Kfunc memory arguments, as check_kfunc_args() sizes them from BTF: a
  * pointer to a sized type is that many bytes (struct bpf_dynptr: 16), and
@@ -422,7 +415,7 @@ static void step_kfunc(struct walk *w, struct state *s, const char *name, size_t
 			continue;
 		if (!pt || !btf_is_ptr(pt))
 			continue;
-		if (next && (name_has_suffix(next, "__sz") || name_has_suffix(next, "__szk"))) {
+		if (next && (pf_str__has_suffix(next, "__sz") || pf_str__has_suffix(next, "__szk"))) {
 			if (s->r[a + 2].kind == V_CONST)
 				size = s->r[a + 2].v;
 			else

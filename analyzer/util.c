@@ -93,3 +93,10 @@ out:
 	close(fd);
 	return err;
 }
+
+bool pf_str__has_suffix(const char *name, const char *suffix)
+{
+	size_t n = strlen(name), m = strlen(suffix);
+
+	return n >= m && !strcmp(name + n - m, suffix);
+}

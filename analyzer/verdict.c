@@ -20,6 +20,9 @@
 #include <linux/bpf.h>
 #include <bpf/btf.h>
 
+#include <inttypes.h>
+
+#include "engine.h"
 #include "mapvalue.h"
 #include "verdict.h"
 
@@ -35,6 +38,13 @@ struct kprog {
 	struct sub_ref { int func, sub; } *subs;	/* by func: sub_of() */
 	bool *async_cb;		/* per subprog */
 	uint8_t *priv;		/* per subprog: 0 unknown, 1 adaptive, 2 normal */
+	const struct pf_engine_result *eng;	/* the exploration, NULL when it gave up */
+	int *runs;		/* engine runs in the order this kernel verifies them */
+	size_t run_cnt;
+	uint32_t *edepth;	/* per subprog: explored depth over those runs */
+	size_t *edeep;		/* per subprog: the access that set it */
+	bool *eexplored;	/* per subprog: explored by those runs */
+	char eng_why[200];	/* why the engine's exploration is not used */
 	int override_func;	/* what-if: this function's raw depth is ... */
 	uint32_t override_depth;	/* ... this instead (explain) */
 	size_t steps;		/* call-graph steps replayed (over_budget) */
@@ -43,11 +53,24 @@ struct kprog {
 /* The raw depth of @f, or the what-if value explain asks about. */
 static uint32_t recorded(uint32_t raw, const struct pf_profile *p, bool *known);
 
-static uint32_t kdepth(const struct kprog *k, const struct pf_function *f, bool *known)
+/* The raw depth of subprog @sub: explored by the engine, else the static bound. */
+static uint32_t raw_depth(const struct kprog *k, int sub)
 {
-	bool what_if = k->override_func >= 0 && f == &k->obj->funcs[k->override_func];
+	const struct pf_function *f = &k->obj->funcs[k->prog->funcs[sub]];
 
-	return recorded(what_if ? k->override_depth : f->stack.depth, k->p, known);
+	if (k->override_func >= 0 && k->prog->funcs[sub] == k->override_func)
+		return k->override_depth;
+	return k->eng ? k->edepth[sub] : f->stack.depth;
+}
+
+static size_t deepest_insn(const struct kprog *k, int sub)
+{
+	return k->eng ? k->edeep[sub] : k->obj->funcs[k->prog->funcs[sub]].stack.deepest_insn;
+}
+
+static uint32_t kdepth(const struct kprog *k, int sub, bool *known)
+{
+	return recorded(raw_depth(k, sub), k->p, known);
 }
 
 /*
@@ -405,7 +428,7 @@ static void walk_root(struct kprog *k, int root, bool priv_ok)
 
 	for (;;) {
 		const struct pf_function *f = kfunc_of(k, sub);
-		uint32_t d = kdepth(k, f, &known);
+		uint32_t d = kdepth(k, sub, &known);
 		uint32_t r = pf_verdict__round_frame(d, k->p);
 		bool priv;
 
@@ -434,7 +457,7 @@ static void walk_root(struct kprog *k, int root, bool priv_ok)
 		chain_push(k, sub, 0, d, priv ? 0 : r, priv);
 		if (priv) {
 			if (r > PF_MAX_BPF_STACK) {
-				reject(k, PF_RULE_stack_frame, k->prog->funcs[sub], f->stack.deepest_insn,
+				reject(k, PF_RULE_stack_frame, k->prog->funcs[sub], deepest_insn(k, sub),
 				       "stack size of subprog %d is %u. Too large", sub, r);
 				return;
 			}
@@ -449,7 +472,7 @@ static void walk_root(struct kprog *k, int root, bool priv_ok)
 
 				reject(k, PF_RULE_stack_combined,
 				       caller ? caller->func : k->prog->funcs[sub],
-				       caller ? caller->call_insn : f->stack.deepest_insn,
+				       caller ? caller->call_insn : deepest_insn(k, sub),
 				       "combined stack size of %d calls is %u. Too large",
 				       frame + 1, depth);
 				k->v->chain_total = depth;
@@ -542,64 +565,88 @@ static void add_note(struct pf_verdict *v, int func, size_t insn, const char *fm
  * its exploration order, which agrees for straight-line programs (the
  * engine of issue 14 will order them exactly).
  */
-static void check_map_null(struct kprog *k)
+/* The verdict of one NULL use (a lookup's result used before a check). */
+static void null_use_verdict(struct kprog *k, int fi, const struct pf_mv_null_use *u)
 {
 	enum pf_tristate elide = pf_profile__has(k->p, PF_FACT_NULL_ELIDE_CONST_KEY);
 	const struct pf_object *obj = k->obj;
-	char since[16];
-	size_t i, j;
+	const struct pf_map *m = u->map >= 0 ? &obj->maps[u->map] : NULL;
+	const char *mname = m && m->name && m->name[0] ? m->name : "?";
+	int lf = u->lookup_func >= 0 ? u->lookup_func : fi;
+	bool percpu = obj->secs[obj->funcs[lf].sec].insns[u->lookup_insn].imm ==
+		      BPF_FUNC_map_lookup_percpu_elem;
+	char since[16], vmsg[120];
 
 	if (!pf_fact__since(PF_FACT_NULL_ELIDE_CONST_KEY, k->p->arch, since, sizeof(since)))
 		snprintf(since, sizeof(since), "?");
+	if (u->arith)
+		snprintf(vmsg, sizeof(vmsg), "R%d pointer arithmetic on map_value_or_null "
+			 "prohibited, null-check it first", u->reg);
+	else
+		snprintf(vmsg, sizeof(vmsg), "R%d invalid mem access 'map_value_or_null'", u->reg);
+	if (u->level == PF_MV_NULL_OLD && elide == PF_YES)
+		return;	/* known non-NULL on this kernel */
+	if (u->level == PF_MV_NULL_OLD && elide == PF_UNKNOWN) {
+		cannot_predict(k, "\"%s\" unless kernel %s elides the NULL of a constant-key array lookup (%s and later do)",
+			       vmsg, k->p->name, since);
+	} else if (u->level == PF_MV_NULL_UNSURE && elide != PF_NO) {
+		cannot_predict(k, "\"%s\" unless the verifier knows the key of the lookup in array '%s' is a constant below max_entries %u (%s and later elide the NULL then)",
+			       vmsg, mname, m ? m->max_entries : 0, since);
+	} else {
+		reject(k, PF_RULE_map_value_null, fi, u->insn, "%s", vmsg);
+	}
+	k->v->func = fi;
+	k->v->insn = u->insn;
+	if (u->level == PF_MV_MAYBE_NULL && m && u->key >= 0 && u->key >= m->max_entries)
+		add_note(k->v, lf, u->lookup_insn,
+			 "the constant key %lld is not below max_entries %u of '%s': this lookup always returns NULL",
+			 (long long)u->key, m->max_entries, mname);
+	else if (u->level == PF_MV_MAYBE_NULL)
+		add_note(k->v, lf, u->lookup_insn,
+			 "%s(&%s) returns NULL when the key is not in the map, and the value is used before any check on this path",
+			 percpu ? "bpf_map_lookup_percpu_elem" : "bpf_map_lookup_elem", mname);
+	else if (u->level == PF_MV_NULL_OLD)
+		add_note(k->v, lf, u->lookup_insn,
+			 "lookup in '%s' (max_entries %u) with the constant key %lld: kernels before %s do not know it is non-NULL",
+			 mname, m ? m->max_entries : 0, (long long)u->key, since);
+	else
+		add_note(k->v, lf, u->lookup_insn, "lookup in '%s' with a key not known here", mname);
+	add_note(k->v, -1, 0, "fix: check the pointer before using it: if (!val) return ...;");
+}
+
+/*
+ * Without the engine: check_mem_access() and adjust_ptr_min_max_vals()
+ * refuse a map_value_or_null pointer at its first use, taken here in
+ * subprogram and slot order (the static fallback).
+ */
+static void check_map_null(struct kprog *k)
+{
+	size_t i, j;
+
 	for (i = 0; i < k->prog->func_cnt && !decided(k); i++) {
 		int fi = k->prog->funcs[i];
 		const struct pf_mv_report *r = pf_analysis__mapvalue(k->an, fi);
 
 		for (j = 0; r && j < r->null_cnt && !decided(k); j++) {
-			const struct pf_mv_null_use *u = &r->nulls[j];
-			const struct pf_map *m = &obj->maps[u->map];
-			const char *mname = m->name && m->name[0] ? m->name : "?";
-			bool percpu = obj->secs[obj->funcs[fi].sec].insns[u->lookup_insn].imm ==
-				      BPF_FUNC_map_lookup_percpu_elem;
-			char vmsg[120];
+			struct pf_mv_null_use u = r->nulls[j];
 
-			if (u->arith)
-				snprintf(vmsg, sizeof(vmsg), "R%d pointer arithmetic on map_value_or_null "
-					 "prohibited, null-check it first", u->reg);
-			else
-				snprintf(vmsg, sizeof(vmsg), "R%d invalid mem access 'map_value_or_null'",
-					 u->reg);
-			if (u->level == PF_MV_NULL_OLD && elide == PF_YES)
-				continue;	/* known non-NULL on this kernel */
-			if (u->level == PF_MV_NULL_OLD && elide == PF_UNKNOWN) {
-				cannot_predict(k, "\"%s\" unless kernel %s elides the NULL of a constant-key array lookup (%s and later do)",
-					       vmsg, k->p->name, since);
-			} else if (u->level == PF_MV_NULL_UNSURE && elide != PF_NO) {
-				cannot_predict(k, "\"%s\" unless the verifier knows the key of the lookup in array '%s' is a constant below max_entries %u (%s and later elide the NULL then)",
-					       vmsg, mname, m->max_entries, since);
-			} else {
-				reject(k, PF_RULE_map_value_null, fi, u->insn, "%s", vmsg);
-			}
-			k->v->func = fi;
-			k->v->insn = u->insn;
-			if (u->level == PF_MV_MAYBE_NULL && u->key >= 0 && u->key >= m->max_entries)
-				add_note(k->v, fi, u->lookup_insn,
-					 "the constant key %lld is not below max_entries %u of '%s': this lookup always returns NULL",
-					 (long long)u->key, m->max_entries, mname);
-			else if (u->level == PF_MV_MAYBE_NULL)
-				add_note(k->v, fi, u->lookup_insn,
-					 "%s(&%s) returns NULL when the key is not in the map, and the value is used before any check on this path",
-					 percpu ? "bpf_map_lookup_percpu_elem" : "bpf_map_lookup_elem", mname);
-			else if (u->level == PF_MV_NULL_OLD)
-				add_note(k->v, fi, u->lookup_insn,
-					 "lookup in '%s' (max_entries %u) with the constant key %lld: kernels before %s do not know it is non-NULL",
-					 mname, m->max_entries, (long long)u->key, since);
-			else
-				add_note(k->v, fi, u->lookup_insn, "lookup in '%s' with a key not known here",
-					 mname);
-			add_note(k->v, -1, 0, "fix: check the pointer before using it: if (!val) return ...;");
+			u.lookup_func = -1;
+			null_use_verdict(k, fi, &u);
 		}
 	}
+}
+
+/* The engine met the use in the walk: the key is known as the kernel knows it. */
+static void null_event(struct kprog *k, const struct pf_engine_event *ev)
+{
+	struct pf_mv_null_use u = {
+		.insn = ev->insn, .lookup_insn = ev->lookup_insn, .map = ev->map,
+		.reg = ev->reg, .arith = ev->arith, .key = ev->key,
+		.level = ev->elidable ? PF_MV_NULL_OLD : PF_MV_MAYBE_NULL,
+		.lookup_func = ev->lookup_func,
+	};
+
+	null_use_verdict(k, ev->func, &u);
 }
 
 /* bpf_enable_priv_stack(): which program types get a private stack. */
@@ -654,27 +701,377 @@ static void check_max_stack_depth(struct kprog *k)
 	}
 }
 
+/* ---- the engine ---- */
+
+static bool engine_order(struct kprog *k);
+
+/* The exploration this kernel's walk follows; NULL (static bounds) when it gave up. */
+static void engine_setup(struct kprog *k)
+{
+	const struct pf_engine_result *r = pf_analysis__engine(k->an, k->prog);
+	size_t n = k->prog->func_cnt + 1;
+
+	if (!r) {
+		snprintf(k->eng_why, sizeof(k->eng_why), "out of memory");
+		return;
+	}
+	if (!r->ok) {
+		snprintf(k->eng_why, sizeof(k->eng_why), "%s", r->why);
+		return;
+	}
+	k->eng = r;
+	k->edepth = calloc(n, sizeof(*k->edepth));
+	k->edeep = calloc(n, sizeof(*k->edeep));
+	k->eexplored = calloc(n, sizeof(*k->eexplored));
+	if (!k->edepth || !k->edeep || !k->eexplored || !engine_order(k)) {
+		snprintf(k->eng_why, sizeof(k->eng_why),
+			 "kernel %s verifies global functions lazily or not (not known)", k->p->name);
+		k->eng = NULL;
+	}
+}
+
+/*
+ * gotol and may_goto on a kernel before cpu v4: check_cfg() meets them
+ * before do_check(), with what message is not known.
+ */
+static void check_v4_jumps(struct kprog *k)
+{
+	size_t i, pc;
+
+	if (pf_profile__has(k->p, PF_FACT_ISA_V4) == PF_YES)
+		return;
+	for (i = 0; i < k->prog->func_cnt; i++) {
+		const struct pf_function *f = kfunc_of(k, i);
+
+		for (pc = f->start; f->has_isa_v4 && pc < f->end; pc++) {
+			const char *isa = isa_v4_message(&k->obj->secs[f->sec].insns[pc]);
+
+			if (isa && !*isa) {
+				cannot_predict(k, "cpu v4 jump (gotol/may_goto) at %s insn %zu on a kernel before 6.6",
+					       k->obj->secs[f->sec].name, pc);
+				k->v->func = k->prog->funcs[i];
+				k->v->insn = pc;
+				return;
+			}
+		}
+	}
+}
+
+/*
+ * check_cfg() before 6.? treats a bpf-to-bpf call as an edge that must
+ * not close a loop (push_insn(..., loop_ok = false)): recursion is
+ * refused with "back-edge from insn T to W", numbered in the loaded
+ * program. The depth-first order is visit_insn()'s: the fall-through
+ * first, then the jump or call target.
+ */
+static void check_cfg_calls(struct kprog *k)
+{
+	enum pf_tristate ok = pf_profile__has(k->p, PF_FACT_CFG_CALL_LOOP_OK);
+	enum pf_tristate refuses = ok == PF_UNKNOWN ? PF_UNKNOWN : ok == PF_YES ? PF_NO : PF_YES;
+	size_t n = k->prog->func_cnt, total = 0, i, depth = 0;
+	size_t *base, *stk;
+	uint8_t *state, *edge;
+	bool cyclic = false;
+
+	for (i = 0; i < n; i++)
+		for (size_t j = 0; j < kfunc_of(k, i)->call_cnt; j++) {
+			const struct pf_call *c = &kfunc_of(k, i)->calls[j];
+
+			if (c->kind == PF_CALL_SUBPROG && c->target >= 0 && sub_of(k, c->target) >= 0 &&
+			    sub_of(k, c->target) <= (int)i)
+				cyclic = true;	/* a call backwards: maybe a cycle */
+		}
+	if (!cyclic || refuses == PF_NO)
+		return;
+	base = calloc(n + 1, sizeof(*base));
+	for (i = 0; base && i < n; i++) {
+		base[i] = total;
+		total += kfunc_of(k, i)->end - kfunc_of(k, i)->start;
+	}
+	base ? (base[n] = total) : 0;
+	stk = calloc(total + 1, sizeof(*stk));
+	state = calloc(total + 1, 1);	/* 0 new, 1 on the stack, 2 done */
+	edge = calloc(total + 1, 1);	/* edges of the slot tried so far */
+	if (!base || !stk || !state || !edge) {
+		cannot_predict(k, "out of memory");
+		goto out;
+	}
+	stk[depth++] = 0;
+	state[0] = 1;
+	while (depth) {
+		size_t t = stk[depth - 1], sub = 0, pc, w = SIZE_MAX;
+		const struct pf_function *f;
+		const struct pf_insn *insn;
+		bool call = false;
+		int64_t tgt;
+
+		while (sub + 1 < n && base[sub + 1] <= t)
+			sub++;
+		f = kfunc_of(k, sub);
+		pc = f->start + (t - base[sub]);
+		insn = &k->obj->secs[f->sec].insns[pc];
+		/* edge 0: the fall-through; edge 1: the target */
+		for (; edge[t] < 2 && w == SIZE_MAX; edge[t]++) {
+			if (edge[t] == 0) {
+				if (pf_insn__is_exit(insn) ||
+				    (BPF_OP(insn->code) == BPF_JA && pf_insn__is_jump(insn)))
+					continue;
+				w = t + (pf_insn__is_ld_imm64(insn) ? 2 : 1);
+				if (w >= base[sub + 1])
+					w = SIZE_MAX;
+				continue;
+			}
+			if (pf_insn__is_jump(insn)) {
+				tgt = pf_insn__jump_target(insn, pc);
+				if (tgt >= (int64_t)f->start && tgt < (int64_t)f->end)
+					w = base[sub] + (size_t)tgt - f->start;
+			} else if (pf_insn__is_ld_imm64(insn)) {
+				/* a callback's address: an edge that may close a loop */
+				const struct pf_call *c = pf_function__call_at(f, pc);
+				int cs = c && c->kind == PF_CALL_CALLBACK && c->target >= 0 ?
+					 sub_of(k, c->target) : -1;
+
+				if (cs >= 0)
+					w = base[cs];
+			} else if (pf_insn__is_call(insn) && insn->src == BPF_PSEUDO_CALL) {
+				const struct pf_call *c = pf_function__call_at(f, pc);
+				int cs = c && c->target >= 0 ? sub_of(k, c->target) : -1;
+
+				if (cs >= 0) {
+					w = base[cs];
+					call = true;
+				}
+			}
+		}
+		if (w == SIZE_MAX) {
+			state[t] = 2;
+			depth--;
+			continue;
+		}
+		if (state[w] == 1 && call) {
+			if (refuses == PF_UNKNOWN) {
+				cannot_predict(k, "kernel %s refuses recursion in check_cfg() or not (not known)",
+					       k->p->name);
+			} else {
+				reject(k, PF_RULE_call_depth, k->prog->funcs[sub], pc,
+				       "back-edge from insn %zu to %zu", t, w);
+			}
+			goto out;
+		}
+		if (state[w])
+			continue;
+		state[w] = 1;
+		stk[depth++] = w;
+	}
+out:
+	free(base);
+	free(stk);
+	free(state);
+	free(edge);
+}
+
 /* ---- the "stack depth" statistics line ---- */
+
+static bool explored_may_goto(const struct kprog *k, size_t sub)
+{
+	size_t i;
+
+	for (i = 0; i < k->run_cnt; i++)
+		if (k->eng->runs[k->runs[i]].may_goto[sub])
+			return true;
+	return false;
+}
 
 static void record_depths(struct kprog *k)
 {
 	bool inline_loop = pf_profile__has(k->p, PF_FACT_BPF_LOOP_INLINE) == PF_YES;
+	enum pf_tristate mg8 = pf_profile__has(k->p, PF_FACT_MAY_GOTO_STACK);
+	enum pf_tristate mg16 = pf_profile__has(k->p, PF_FACT_MAY_GOTO_TIMED);
 	struct pf_verdict *v = k->v;
 	size_t i, j;
 
 	v->depth_known = true;
 	for (i = 0; i < k->prog->func_cnt && i < sizeof(v->depths) / sizeof(v->depths[0]); i++) {
 		const struct pf_function *f = kfunc_of(k, i);
-		uint32_t d = kdepth(k, f, &v->depth_known);
+		uint32_t d = kdepth(k, (int)i, &v->depth_known);
 
+		/* opt_remove_dead_code(): a subprog never explored leaves the line */
+		if (k->eng && !k->eexplored[i])
+			v->removed[i] = true;
 		/* optimize_bpf_loop(): three spill slots after the check */
 		for (j = 0; inline_loop && j < f->call_cnt; j++) {
-			if (f->calls[j].kind == PF_CALL_CALLBACK && f->calls[j].loop_inline) {
-				d = round_up(f->stack.depth, 8) + 24;
-				break;
-			}
+			const struct pf_call *c = &f->calls[j];
+
+			if (c->kind != PF_CALL_CALLBACK || !c->loop_inline)
+				continue;
+			if (k->eng && (c->consumer_insn < 0 ||
+				       !pf_engine__seen(k->eng, k->obj, k->prog, i,
+							(size_t)c->consumer_insn)))
+				continue;	/* the bpf_loop call is never explored */
+			d = round_up(raw_depth(k, (int)i), 8) + 24;
+			break;
+		}
+		/* do_misc_fixups(): may_goto keeps its counter on the stack */
+		if (k->eng && explored_may_goto(k, i)) {
+			if (mg8 == PF_UNKNOWN || (mg8 == PF_YES && mg16 == PF_UNKNOWN))
+				v->depth_known = false;
+			else if (mg8 == PF_YES)
+				d = round_up(d, 8) + (mg16 == PF_YES ? 16 : 8);
 		}
 		v->depths[v->depth_cnt++] = d;
+	}
+}
+
+/* ---- the engine's exploration, in this kernel's order ---- */
+
+/*
+ * The runs this kernel makes: before lazy verification of global
+ * functions (6.8), every global first, in index order, then main; from
+ * it, main first, then each global a verified run calls, in passes over
+ * the index order (do_check_subprogs()'s "again" loop).
+ */
+static bool engine_order(struct kprog *k)
+{
+	const struct pf_engine_result *r = k->eng;
+	enum pf_tristate lazy = pf_profile__has(k->p, PF_FACT_GLOBAL_LAZY);
+	size_t i, j, n = 0;
+	bool again;
+
+	k->runs = calloc(r->run_cnt + 1, sizeof(*k->runs));
+	if (!k->runs)
+		return false;
+	if (lazy == PF_UNKNOWN && r->run_cnt > 1)
+		return false;
+	if (lazy != PF_YES) {
+		for (i = 1; i < r->run_cnt; i++)
+			if (!r->runs[i].exception_cb)
+				k->runs[n++] = (int)i;
+		k->runs[n++] = 0;
+	} else {
+		bool *done = calloc(r->run_cnt + 1, 1);
+
+		if (!done)
+			return false;
+		k->runs[n++] = 0;
+		done[0] = true;
+		do {
+			again = false;
+			for (i = 1; i < r->run_cnt; i++) {
+				bool called = false;
+
+				if (done[i] || r->runs[i].exception_cb)
+					continue;
+				for (j = 0; j < r->run_cnt && !called; j++)
+					called = done[j] && r->runs[j].called[r->runs[i].root];
+				if (!called)
+					continue;
+				done[i] = true;
+				k->runs[n++] = (int)i;
+				again = true;
+			}
+		} while (again);
+		free(done);
+	}
+	for (i = 1; i < r->run_cnt; i++)
+		if (r->runs[i].exception_cb &&
+		    pf_profile__has(k->p, PF_FACT_EXCEPTION_CB) == PF_YES)
+			k->runs[n++] = (int)i;
+	k->run_cnt = n;
+	for (i = 0; i < n; i++) {
+		const struct pf_engine_run *run = &r->runs[k->runs[i]];
+
+		for (j = 0; j < r->sub_cnt; j++) {
+			if (run->depth[j] > k->edepth[j]) {
+				k->edepth[j] = run->depth[j];
+				k->edeep[j] = run->deepest_insn[j];
+			}
+			k->eexplored[j] |= run->explored[j];
+		}
+	}
+	return true;
+}
+
+static const char *access_text(const struct kprog *k, uint8_t acc)
+{
+	switch (acc) {
+	case PF_ACC_READ:
+		return " read from";
+	case PF_ACC_WRITE:
+		return " write to";
+	default:
+		/* check_stack_access_within_bounds(): helpers were untyped before */
+		if (pf_profile__has(k->p, PF_FACT_HELPER_ACCESS_TYPED) == PF_YES)
+			return acc == PF_ACC_HELPER_WRITE ? " write to" : " read from";
+		if (pf_profile__has(k->p, PF_FACT_HELPER_ACCESS_TYPED) == PF_UNKNOWN)
+			return NULL;
+		return " indirect access to";
+	}
+}
+
+static void null_event(struct kprog *k, const struct pf_engine_event *ev);
+
+/* One event of the walk on this kernel: refuses, or lets the walk go on. */
+static void engine_event(struct kprog *k, const struct pf_engine_event *ev)
+{
+	bool v4 = pf_profile__has(k->p, PF_FACT_ISA_V4) == PF_YES;
+	const char *isa, *acc;
+
+	switch (ev->kind) {
+	case PF_EV_STACK_ACCESS:
+		acc = access_text(k, ev->access);
+		if (!acc) {
+			cannot_predict(k, "kernel %s prints a helper's stack access past 512 bytes as \"indirect access to\" or as \"read from\"/\"write to\" (not measured)",
+				       k->p->name);
+			k->v->func = ev->func;
+			k->v->insn = ev->insn;
+		} else if (ev->var_off) {
+			reject(k, PF_RULE_stack_frame, ev->func, ev->insn,
+			       "invalid variable-offset%s stack R%u var_off=(0x%" PRIx64 "; 0x%" PRIx64 ") off=%d size=%d",
+			       acc, ev->reg, ev->tn_value, ev->tn_mask, ev->off, ev->size);
+		} else {
+			reject(k, PF_RULE_stack_frame, ev->func, ev->insn,
+			       "invalid%s stack R%u off=%d size=%d", acc, ev->reg, ev->off, ev->size);
+		}
+		return;
+	case PF_EV_CALL_DEPTH:
+		reject(k, PF_RULE_call_depth, ev->func, ev->insn,
+		       "the call stack of %d frames is too deep", ev->frames);
+		return;
+	case PF_EV_SIZE_NEGATIVE:
+		reject(k, PF_RULE_stack_frame, ev->func, ev->insn,
+		       "R%u min value is negative, either use unsigned or 'var &= const'", ev->reg);
+		return;
+	case PF_EV_SIZE_UNBOUNDED:
+		reject(k, PF_RULE_stack_frame, ev->func, ev->insn,
+		       "R%u unbounded memory access, use 'var &= const' or 'if (var < const)'", ev->reg);
+		return;
+	case PF_EV_TAIL_CALL:
+		if (k->prog->func_cnt > 1 &&
+		    pf_profile__has(k->p, PF_FACT_SUBPROG_TAILCALL) != PF_YES)
+			mixing_message(k, ev->func, ev->insn);
+		return;
+	case PF_EV_ISA_V4:
+		if (v4)
+			return;
+		isa = isa_v4_message(&k->obj->secs[k->obj->funcs[ev->func].sec].insns[ev->insn]);
+		if (isa && *isa)
+			reject(k, PF_RULE_isa_v4, ev->func, ev->insn, "%s", isa);
+		return;
+	case PF_EV_NULL_USE:
+		null_event(k, ev);
+		return;
+	}
+}
+
+static void engine_do_check(struct kprog *k)
+{
+	size_t i, j;
+
+	for (i = 0; i < k->run_cnt && !decided(k); i++) {
+		const struct pf_engine_run *run = &k->eng->runs[k->runs[i]];
+
+		for (j = 0; j < run->ev_cnt && !decided(k); j++)
+			engine_event(k, &run->ev[j]);
 	}
 }
 
@@ -708,6 +1105,7 @@ void pf_verdict__what_if(struct pf_analysis *an, const struct pf_program *prog,
 	for (i = 0; i < prog->func_cnt; i++)
 		k.subs[i] = (struct sub_ref){ .func = prog->funcs[i], .sub = (int)i };
 	qsort(k.subs, prog->func_cnt, sizeof(*k.subs), sub_ref_cmp);
+	engine_setup(&k);
 	/* is_async_cb: the subprog is handed to bpf_timer_set_callback or a wq */
 	for (i = 0; i < prog->func_cnt; i++) {
 		const struct pf_function *f = kfunc_of(&k, i);
@@ -750,13 +1148,29 @@ void pf_verdict__what_if(struct pf_analysis *an, const struct pf_program *prog,
 	if (!decided(&k))
 		check_ldx_fields(&k);
 	if (!decided(&k))
-		check_map_null(&k);
-	if (!decided(&k))
-		do_check(&k);
+		check_cfg_calls(&k);
+	if (k.eng) {
+		if (!decided(&k))
+			check_v4_jumps(&k);
+		if (!decided(&k))
+			engine_do_check(&k);
+	} else {
+		if (!decided(&k))
+			check_map_null(&k);
+		if (!decided(&k))
+			do_check(&k);
+	}
 	if (!decided(&k))
 		check_max_stack_depth(&k);
+	if (!k.eng && k.eng_why[0] && v->result == PF_REJECT)
+		add_note(v, -1, 0, "the stack counted is an upper bound over every path: %s",
+			 k.eng_why);
 out:
 	free(k.subs);
 	free(k.async_cb);
 	free(k.priv);
+	free(k.runs);
+	free(k.edepth);
+	free(k.edeep);
+	free(k.eexplored);
 }

@@ -63,13 +63,21 @@ static cJSON *json_program(const struct pf_object *obj, const struct pf_program 
 		if (single) {
 			if (i < vs[0].depth_cnt && vs[0].depth_known)
 				cJSON_AddNumberToObject(f, "stack_depth", vs[0].depths[i]);
+			if (i < vs[0].depth_cnt && vs[0].removed[i])
+				cJSON_AddBoolToObject(f, "removed", true);
 		} else {
-			cJSON *by = cJSON_AddObjectToObject(f, "stack_depth");
+			cJSON *by = cJSON_AddObjectToObject(f, "stack_depth"), *rm = NULL;
 
-			for (j = 0; j < opts->profile_cnt; j++)
+			for (j = 0; j < opts->profile_cnt; j++) {
 				if (i < vs[j].depth_cnt && vs[j].depth_known)
 					cJSON_AddNumberToObject(by, opts->profiles[j].name,
 								vs[j].depths[i]);
+				if (i < vs[j].depth_cnt && vs[j].removed[i]) {
+					if (!rm)
+						rm = cJSON_AddArrayToObject(f, "removed");
+					cJSON_AddItemToArray(rm, cJSON_CreateString(opts->profiles[j].name));
+				}
+			}
 		}
 		cJSON_AddItemToArray(funcs, f);
 	}
@@ -264,7 +272,7 @@ int cmd_check(struct pf_opts *opts)
 		return pf_cli__for_each_object(opts, model_only, NULL);
 	if (opts->format == PF_FMT_JSON) {
 		root = cJSON_CreateObject();
-		cJSON_AddNumberToObject(root, "version", 1);
+		cJSON_AddNumberToObject(root, "version", 2);
 		json_target(root, opts);
 		ctx.objects = cJSON_AddArrayToObject(root, "objects");
 	}

@@ -36,6 +36,7 @@ struct pf_mv_null_use {
 	bool arith;		/* pointer arithmetic, not a memory access */
 	enum pf_mv_null level;
 	int64_t key;		/* constant key of the lookup, or -1 when not known */
+	int lookup_func;	/* function of the lookup, -1: the same as the use */
 };
 
 /* A store of a value computed from a load of the same value bytes. */

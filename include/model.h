@@ -274,5 +274,11 @@ int pf_helper__max_id(void);
  * build use it too.
  */
 const struct btf_type *pf_btf__skip_mods(const struct btf *btf, uint32_t id);
+/*
+ * The exception callback @prog's main names with the BTF decl tag
+ * "exception_callback:NAME" (__exception_cb(), 6.7+): a function index,
+ * or -1.
+ */
+int pf_program__exception_cb(const struct pf_object *obj, const struct pf_program *prog);
 
 #endif /* PF_MODEL_H */

@@ -74,6 +74,16 @@ enum pf_fact {
 	PF_FACT_ISA_V4,
 	/* a lookup in an ARRAY with a constant key below max_entries is non-NULL */
 	PF_FACT_NULL_ELIDE_CONST_KEY,
+	/* global functions are verified after main, and only when called (lazily) */
+	PF_FACT_GLOBAL_LAZY,
+	/* check_cfg() lets a bpf-to-bpf call close a loop (recursion reaches do_check) */
+	PF_FACT_CFG_CALL_LOOP_OK,
+	/* a helper's stack access is typed "read from"/"write to", not "indirect access to" */
+	PF_FACT_HELPER_ACCESS_TYPED,
+	/* may_goto keeps an 8-byte counter on the stack (do_misc_fixups) */
+	PF_FACT_MAY_GOTO_STACK,
+	/* timed may_goto: 16 bytes instead of 8 */
+	PF_FACT_MAY_GOTO_TIMED,
 	PF_FACT_NR,
 };
 

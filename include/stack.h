@@ -25,8 +25,24 @@ enum pf_arg_kind {
 	PF_ARG_FIXED16,		/* a struct bpf_dynptr */
 };
 
+/* What a helper returns, as the verifier types r0 after the call. */
+enum pf_ret_kind {
+	PF_RET_SCALAR = 0,		/* RET_INTEGER, RET_VOID */
+	PF_RET_MAP_VALUE_OR_NULL,	/* bpf_map_lookup_elem() */
+	PF_RET_PTR_OR_NULL,		/* ringbuf memory, sockets, ... */
+};
+
+/*
+ * One helper, in the shape of the kernel's struct bpf_func_proto: the one
+ * table of helper facts (helper_protos.c).
+ */
 struct pf_helper_proto {
 	uint8_t arg[5];		/* enum pf_arg_kind for r1..r5 */
+	uint8_t ret;		/* enum pf_ret_kind */
+	uint8_t writes;		/* bit i: argument i+1 is written (ARG_PTR_TO_UNINIT_MEM) */
+	uint8_t cb_arg;		/* 1-based argument that takes a callback, 0 for none */
+	uint8_t cb_ctx_arg;	/* 1-based argument the callback receives as its context */
+	bool cb_async;		/* the callback runs later, from a frame 0 of its own */
 };
 
 /* NULL when the helper takes no memory argument we know of. */

@@ -6,11 +6,14 @@
 #ifndef PF_UTIL_H
 #define PF_UTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Bounded allocation helpers: abort nothing, return NULL / -ENOMEM on overflow. */
 void *pf_calloc(size_t n, size_t size);
 int pf_grow(void **arr, size_t *cap, size_t need, size_t elem);
+/* @name ends with @suffix. */
+bool pf_str__has_suffix(const char *name, const char *suffix);
 
 /*
  * Read the regular file @path whole into @buf (malloc'ed, NUL-terminated;

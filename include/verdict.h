@@ -55,6 +55,7 @@ struct pf_verdict {
 	/* Per function of the program, kernel order: "stack depth" values. */
 	uint32_t depths[64];
 	size_t depth_cnt;	/* may be < prog->func_cnt if huge */
+	bool removed[64];	/* never explored: opt_remove_dead_code() drops it from the line */
 	bool depth_known;	/* false when the profile's rounding is unknown */
 };
 

@@ -3,7 +3,7 @@
 #
 #   0 util      util.h bpf_limits.h
 #   1 model     insn.h model.h rule_ids.h profile.h internal.h stack.h
-#   2 analyses  mapvalue.h analysis.h callargs.h dwarf_vars.h frame.h
+#   2 analyses  engine.h mapvalue.h analysis.h callargs.h dwarf_vars.h frame.h
 #               verdict.h linkset.h probe.h
 #   3 rules     finding.h rule.h (rules/*.c)
 #   4 driver    driver.h bpf_preflight.h (analyzer/driver.c)
@@ -23,7 +23,7 @@ LAYER = {}
 for n, names in enumerate([
         "util.h bpf_limits.h",
         "insn.h model.h rule_ids.h profile.h internal.h stack.h",
-        "mapvalue.h analysis.h callargs.h dwarf_vars.h frame.h verdict.h linkset.h probe.h",
+        "engine.h mapvalue.h analysis.h callargs.h dwarf_vars.h frame.h verdict.h linkset.h probe.h",
         "finding.h rule.h",
         "driver.h bpf_preflight.h"]):
     for h in names.split():

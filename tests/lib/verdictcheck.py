@@ -9,7 +9,7 @@ PROG <obj> <prog> / SEC / NOTE / RESULT / MSGCTX / MSG / DEPTH / PROCESSED /
 FUNCS / LIBBPF / LOG / END.  TOOL.json is the tool's prediction for the same
 kernel (contract version 1):
 
-  {"version": 1, "target": {"kernel": "6.18.44", "arch": "x86_64", "jit": true},
+  {"version": 2, "target": {"kernel": "6.18.44", "arch": "x86_64", "jit": true},
    "objects": [{"path": "x.o", "programs": [{"name": "entry", "section": "tc",
        "functions": [{"name": "entry", "stack_depth": 240}, ...],
        "verdict": {"result": "accept"|"reject"|"unknown",
@@ -118,8 +118,8 @@ def parse_tool(path):
         raise InputError(f"{path}: not JSON: {e}")
     if not isinstance(doc, dict):
         raise InputError(f"{path}: top level is not an object")
-    if doc.get("version") != 1:
-        raise InputError(f"{path}: unsupported version {doc.get('version')!r} (want 1)")
+    if doc.get("version") != 2:
+        raise InputError(f"{path}: unsupported version {doc.get('version')!r} (want 2)")
     objects = doc.get("objects")
     if not isinstance(objects, list):
         raise InputError(f"{path}: no \"objects\" array")
@@ -141,6 +141,9 @@ def parse_tool(path):
             for fi, fn in enumerate(prog.get("functions") or []):
                 if not isinstance(fn, dict):
                     raise InputError(f"{where}.functions[{fi}] is not an object")
+                if fn.get("removed") is True:
+                    # never explored: the kernel's depth line has no entry
+                    continue
                 if "stack_depth" not in fn:
                     # no depth: the verifier never walks the program there
                     # (an extension refused at attach)

@@ -1,0 +1,2398 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The engine (engine.h): an abstract interpreter in the shape of the
+ * verifier's do_check().
+ *
+ * Scalars carry a tnum and signed and unsigned 64- and 32-bit bounds,
+ * kept in step as reg_bounds_sync() does; conditional jumps ask
+ * is_branch_taken() and narrow both sides as reg_set_min_max() does, so a
+ * branch on a frozen .rodata constant, a derived constant, a mask or a
+ * checked range is followed only where the kernel follows it. The walk
+ * goes the kernel's way: the fall-through first, the other side pushed
+ * (push_stack()) and popped last-in first-out when a path ends; a
+ * synchronous callback is a call at its helper, an async one a path of
+ * its own from frame 0 (push_async_cb()); global functions are verified
+ * on their own (each a "run"), which the profile orders.
+ *
+ * States are pruned at jump targets when an earlier state at the same
+ * instruction contains the new one (regsafe()/stacksafe() in spirit), so
+ * the cost stays near linear in the instructions. Loops are not widened:
+ * the kernel unrolls a bounded loop until its exit test decides, and so
+ * does the engine; past the kernel's own budget of 1M processed
+ * instructions the engine says it cannot follow.
+ *
+ * Kernel sources named here: kernel/bpf/verifier.c, 6.1 and 6.12
+ * (verifier-facts.md cites lines).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/bpf.h>
+#include <bpf/btf.h>
+
+#include "bpf_limits.h"
+#include "engine.h"
+#include "stack.h"
+#include "util.h"
+
+#define ENGINE_INSN_LIMIT	1000000u	/* BPF_COMPLEXITY_LIMIT_INSNS */
+#define ENGINE_STATES_PER_INSN	256u	/* kept for pruning at one instruction */
+#define ENGINE_MAX_VAR_SIZE	(1u << 29)	/* BPF_MAX_VAR_SIZ */
+
+/* ---- tnum: tracked numbers, as kernel/bpf/tnum.c defines them ---- */
+
+struct tnum {
+	uint64_t v, m;	/* value bits, unknown bits */
+};
+
+static struct tnum tn_const(uint64_t v)
+{
+	return (struct tnum){ v, 0 };
+}
+
+static const struct tnum tn_unknown = { 0, UINT64_MAX };
+
+static bool tn_is_const(struct tnum a)
+{
+	return !a.m;
+}
+
+static struct tnum tn_range(uint64_t min, uint64_t max)
+{
+	uint64_t chi = min ^ max, delta;
+	int bits = chi ? 64 - __builtin_clzll(chi) : 0;
+
+	if (bits > 63)
+		return tn_unknown;
+	delta = (1ULL << bits) - 1;
+	return (struct tnum){ min & ~delta, delta };
+}
+
+static struct tnum tn_add(struct tnum a, struct tnum b)
+{
+	uint64_t sm = a.m + b.m, sv = a.v + b.v, sigma = sm + sv;
+	uint64_t chi = sigma ^ sv, mu = chi | a.m | b.m;
+
+	return (struct tnum){ sv & ~mu, mu };
+}
+
+static struct tnum tn_sub(struct tnum a, struct tnum b)
+{
+	uint64_t dv = a.v - b.v, alpha = dv + a.m, beta = dv - b.m;
+	uint64_t chi = alpha ^ beta, mu = chi | a.m | b.m;
+
+	return (struct tnum){ dv & ~mu, mu };
+}
+
+static struct tnum tn_and(struct tnum a, struct tnum b)
+{
+	uint64_t alpha = a.v | a.m, beta = b.v | b.m, v = a.v & b.v;
+
+	return (struct tnum){ v, alpha & beta & ~v };
+}
+
+static struct tnum tn_or(struct tnum a, struct tnum b)
+{
+	uint64_t v = a.v | b.v, mu = a.m | b.m;
+
+	return (struct tnum){ v, mu & ~v };
+}
+
+static struct tnum tn_xor(struct tnum a, struct tnum b)
+{
+	uint64_t v = a.v ^ b.v, mu = a.m | b.m;
+
+	return (struct tnum){ v & ~mu, mu };
+}
+
+static struct tnum tn_intersect(struct tnum a, struct tnum b)
+{
+	uint64_t v = a.v | b.v, mu = a.m & b.m;
+
+	return (struct tnum){ v & ~mu, mu };
+}
+
+/* b is contained in a */
+static bool tn_in(struct tnum a, struct tnum b)
+{
+	if (b.m & ~a.m)
+		return false;
+	b.v &= ~a.m;
+	return a.v == b.v;
+}
+
+static struct tnum tn_cast(struct tnum a, int size)
+{
+	uint64_t mask = size >= 8 ? UINT64_MAX : (1ULL << (size * 8)) - 1;
+
+	return (struct tnum){ a.v & mask, a.m & mask };
+}
+
+/* ---- registers, as the verifier types them ---- */
+
+enum rtype {
+	R_NOT_INIT,
+	R_SCALAR,
+	R_FP,		/* PTR_TO_STACK of frame .frame */
+	R_CTX,
+	R_MAP,		/* CONST_PTR_TO_MAP, .aux = map index or -1 */
+	R_MAPVAL,	/* PTR_TO_MAP_VALUE, .aux = map index */
+	R_MAPVAL_NULL,	/* ... or NULL, .id names the lookup */
+	R_DATA,		/* a global-data map value: .aux = section index */
+	R_FUNC,		/* PTR_TO_FUNC: .aux = function index */
+	R_PTR,		/* any other pointer (packet, BTF id, map key, mem) */
+	R_PTR_NULL,	/* ... or NULL */
+};
+
+struct reg {
+	uint8_t type;
+	uint8_t frame;		/* R_FP: the frame that owns the stack */
+	bool elide;		/* R_MAPVAL_NULL: the kernel may know it is not NULL */
+	int32_t off;		/* pointers: fixed offset */
+	uint32_t id;		/* or-NULL pointers: shared by copies */
+	int32_t aux;
+	int32_t site;		/* R_MAPVAL_NULL: the lookup's slot */
+	int32_t site_func;	/* ... and its function */
+	int64_t key;		/* ... and its constant key, -1 if unknown */
+	/* scalars: the value; pointers: the variable part of the offset */
+	struct tnum var;
+	uint64_t umin, umax;
+	int64_t smin, smax;
+	uint32_t u32min, u32max;
+	int32_t s32min, s32max;
+};
+
+/* Stack byte types (enum bpf_stack_slot_type). */
+enum { S_INVALID, S_MISC, S_ZERO, S_SPILL };
+
+struct slot {
+	uint8_t t[8];		/* per byte, byte 0 at the lowest address */
+	struct reg spill;	/* valid when a byte is S_SPILL */
+};
+
+struct frame {
+	int sub;		/* subprog index */
+	size_t ret_pc;		/* caller slot to resume at */
+	bool callback;		/* a synchronous callback: r0 stays the helper's */
+	struct reg r[11];
+	size_t nslots;		/* allocated: slot k is r10 - 8 * (k + 1) */
+	struct slot *slots;
+};
+
+struct state {
+	int cur;		/* curframe */
+	size_t pc;		/* next slot (in the current function's section) */
+	struct frame *fr[PF_MAX_CALL_FRAMES];
+};
+
+struct visit {
+	struct visit *next;
+	struct state *st;
+};
+
+struct pending {
+	struct state *st;
+};
+
+/* One exploration: from one root (main, or a global function). */
+struct eng {
+	const struct pf_object *obj;
+	const struct pf_program *prog;
+	const struct pf_rodata *ro;
+	struct pf_engine_result *res;
+	struct pf_engine_run *run;
+	struct { int func, sub; } *subs;	/* sorted by func */
+	struct visit **visited;	/* per loaded slot */
+	uint32_t *vis_cnt;
+	struct pending *stack;
+	size_t stack_cnt, stack_cap;
+	uint32_t next_id;
+	bool stop;		/* a refusing event: this run is over */
+	bool fail;		/* cannot follow */
+	int nomem;
+};
+
+/* ---- errors ---- */
+
+static void cannot(struct eng *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void cannot(struct eng *e, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (e->fail)
+		return;
+	e->fail = true;
+	va_start(ap, fmt);
+	vsnprintf(e->res->why, sizeof(e->res->why), fmt, ap);
+	va_end(ap);
+}
+
+static struct pf_engine_event *event(struct eng *e, enum pf_ev_kind kind,
+				     const struct state *st, size_t pc)
+{
+	struct pf_engine_run *run = e->run;
+	struct pf_engine_event *ev;
+
+	if (pf_grow((void **)&run->ev, &run->ev_cap, run->ev_cnt + 1, sizeof(*ev))) {
+		e->nomem = -ENOMEM;
+		e->stop = true;
+		return NULL;
+	}
+	ev = &run->ev[run->ev_cnt++];
+	memset(ev, 0, sizeof(*ev));
+	ev->kind = kind;
+	ev->func = e->prog->funcs[st->fr[st->cur]->sub];
+	ev->insn = pc;
+	ev->map = -1;
+	ev->lookup_func = -1;
+	ev->key = -1;
+	switch (kind) {
+	case PF_EV_TAIL_CALL:
+	case PF_EV_ISA_V4:
+		break;	/* the profile decides */
+	case PF_EV_NULL_USE:
+		break;	/* the caller decides (elision) */
+	default:
+		e->stop = true;
+	}
+	return ev;
+}
+
+/* ---- scalar bounds ---- */
+
+static void mark_unknown(struct reg *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->type = R_SCALAR;
+	r->var = tn_unknown;
+	r->umax = UINT64_MAX;
+	r->smin = INT64_MIN;
+	r->smax = INT64_MAX;
+	r->u32max = UINT32_MAX;
+	r->s32min = INT32_MIN;
+	r->s32max = INT32_MAX;
+}
+
+static void mark_const(struct reg *r, uint64_t v)
+{
+	memset(r, 0, sizeof(*r));
+	r->type = R_SCALAR;
+	r->var = tn_const(v);
+	r->umin = r->umax = v;
+	r->smin = r->smax = (int64_t)v;
+	r->u32min = r->u32max = (uint32_t)v;
+	r->s32min = r->s32max = (int32_t)v;
+}
+
+static void mark_not_init(struct reg *r)
+{
+	memset(r, 0, sizeof(*r));
+}
+
+static bool is_const(const struct reg *r)
+{
+	return r->type == R_SCALAR && tn_is_const(r->var);
+}
+
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+
+/* __update_reg_bounds(), __reg_deduce_bounds(), __reg_bound_offset(), twice */
+static void sync_bounds(struct reg *r)
+{
+	int round;
+
+	for (round = 0; round < 2; round++) {
+		struct tnum t = r->var, t32 = tn_cast(r->var, 4);
+
+		r->umin = MAX(r->umin, t.v);
+		r->umax = MIN(r->umax, t.v | t.m);
+		r->smin = MAX(r->smin, (int64_t)(t.v | (t.m & (1ULL << 63))));
+		r->smax = MIN(r->smax, (int64_t)(t.v | (t.m & INT64_MAX)));
+		r->u32min = MAX(r->u32min, (uint32_t)t32.v);
+		r->u32max = MIN(r->u32max, (uint32_t)(t32.v | t32.m));
+		r->s32min = MAX(r->s32min, (int32_t)(uint32_t)(t32.v | (t32.m & 0x80000000u)));
+		r->s32max = MIN(r->s32max, (int32_t)(uint32_t)(t32.v | (t32.m & 0x7fffffffu)));
+
+		/* 32 from 64: the upper halves agree, the lower range holds */
+		if ((r->umin >> 32) == (r->umax >> 32)) {
+			r->u32min = MAX(r->u32min, (uint32_t)r->umin);
+			r->u32max = MIN(r->u32max, (uint32_t)r->umax);
+			if ((int32_t)(uint32_t)r->umin <= (int32_t)(uint32_t)r->umax) {
+				r->s32min = MAX(r->s32min, (int32_t)(uint32_t)r->umin);
+				r->s32max = MIN(r->s32max, (int32_t)(uint32_t)r->umax);
+			}
+		}
+		if ((r->smin >> 32) == (r->smax >> 32) &&
+		    (int32_t)r->smin <= (int32_t)r->smax) {
+			r->s32min = MAX(r->s32min, (int32_t)r->smin);
+			r->s32max = MIN(r->s32max, (int32_t)r->smax);
+		}
+		/* signed and unsigned 32-bit ranges of one sign agree */
+		if (r->s32min >= 0 || r->s32max < 0) {
+			r->u32min = MAX(r->u32min, (uint32_t)r->s32min);
+			r->u32max = MIN(r->u32max, (uint32_t)r->s32max);
+		}
+		if ((int32_t)r->u32min <= (int32_t)r->u32max) {
+			r->s32min = MAX(r->s32min, (int32_t)r->u32min);
+			r->s32max = MIN(r->s32max, (int32_t)r->u32max);
+		}
+		/* 64 from 32: the value fits in 32 bits */
+		if (r->umax <= UINT32_MAX) {
+			r->umin = MAX(r->umin, r->u32min);
+			r->umax = MIN(r->umax, r->u32max);
+		}
+		/* signed and unsigned 64-bit ranges of one sign agree */
+		if (r->smin >= 0 || r->smax < 0) {
+			r->umin = MAX(r->umin, (uint64_t)r->smin);
+			r->umax = MIN(r->umax, (uint64_t)r->smax);
+		}
+		if ((int64_t)r->umin <= (int64_t)r->umax) {
+			r->smin = MAX(r->smin, (int64_t)r->umin);
+			r->smax = MIN(r->smax, (int64_t)r->umax);
+		}
+		r->var = tn_intersect(r->var, tn_range(r->umin, r->umax));
+		{
+			struct tnum lo = tn_intersect(tn_cast(r->var, 4),
+						      tn_range(r->u32min, r->u32max));
+
+			r->var = (struct tnum){ (r->var.v & ~0xffffffffULL) | lo.v,
+						(r->var.m & ~0xffffffffULL) | lo.m };
+		}
+	}
+}
+
+/* The bounds contradict each other: the path cannot happen. */
+static bool bounds_empty(const struct reg *r)
+{
+	return r->umin > r->umax || r->smin > r->smax || r->u32min > r->u32max ||
+	       r->s32min > r->s32max || (r->var.v & r->var.m);
+}
+
+/* A scalar from a tnum and an unsigned range (bounds follow). */
+static void mark_range(struct reg *r, struct tnum t, uint64_t umin, uint64_t umax)
+{
+	mark_unknown(r);
+	r->var = t;
+	r->umin = umin;
+	r->umax = umax;
+	sync_bounds(r);
+}
+
+/* Zero-extend a 32-bit result (every ALU32 op and w-register load). */
+static void zext32(struct reg *r)
+{
+	uint32_t lo_min = r->u32min, lo_max = r->u32max;
+	struct tnum t = tn_cast(r->var, 4);
+
+	mark_range(r, t, lo_min, lo_max);
+}
+
+/* The low 32 bits of @r as a 64-bit scalar of their own. */
+static struct reg low32(const struct reg *r)
+{
+	struct reg o;
+
+	mark_range(&o, tn_cast(r->var, 4), r->u32min, r->u32max);
+	return o;
+}
+
+static bool add_overflows_u(uint64_t a, uint64_t b)
+{
+	return a + b < a;
+}
+
+static bool add_overflows_s(int64_t a, int64_t b)
+{
+	int64_t s;
+
+	return __builtin_add_overflow(a, b, &s);
+}
+
+static bool sub_overflows_s(int64_t a, int64_t b)
+{
+	int64_t s;
+
+	return __builtin_sub_overflow(a, b, &s);
+}
+
+/* dst = dst OP src on 64-bit scalars. */
+static void scalar_alu64(struct reg *d, const struct reg *s, uint8_t op, int16_t off)
+{
+	struct reg o;
+
+	if (tn_is_const(d->var) && tn_is_const(s->var)) {
+		uint64_t a = d->var.v, b = s->var.v, v = 0;
+
+		switch (op) {
+		case BPF_ADD: v = a + b; break;
+		case BPF_SUB: v = a - b; break;
+		case BPF_MUL: v = a * b; break;
+		case BPF_DIV:
+			if (off == 1)
+				v = !b ? 0 : (b == UINT64_MAX && a == (1ULL << 63)) ? a :
+				    (uint64_t)((int64_t)a / (int64_t)b);
+			else
+				v = b ? a / b : 0;
+			break;
+		case BPF_MOD:
+			if (off == 1)
+				v = !b ? a : b == UINT64_MAX ? 0 : (uint64_t)((int64_t)a % (int64_t)b);
+			else
+				v = b ? a % b : a;
+			break;
+		case BPF_OR: v = a | b; break;
+		case BPF_AND: v = a & b; break;
+		case BPF_XOR: v = a ^ b; break;
+		case BPF_LSH: v = b < 64 ? a << b : 0; break;
+		case BPF_RSH: v = b < 64 ? a >> b : 0; break;
+		case BPF_ARSH: v = b < 64 ? (uint64_t)((int64_t)a >> b) : 0; break;
+		default:
+			mark_unknown(d);
+			return;
+		}
+		mark_const(d, v);
+		return;
+	}
+	mark_unknown(&o);
+	switch (op) {
+	case BPF_ADD:
+		o.var = tn_add(d->var, s->var);
+		if (!add_overflows_u(d->umin, s->umin) && !add_overflows_u(d->umax, s->umax)) {
+			o.umin = d->umin + s->umin;
+			o.umax = d->umax + s->umax;
+		}
+		if (!add_overflows_s(d->smin, s->smin) && !add_overflows_s(d->smax, s->smax)) {
+			o.smin = d->smin + s->smin;
+			o.smax = d->smax + s->smax;
+		}
+		break;
+	case BPF_SUB:
+		o.var = tn_sub(d->var, s->var);
+		if (d->umin >= s->umax) {
+			o.umin = d->umin - s->umax;
+			o.umax = d->umax - s->umin;
+		}
+		if (!sub_overflows_s(d->smin, s->smax) && !sub_overflows_s(d->smax, s->smin)) {
+			o.smin = d->smin - s->smax;
+			o.smax = d->smax - s->smin;
+		}
+		break;
+	case BPF_MUL:
+		if (d->umax <= UINT32_MAX && s->umax <= UINT32_MAX) {
+			o.umin = d->umin * s->umin;
+			o.umax = d->umax * s->umax;
+		}
+		break;
+	case BPF_AND:
+		o.var = tn_and(d->var, s->var);
+		o.umax = MIN(d->umax, s->umax);
+		break;
+	case BPF_OR:
+		o.var = tn_or(d->var, s->var);
+		o.umin = MAX(d->umin, s->umin);
+		break;
+	case BPF_XOR:
+		o.var = tn_xor(d->var, s->var);
+		break;
+	case BPF_MOD:
+		if (off == 0 && tn_is_const(s->var) && s->var.v)
+			o.umax = MIN(d->umax, s->var.v - 1);
+		break;
+	case BPF_DIV:
+		if (off == 0 && tn_is_const(s->var) && s->var.v)
+			o.umax = d->umax / s->var.v;
+		break;
+	case BPF_LSH:
+		if (tn_is_const(s->var) && s->var.v < 64) {
+			unsigned k = (unsigned)s->var.v;
+
+			o.var = (struct tnum){ d->var.v << k, d->var.m << k };
+			if (!k || !(d->umax >> (64 - k))) {
+				o.umin = d->umin << k;
+				o.umax = d->umax << k;
+			}
+		}
+		break;
+	case BPF_RSH:
+		if (tn_is_const(s->var) && s->var.v < 64) {
+			unsigned k = (unsigned)s->var.v;
+
+			o.var = (struct tnum){ d->var.v >> k, d->var.m >> k };
+			o.umin = d->umin >> k;
+			o.umax = d->umax >> k;
+		}
+		break;
+	case BPF_ARSH:
+		if (tn_is_const(s->var) && s->var.v < 64) {
+			unsigned k = (unsigned)s->var.v;
+
+			o.var = (struct tnum){ (uint64_t)((int64_t)d->var.v >> k),
+					       (uint64_t)((int64_t)d->var.m >> k) };
+			o.smin = d->smin >> k;
+			o.smax = d->smax >> k;
+		}
+		break;
+	default:
+		break;
+	}
+	sync_bounds(&o);
+	if (bounds_empty(&o))
+		mark_unknown(&o);
+	*d = o;
+}
+
+/* dst = dst OP src on the low 32 bits, zero-extended. */
+static void scalar_alu32(struct reg *d, const struct reg *s, uint8_t op, int16_t off)
+{
+	struct reg a = low32(d), b = low32(s);
+
+	if (tn_is_const(a.var) && tn_is_const(b.var)) {
+		uint32_t x = (uint32_t)a.var.v, y = (uint32_t)b.var.v, v = 0;
+
+		switch (op) {
+		case BPF_ADD: v = x + y; break;
+		case BPF_SUB: v = x - y; break;
+		case BPF_MUL: v = x * y; break;
+		case BPF_DIV:
+			if (off == 1)
+				v = !y ? 0 : ((int32_t)y == -1 && x == 0x80000000u) ? x :
+				    (uint32_t)((int32_t)x / (int32_t)y);
+			else
+				v = y ? x / y : 0;
+			break;
+		case BPF_MOD:
+			if (off == 1)
+				v = !y ? x : (int32_t)y == -1 ? 0 : (uint32_t)((int32_t)x % (int32_t)y);
+			else
+				v = y ? x % y : x;
+			break;
+		case BPF_OR: v = x | y; break;
+		case BPF_AND: v = x & y; break;
+		case BPF_XOR: v = x ^ y; break;
+		case BPF_LSH: v = y < 32 ? x << y : 0; break;
+		case BPF_RSH: v = y < 32 ? x >> y : 0; break;
+		case BPF_ARSH: v = y < 32 ? (uint32_t)((int32_t)x >> y) : 0; break;
+		default:
+			mark_unknown(d);
+			zext32(d);
+			return;
+		}
+		mark_const(d, v);
+		return;
+	}
+	if (op == BPF_ARSH || (op == BPF_LSH && !(tn_is_const(b.var) && b.var.v < 32))) {
+		mark_unknown(d);
+		zext32(d);
+		return;
+	}
+	scalar_alu64(&a, &b, op, off);
+	if (a.umax > UINT32_MAX || op == BPF_SUB) {
+		/* wrapped: only the tnum's low half survives */
+		struct tnum t = tn_cast(a.var, 4);
+
+		if (op == BPF_SUB && a.umax <= UINT32_MAX && low32(d).umin >= low32(s).umax)
+			t = a.var;
+		else if (op == BPF_SUB || a.umax > UINT32_MAX) {
+			mark_range(d, t, 0, UINT32_MAX);
+			return;
+		}
+	}
+	*d = a;
+	zext32(d);
+}
+
+/* ---- stack slots ---- */
+
+static struct slot *slot_get(struct eng *e, struct frame *f, int spi, bool grow)
+{
+	if (spi < 0 || spi >= PF_STACK_SLOTS)
+		return NULL;
+	if ((size_t)spi >= f->nslots) {
+		size_t n = (size_t)spi + 1;
+		struct slot *s;
+
+		if (!grow)
+			return NULL;
+		s = realloc(f->slots, n * sizeof(*s));
+		if (!s) {
+			e->nomem = -ENOMEM;
+			e->stop = true;
+			return NULL;
+		}
+		memset(s + f->nslots, 0, (n - f->nslots) * sizeof(*s));
+		f->slots = s;
+		f->nslots = n;
+	}
+	return &f->slots[spi];
+}
+
+/* The byte at r10 + @off (negative) of frame @f: its slot and index. */
+static struct slot *byte_at(struct eng *e, struct frame *f, int32_t off, int *bi, bool grow)
+{
+	int32_t below = -off - 1;	/* 0 for r10-1 */
+	int spi = below / 8;
+
+	*bi = 7 - below % 8;
+	return slot_get(e, f, spi, grow);
+}
+
+static void stack_write(struct eng *e, struct frame *f, int32_t off, int size,
+			const struct reg *val, bool known_zero)
+{
+	int i, bi;
+	struct slot *s;
+
+	/* a spill: an aligned store of a whole register's worth */
+	if (val && off % 8 == 0 && (size == 8 || (val->type == R_SCALAR && size >= 4))) {
+		s = byte_at(e, f, off, &bi, true);
+		if (!s)
+			return;
+		if (val->type == R_SCALAR && is_const(val) && val->var.v == 0) {
+			for (i = 0; i < size; i++)
+				s->t[i] = S_ZERO;
+			for (; i < 8; i++)
+				if (s->t[i] == S_SPILL)
+					s->t[i] = S_MISC;
+			return;
+		}
+		s->spill = *val;
+		if (size < 8 && val->type == R_SCALAR) {
+			s->spill.var = tn_cast(val->var, size);
+			if (!tn_is_const(val->var) && (size < 8))
+				mark_range(&s->spill, s->spill.var, 0,
+					   size == 4 ? UINT32_MAX : (1ULL << (size * 8)) - 1);
+		}
+		for (i = 0; i < 8; i++)
+			s->t[i] = i < size ? S_SPILL : (s->t[i] == S_SPILL ? S_MISC : s->t[i]);
+		return;
+	}
+	for (i = 0; i < size; i++) {
+		s = byte_at(e, f, off + i, &bi, true);
+		if (!s)
+			return;
+		if (s->t[0] == S_SPILL || s->t[bi] == S_SPILL) {
+			int j;
+
+			for (j = 0; j < 8; j++)
+				if (s->t[j] == S_SPILL)
+					s->t[j] = S_MISC;
+		}
+		s->t[bi] = known_zero ? S_ZERO : S_MISC;
+	}
+}
+
+static void stack_read(struct eng *e, struct frame *f, int32_t off, int size, struct reg *out)
+{
+	struct slot *s;
+	int bi, i;
+	bool zero = true;
+
+	s = byte_at(e, f, off, &bi, false);
+	if (s && off % 8 == 0 && s->t[0] == S_SPILL) {
+		int n = 0;
+
+		while (n < 8 && s->t[n] == S_SPILL)
+			n++;
+		if (n == size) {
+			*out = s->spill;
+			return;
+		}
+		if (s->spill.type == R_SCALAR && size < n) {
+			/* a narrower fill of a spilled scalar: its low bytes */
+			mark_range(out, tn_cast(s->spill.var, size), 0,
+				   size == 8 ? UINT64_MAX : (1ULL << (size * 8)) - 1);
+			if (tn_is_const(s->spill.var))
+				mark_const(out, tn_cast(s->spill.var, size).v);
+			return;
+		}
+	}
+	for (i = 0; i < size; i++) {
+		s = byte_at(e, f, off + i, &bi, false);
+		if (!s || s->t[bi] != S_ZERO)
+			zero = false;
+	}
+	if (zero) {
+		mark_const(out, 0);
+		return;
+	}
+	mark_unknown(out);
+	if (size < 8)
+		mark_range(out, tn_cast(tn_unknown, size), 0, (1ULL << (size * 8)) - 1);
+}
+
+/* ---- states ---- */
+
+static struct frame *frame_dup(struct eng *e, const struct frame *f)
+{
+	struct frame *n = malloc(sizeof(*n));
+
+	if (!n)
+		goto nomem;
+	*n = *f;
+	n->slots = NULL;
+	if (f->nslots) {
+		n->slots = malloc(f->nslots * sizeof(*n->slots));
+		if (!n->slots) {
+			free(n);
+			goto nomem;
+		}
+		memcpy(n->slots, f->slots, f->nslots * sizeof(*n->slots));
+	}
+	return n;
+nomem:
+	e->nomem = -ENOMEM;
+	e->stop = true;
+	return NULL;
+}
+
+static void state_free(struct state *st)
+{
+	int i;
+
+	if (!st)
+		return;
+	for (i = 0; i <= st->cur; i++) {
+		if (st->fr[i])
+			free(st->fr[i]->slots);
+		free(st->fr[i]);
+	}
+	free(st);
+}
+
+static struct state *state_dup(struct eng *e, const struct state *st)
+{
+	struct state *n = calloc(1, sizeof(*n));
+	int i;
+
+	if (!n) {
+		e->nomem = -ENOMEM;
+		e->stop = true;
+		return NULL;
+	}
+	n->cur = st->cur;
+	n->pc = st->pc;
+	for (i = 0; i <= st->cur; i++) {
+		n->fr[i] = frame_dup(e, st->fr[i]);
+		if (!n->fr[i]) {
+			n->cur = i - 1;
+			state_free(n);
+			return NULL;
+		}
+	}
+	return n;
+}
+
+static struct frame *frame_new(struct eng *e, int sub, int frameno)
+{
+	struct frame *f = calloc(1, sizeof(*f));
+
+	if (!f) {
+		e->nomem = -ENOMEM;
+		e->stop = true;
+		return NULL;
+	}
+	f->sub = sub;
+	f->r[BPF_REG_10].type = R_FP;
+	f->r[BPF_REG_10].frame = (uint8_t)frameno;
+	f->r[BPF_REG_10].var = tn_const(0);
+	return f;
+}
+
+/* ---- pruning: does @old contain @cur? ---- */
+
+static bool range_within(const struct reg *o, const struct reg *c)
+{
+	return o->umin <= c->umin && o->umax >= c->umax && o->smin <= c->smin &&
+	       o->smax >= c->smax && o->u32min <= c->u32min && o->u32max >= c->u32max &&
+	       o->s32min <= c->s32min && o->s32max >= c->s32max && tn_in(o->var, c->var);
+}
+
+static bool reg_safe(const struct reg *o, const struct reg *c)
+{
+	if (o->type == R_NOT_INIT)
+		return c->type == R_NOT_INIT;
+	if (o->type != c->type)
+		return false;
+	if (o->type == R_SCALAR)
+		return range_within(o, c);
+	return o->off == c->off && o->aux == c->aux && o->frame == c->frame &&
+	       o->elide == c->elide && range_within(o, c);
+}
+
+static bool frame_safe(const struct frame *o, const struct frame *c)
+{
+	size_t i, n = MAX(o->nslots, c->nslots);
+	int r, b;
+
+	if (o->sub != c->sub || o->ret_pc != c->ret_pc || o->callback != c->callback)
+		return false;
+	for (r = 0; r < 11; r++)
+		if (!reg_safe(&o->r[r], &c->r[r]))
+			return false;
+	for (i = 0; i < n; i++) {
+		static const struct slot empty;
+		const struct slot *os = i < o->nslots ? &o->slots[i] : &empty;
+		const struct slot *cs = i < c->nslots ? &c->slots[i] : &empty;
+		bool ospill = os->t[0] == S_SPILL, cspill = cs->t[0] == S_SPILL;
+
+		if (ospill || cspill) {
+			if (ospill != cspill || memcmp(os->t, cs->t, 8) ||
+			    !reg_safe(&os->spill, &cs->spill))
+				return false;
+			continue;
+		}
+		for (b = 0; b < 8; b++) {
+			if (os->t[b] == cs->t[b] || os->t[b] == S_INVALID)
+				continue;
+			if (os->t[b] == S_MISC && cs->t[b] == S_ZERO)
+				continue;
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool state_safe(const struct state *o, const struct state *c)
+{
+	int i;
+
+	if (o->cur != c->cur)
+		return false;
+	for (i = 0; i <= o->cur; i++)
+		if (!frame_safe(o->fr[i], c->fr[i]))
+			return false;
+	return true;
+}
+
+/* ---- where things are ---- */
+
+static int sub_of(const struct eng *e, int func)
+{
+	size_t lo = 0, hi = e->prog->func_cnt;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (e->subs[mid].func < func)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < e->prog->func_cnt && e->subs[lo].func == func ? e->subs[lo].sub : -1;
+}
+
+static const struct pf_function *func_of(const struct eng *e, int sub)
+{
+	return &e->obj->funcs[e->prog->funcs[sub]];
+}
+
+static size_t loaded_idx(const struct eng *e, int sub, size_t pc)
+{
+	return e->res->base[sub] + (pc - func_of(e, sub)->start);
+}
+
+/* ---- stack accesses ---- */
+
+/*
+ * check_stack_access_within_bounds() and grow_stack_state(): an access
+ * of @size bytes at @reg + @off. Returns false when refused.
+ */
+static bool stack_access(struct eng *e, struct state *st, size_t pc, int regno,
+			 const struct reg *reg, int32_t off, int32_t size,
+			 enum pf_ev_access acc)
+{
+	int64_t min_off, max_off;
+	struct frame *owner = st->fr[reg->frame];
+	struct pf_engine_run *run = e->run;
+	bool var = !tn_is_const(reg->var);
+	int sub = owner->sub;
+
+	if (var) {
+		min_off = reg->smin + (int64_t)reg->off + off;
+		max_off = reg->smax + (int64_t)reg->off + off + size;
+	} else {
+		min_off = (int64_t)reg->var.v + reg->off + off;
+		if (reg->var.v & (1ULL << 63))
+			min_off = (int64_t)reg->var.v + reg->off + off;
+		max_off = min_off + size;
+	}
+	if (min_off < -PF_MAX_BPF_STACK || max_off > 0 || size < 0) {
+		struct pf_engine_event *ev = event(e, PF_EV_STACK_ACCESS, st, pc);
+
+		if (ev) {
+			ev->access = (uint8_t)acc;
+			ev->reg = (uint8_t)regno;
+			ev->var_off = var;
+			ev->off = reg->off + off;
+			ev->size = size;
+			ev->tn_value = reg->var.v;
+			ev->tn_mask = reg->var.m;
+		}
+		return false;
+	}
+	if (size && -min_off > (int64_t)run->depth[sub]) {
+		run->depth[sub] = (uint32_t)-min_off;
+		run->deepest_insn[sub] = pc;
+	}
+	return true;
+}
+
+/* ---- the walk ---- */
+
+static bool push_state(struct eng *e, struct state *st)
+{
+	if (pf_grow((void **)&e->stack, &e->stack_cap, e->stack_cnt + 1, sizeof(*e->stack))) {
+		e->nomem = -ENOMEM;
+		e->stop = true;
+		state_free(st);
+		return false;
+	}
+	e->stack[e->stack_cnt++].st = st;
+	return true;
+}
+
+static void clear_caller_saved(struct frame *f)
+{
+	int i;
+
+	for (i = BPF_REG_1; i <= BPF_REG_5; i++)
+		mark_not_init(&f->r[i]);
+}
+
+/* mark_ptr_or_null_regs(): every copy of the pointer @id becomes @nonnull or 0 */
+static void mark_null(struct state *st, uint32_t id, bool nonnull)
+{
+	int i, r;
+	size_t s;
+
+	for (i = 0; i <= st->cur; i++) {
+		struct frame *f = st->fr[i];
+
+		for (r = 0; r < 11; r++) {
+			struct reg *x = &f->r[r];
+
+			if ((x->type == R_MAPVAL_NULL || x->type == R_PTR_NULL) && x->id == id) {
+				if (nonnull)
+					x->type = x->type == R_MAPVAL_NULL ? R_MAPVAL : R_PTR;
+				else
+					mark_const(x, 0);
+			}
+		}
+		for (s = 0; s < f->nslots; s++) {
+			struct reg *x = &f->slots[s].spill;
+
+			if (f->slots[s].t[0] == S_SPILL &&
+			    (x->type == R_MAPVAL_NULL || x->type == R_PTR_NULL) && x->id == id) {
+				if (nonnull)
+					x->type = x->type == R_MAPVAL_NULL ? R_MAPVAL : R_PTR;
+				else
+					mark_const(x, 0);
+			}
+		}
+	}
+}
+
+/*
+ * is_branch_taken(): 1 taken, 0 not taken, -1 unknown, for scalar @a
+ * against scalar @b.
+ */
+static int branch_taken(const struct reg *a, const struct reg *b, uint8_t op, bool is32)
+{
+	uint64_t amin, amax, bmin, bmax;
+	int64_t asmin, asmax, bsmin, bsmax;
+	struct tnum at, bt;
+
+	if (is32) {
+		amin = a->u32min; amax = a->u32max; bmin = b->u32min; bmax = b->u32max;
+		asmin = a->s32min; asmax = a->s32max; bsmin = b->s32min; bsmax = b->s32max;
+		at = tn_cast(a->var, 4);
+		bt = tn_cast(b->var, 4);
+	} else {
+		amin = a->umin; amax = a->umax; bmin = b->umin; bmax = b->umax;
+		asmin = a->smin; asmax = a->smax; bsmin = b->smin; bsmax = b->smax;
+		at = a->var;
+		bt = b->var;
+	}
+	switch (op) {
+	case BPF_JEQ:
+		if (tn_is_const(at) && tn_is_const(bt))
+			return at.v == bt.v;
+		if (amin > bmax || amax < bmin || asmin > bsmax || asmax < bsmin)
+			return 0;
+		if ((at.v ^ bt.v) & ~(at.m | bt.m))
+			return 0;
+		return -1;
+	case BPF_JNE: {
+		int r = branch_taken(a, b, BPF_JEQ, is32);
+
+		return r < 0 ? -1 : !r;
+	}
+	case BPF_JSET:
+		if (at.v & bt.v)
+			return 1;
+		if (!((at.v | at.m) & (bt.v | bt.m)))
+			return 0;
+		return -1;
+	case BPF_JGT:
+		if (amin > bmax) return 1;
+		if (amax <= bmin) return 0;
+		return -1;
+	case BPF_JGE:
+		if (amin >= bmax) return 1;
+		if (amax < bmin) return 0;
+		return -1;
+	case BPF_JLT:
+		if (amax < bmin) return 1;
+		if (amin >= bmax) return 0;
+		return -1;
+	case BPF_JLE:
+		if (amax <= bmin) return 1;
+		if (amin > bmax) return 0;
+		return -1;
+	case BPF_JSGT:
+		if (asmin > bsmax) return 1;
+		if (asmax <= bsmin) return 0;
+		return -1;
+	case BPF_JSGE:
+		if (asmin >= bsmax) return 1;
+		if (asmax < bsmin) return 0;
+		return -1;
+	case BPF_JSLT:
+		if (asmax < bsmin) return 1;
+		if (asmin >= bsmax) return 0;
+		return -1;
+	case BPF_JSLE:
+		if (asmax <= bsmin) return 1;
+		if (asmin > bsmax) return 0;
+		return -1;
+	}
+	return -1;
+}
+
+static uint8_t flip_op(uint8_t op)
+{
+	switch (op) {
+	case BPF_JEQ: return BPF_JNE;
+	case BPF_JNE: return BPF_JEQ;
+	case BPF_JGT: return BPF_JLE;
+	case BPF_JGE: return BPF_JLT;
+	case BPF_JLT: return BPF_JGE;
+	case BPF_JLE: return BPF_JGT;
+	case BPF_JSGT: return BPF_JSLE;
+	case BPF_JSGE: return BPF_JSLT;
+	case BPF_JSLT: return BPF_JSGE;
+	case BPF_JSLE: return BPF_JSGT;
+	default: return op;	/* JSET: no refinement on the false side */
+	}
+}
+
+/* The same comparison with the operands swapped (b OP' a). */
+static uint8_t swap_op(uint8_t op)
+{
+	switch (op) {
+	case BPF_JGT: return BPF_JLT;
+	case BPF_JGE: return BPF_JLE;
+	case BPF_JLT: return BPF_JGT;
+	case BPF_JLE: return BPF_JGE;
+	case BPF_JSGT: return BPF_JSLT;
+	case BPF_JSGE: return BPF_JSLE;
+	case BPF_JSLT: return BPF_JSGT;
+	case BPF_JSLE: return BPF_JSGE;
+	default: return op;
+	}
+}
+
+/*
+ * reg_set_min_max() for "@a OP const @c" holding: narrow @a. JSET and
+ * negations without a range form leave it as is.
+ */
+static void refine(struct reg *a, uint8_t op, uint64_t c, bool is32, bool holds)
+{
+	uint8_t o = holds ? op : flip_op(op);
+
+	if (a->type != R_SCALAR)
+		return;
+	if (!holds && op == BPF_JSET) {
+		/* none of c's bits set */
+		struct tnum t = { 0, ~c };
+
+		if (!is32 || c <= UINT32_MAX) {
+			t = is32 ? (struct tnum){ 0, ~c } : t;
+			a->var = tn_intersect(a->var, (struct tnum){ a->var.v & ~c, a->var.m & ~c });
+			(void)t;
+			sync_bounds(a);
+		}
+		return;
+	}
+	if (is32) {
+		uint32_t v = (uint32_t)c;
+		int32_t sv = (int32_t)v;
+
+		switch (o) {
+		case BPF_JEQ:
+			a->u32min = MAX(a->u32min, v); a->u32max = MIN(a->u32max, v);
+			a->var = (struct tnum){ (a->var.v & ~0xffffffffULL) | v, a->var.m & ~0xffffffffULL };
+			break;
+		case BPF_JGT: if (v == UINT32_MAX) { a->u32min = 1; a->u32max = 0; } else a->u32min = MAX(a->u32min, v + 1); break;
+		case BPF_JGE: a->u32min = MAX(a->u32min, v); break;
+		case BPF_JLT: if (!v) { a->u32min = 1; a->u32max = 0; } else a->u32max = MIN(a->u32max, v - 1); break;
+		case BPF_JLE: a->u32max = MIN(a->u32max, v); break;
+		case BPF_JSGT: if (sv == INT32_MAX) { a->s32min = 1; a->s32max = 0; } else a->s32min = MAX(a->s32min, sv + 1); break;
+		case BPF_JSGE: a->s32min = MAX(a->s32min, sv); break;
+		case BPF_JSLT: if (sv == INT32_MIN) { a->s32min = 1; a->s32max = 0; } else a->s32max = MIN(a->s32max, sv - 1); break;
+		case BPF_JSLE: a->s32max = MIN(a->s32max, sv); break;
+		case BPF_JNE:
+			if (a->u32min == v && a->u32min < a->u32max) a->u32min++;
+			else if (a->u32max == v && a->u32max > a->u32min) a->u32max--;
+			break;
+		default:
+			break;
+		}
+	} else {
+		int64_t sv = (int64_t)c;
+
+		switch (o) {
+		case BPF_JEQ:
+			a->umin = MAX(a->umin, c); a->umax = MIN(a->umax, c);
+			a->var = tn_const(c);
+			break;
+		case BPF_JGT: if (c == UINT64_MAX) { a->umin = 1; a->umax = 0; } else a->umin = MAX(a->umin, c + 1); break;
+		case BPF_JGE: a->umin = MAX(a->umin, c); break;
+		case BPF_JLT: if (!c) { a->umin = 1; a->umax = 0; } else a->umax = MIN(a->umax, c - 1); break;
+		case BPF_JLE: a->umax = MIN(a->umax, c); break;
+		case BPF_JSGT: if (sv == INT64_MAX) { a->smin = 1; a->smax = 0; } else a->smin = MAX(a->smin, sv + 1); break;
+		case BPF_JSGE: a->smin = MAX(a->smin, sv); break;
+		case BPF_JSLT: if (sv == INT64_MIN) { a->smin = 1; a->smax = 0; } else a->smax = MIN(a->smax, sv - 1); break;
+		case BPF_JSLE: a->smax = MIN(a->smax, sv); break;
+		case BPF_JNE:
+			if (a->umin == c && a->umin < a->umax) a->umin++;
+			else if (a->umax == c && a->umax > a->umin) a->umax--;
+			break;
+		default:
+			break;
+		}
+	}
+	if (!bounds_empty(a))
+		sync_bounds(a);
+}
+
+/* Copies of one scalar share nothing here; refine the register itself. */
+
+static const struct pf_insn *insn_at(const struct eng *e, int sub, size_t pc)
+{
+	const struct pf_function *f = func_of(e, sub);
+
+	if (pc < f->start || pc >= f->end)
+		return NULL;
+	return &e->obj->secs[f->sec].insns[pc];
+}
+
+/* ---- ld_imm64 ---- */
+
+static bool sec_is_rodata(const struct pf_section *s)
+{
+	return s->name && (!strcmp(s->name, ".rodata") || !strncmp(s->name, ".rodata.", 8)) &&
+	       !(s->flags & 0x1 /* SHF_WRITE */) && s->data;
+}
+
+static void do_ld_imm64(struct eng *e, struct frame *f, int sub, size_t pc,
+			const struct pf_insn *insn)
+{
+	const struct pf_function *fn = func_of(e, sub);
+	const struct pf_section *sec = &e->obj->secs[fn->sec];
+	const struct pf_reloc *r = pf_section__reloc_at(sec, (uint64_t)pc * PF_INSN_SZ);
+	const struct pf_insn *next = pc + 1 < sec->insn_cnt ? &sec->insns[pc + 1] : NULL;
+	struct reg *d = &f->r[insn->dst & 0xf];
+	const struct pf_call *c = pf_function__call_at(fn, pc);
+	uint64_t imm = (uint32_t)insn->imm | ((uint64_t)(next ? (uint32_t)next->imm : 0) << 32);
+
+	if (c && c->kind == PF_CALL_CALLBACK) {
+		mark_not_init(d);
+		d->type = R_FUNC;
+		d->aux = c->target;
+		d->var = tn_const(0);
+		return;
+	}
+	if (r) {
+		const struct pf_symbol *sym = &e->obj->syms[r->sym];
+		int m = pf_object__map_of_reloc(e->obj, r, insn);
+		size_t i;
+
+		mark_not_init(d);
+		d->var = tn_const(0);
+		if (m >= 0) {
+			d->type = R_MAP;
+			d->aux = m;
+			return;
+		}
+		/* global data: a map value of its section's map (libbpf) */
+		for (i = 0; i < e->obj->sec_cnt; i++)
+			if (e->obj->secs[i].elf_index == sym->shndx && sym->shndx)
+				break;
+		if (i < e->obj->sec_cnt && !e->obj->secs[i].exec) {
+			d->type = R_DATA;
+			d->aux = (int32_t)i;
+			d->off = (int32_t)(sym->value + (uint32_t)insn->imm + r->addend);
+			return;
+		}
+		d->type = R_PTR;	/* a ksym or kconfig extern */
+		return;
+	}
+	if (insn->src == BPF_PSEUDO_MAP_FD || insn->src == BPF_PSEUDO_MAP_VALUE) {
+		mark_not_init(d);
+		d->type = insn->src == BPF_PSEUDO_MAP_FD ? R_MAP : R_PTR;
+		d->aux = -1;
+		d->var = tn_const(0);
+		return;
+	}
+	mark_const(d, imm);
+}
+
+/* The value user space gives a .rodata variable covering [off, off+size). */
+static bool rodata_override(const struct eng *e, uint32_t sec, uint64_t off, int size,
+			    uint64_t *out)
+{
+	size_t i, j;
+
+	if (!e->ro)
+		return false;
+	for (i = 0; i < e->ro->cnt; i++) {
+		for (j = 0; j < e->obj->sym_cnt; j++) {
+			const struct pf_symbol *s = &e->obj->syms[j];
+
+			if (!s->name || strcmp(s->name, e->ro->v[i].name) ||
+			    s->shndx != e->obj->secs[sec].elf_index)
+				continue;
+			if (off < s->value || off + size > s->value + s->size)
+				continue;
+			{
+				uint8_t bytes[8] = { 0 };
+				uint64_t v = e->ro->v[i].value, val = 0;
+				size_t sz = s->size < 8 ? s->size : 8, k;
+
+				for (k = 0; k < sz; k++)
+					bytes[e->obj->big_endian ? sz - 1 - k : k] = (uint8_t)(v >> (8 * k));
+				for (k = 0; k < (size_t)size && off - s->value + k < 8; k++) {
+					uint8_t b = bytes[off - s->value + k];
+
+					val |= e->obj->big_endian ? (uint64_t)b << (8 * (size - 1 - k)) :
+								      (uint64_t)b << (8 * k);
+				}
+				*out = val;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* A load from global data: frozen .rodata at a constant offset is a constant. */
+static void load_data(struct eng *e, const struct reg *base, int32_t off, int size,
+		      struct reg *out)
+{
+	const struct pf_section *s = &e->obj->secs[base->aux];
+	int64_t o = (int64_t)base->off + off;
+	uint64_t v = 0;
+	int i;
+
+	if (!sec_is_rodata(s) || !tn_is_const(base->var) || o < 0 ||
+	    (uint64_t)o + size > s->size) {
+		mark_unknown(out);
+		if (size < 8)
+			mark_range(out, tn_cast(tn_unknown, size), 0, (1ULL << (size * 8)) - 1);
+		return;
+	}
+	o += (int64_t)base->var.v;
+	if (rodata_override(e, (uint32_t)base->aux, (uint64_t)o, size, &v)) {
+		mark_const(out, v);
+		return;
+	}
+	for (i = 0; i < size; i++) {
+		uint8_t b = s->data[o + i];
+
+		v |= e->obj->big_endian ? (uint64_t)b << (8 * (size - 1 - i)) : (uint64_t)b << (8 * i);
+	}
+	mark_const(out, v);
+}
+
+/* ---- memory instructions ---- */
+
+static void load_result(struct reg *out, int size, bool sx)
+{
+	mark_unknown(out);
+	if (size == 8)
+		return;
+	if (!sx) {
+		mark_range(out, tn_cast(tn_unknown, size), 0, (1ULL << (size * 8)) - 1);
+		return;
+	}
+	out->smin = -(1LL << (size * 8 - 1));
+	out->smax = (1LL << (size * 8 - 1)) - 1;
+	sync_bounds(out);
+}
+
+static void sign_extend(struct reg *r, int size)
+{
+	if (is_const(r)) {
+		int64_t v = size == 1 ? (int8_t)r->var.v : size == 2 ? (int16_t)r->var.v :
+			    size == 4 ? (int32_t)r->var.v : (int64_t)r->var.v;
+
+		mark_const(r, (uint64_t)v);
+	} else {
+		load_result(r, size, true);
+	}
+}
+
+static bool null_use(struct eng *e, struct state *st, size_t pc, int regno,
+		     const struct reg *r, bool arith)
+{
+	struct pf_engine_event *ev = event(e, PF_EV_NULL_USE, st, pc);
+
+	if (!ev)
+		return false;
+	ev->reg = (uint8_t)regno;
+	ev->arith = arith;
+	ev->elidable = r->elide;
+	ev->map = r->aux;
+	ev->lookup_func = r->site_func;
+	ev->lookup_insn = (size_t)r->site;
+	ev->key = r->key;
+	if (!r->elide) {
+		e->stop = true;
+		return false;
+	}
+	return true;
+}
+
+/* LDX, STX, ST, atomics. Returns false when the path is refused. */
+static bool do_mem(struct eng *e, struct state *st, size_t pc, const struct pf_insn *insn)
+{
+	struct frame *f = st->fr[st->cur];
+	uint8_t cls = pf_insn__class(insn), mode = BPF_MODE(insn->code);
+	int size = pf_insn__mem_size(insn);
+	bool load = cls == BPF_LDX;
+	int regno = load ? insn->src : insn->dst;
+	struct reg *base = &f->r[regno & 0xf];
+	struct reg val;
+	bool atomic = cls == BPF_STX && mode == BPF_ATOMIC;
+
+	if (base->type == R_MAPVAL_NULL) {
+		if (!null_use(e, st, pc, regno, base, false))
+			return false;
+		base->type = R_MAPVAL;
+		mark_null(st, base->id, true);
+	}
+	if (base->type == R_FP) {
+		enum pf_ev_access acc = load ? PF_ACC_READ : PF_ACC_WRITE;
+		struct frame *owner = st->fr[base->frame];
+		int32_t off = base->off + insn->off;
+
+		if (atomic)
+			acc = PF_ACC_WRITE;
+		if (!stack_access(e, st, pc, regno, base, insn->off, size, acc))
+			return false;
+		if (!tn_is_const(base->var)) {
+			/* variable offset: the bytes it may touch become misc */
+			if (!load) {
+				int64_t lo = base->smin + off, hi = base->smax + off + size, o;
+
+				for (o = lo; o < hi; o++)
+					stack_write(e, owner, (int32_t)o, 1, NULL, false);
+			}
+			if (load)
+				load_result(&f->r[insn->dst & 0xf], size, mode == BPF_MEMSX);
+			return true;
+		}
+		off += (int32_t)base->var.v;
+		if (load) {
+			stack_read(e, owner, off, size, &val);
+			if (mode == BPF_MEMSX)
+				sign_extend(&val, size);
+			else if (size < 8 && val.type == R_SCALAR && !is_const(&val) &&
+				 val.umax >> (size * 8))
+				load_result(&val, size, false);
+			f->r[insn->dst & 0xf] = val;
+		} else if (atomic) {
+			stack_write(e, owner, off, size, NULL, false);
+			if (insn->imm & BPF_FETCH) {
+				if (insn->imm == BPF_CMPXCHG)
+					mark_unknown(&f->r[BPF_REG_0]);
+				else
+					mark_unknown(&f->r[insn->src & 0xf]);
+			}
+		} else if (cls == BPF_ST) {
+			struct reg k;
+
+			mark_const(&k, (uint64_t)(int64_t)insn->imm);
+			stack_write(e, owner, off, size, size == 8 || insn->imm == 0 ? &k : NULL,
+				    insn->imm == 0);
+		} else {
+			const struct reg *src = &f->r[insn->src & 0xf];
+
+			stack_write(e, owner, off, size, src, is_const(src) && src->var.v == 0 &&
+				    src->type == R_SCALAR);
+		}
+		return true;
+	}
+	if (load) {
+		struct reg *d = &f->r[insn->dst & 0xf];
+
+		if (base->type == R_DATA)
+			load_data(e, base, insn->off, size, &val);
+		else
+			load_result(&val, size, mode == BPF_MEMSX);
+		if (mode == BPF_MEMSX)
+			sign_extend(&val, size);
+		*d = val;
+		return true;
+	}
+	if (atomic && (insn->imm & BPF_FETCH)) {
+		if (insn->imm == BPF_CMPXCHG)
+			mark_unknown(&f->r[BPF_REG_0]);
+		else
+			mark_unknown(&f->r[insn->src & 0xf]);
+	}
+	return true;
+}
+
+/* ---- ALU ---- */
+
+static bool do_alu(struct eng *e, struct state *st, size_t pc, const struct pf_insn *insn)
+{
+	struct frame *f = st->fr[st->cur];
+	uint8_t cls = pf_insn__class(insn), op = BPF_OP(insn->code);
+	bool is64 = cls == BPF_ALU64;
+	struct reg *d = &f->r[insn->dst & 0xf];
+	struct reg src;
+
+	if (pf_insn__is_v4(insn)) {
+		if (!event(e, PF_EV_ISA_V4, st, pc))
+			return false;
+	}
+	if (BPF_SRC(insn->code) == BPF_X)
+		src = f->r[insn->src & 0xf];
+	else
+		mark_const(&src, is64 ? (uint64_t)(int64_t)insn->imm : (uint32_t)insn->imm);
+
+	if (op == BPF_END) {
+		if (is_const(d)) {
+			uint64_t v = d->var.v;
+			int bits = insn->imm;
+			bool swap = is64 || BPF_SRC(insn->code) == BPF_TO_BE;
+
+			if (bits == 16)
+				v = swap ? __builtin_bswap16((uint16_t)v) : (uint16_t)v;
+			else if (bits == 32)
+				v = swap ? __builtin_bswap32((uint32_t)v) : (uint32_t)v;
+			else
+				v = swap ? __builtin_bswap64(v) : v;
+			mark_const(d, v);
+		} else {
+			load_result(d, insn->imm / 8, false);
+		}
+		return true;
+	}
+	if (op == BPF_NEG) {
+		struct reg z;
+
+		if (d->type != R_SCALAR) {
+			mark_unknown(d);
+			return true;
+		}
+		mark_const(&z, 0);
+		if (is64) {
+			scalar_alu64(&z, d, BPF_SUB, 0);
+		} else {
+			scalar_alu32(&z, d, BPF_SUB, 0);
+		}
+		*d = z;
+		return true;
+	}
+	if (op == BPF_MOV) {
+		if (insn->off && BPF_SRC(insn->code) == BPF_X) {
+			/* movsx */
+			*d = src.type == R_SCALAR ? src : (struct reg){ 0 };
+			if (d->type != R_SCALAR)
+				mark_unknown(d);
+			sign_extend(d, insn->off / 8);
+			if (!is64)
+				zext32(d);
+			return true;
+		}
+		if (is64) {
+			*d = src;
+			return true;
+		}
+		if (src.type != R_SCALAR) {
+			mark_unknown(d);
+			zext32(d);
+			return true;
+		}
+		*d = src;
+		zext32(d);
+		return true;
+	}
+	/* pointer arithmetic */
+	if (d->type == R_MAPVAL_NULL || (src.type == R_MAPVAL_NULL && op == BPF_ADD)) {
+		const struct reg *p = d->type == R_MAPVAL_NULL ? d : &src;
+
+		null_use(e, st, pc, insn->dst, p, true);
+		return false;
+	}
+	if (d->type != R_SCALAR && d->type != R_NOT_INIT) {
+		if (is64 && (op == BPF_ADD || op == BPF_SUB) && src.type == R_SCALAR) {
+			if (is_const(&src)) {
+				int64_t delta = op == BPF_ADD ? (int64_t)src.var.v : -(int64_t)src.var.v;
+				int64_t n = (int64_t)d->off + delta;
+
+				if (n < INT32_MIN || n > INT32_MAX) {
+					mark_unknown(d);
+					return true;
+				}
+				d->off = (int32_t)n;
+				return true;
+			}
+			{
+				struct reg v = *d;
+
+				v.type = R_SCALAR;
+				scalar_alu64(&v, &src, op, 0);
+				d->var = v.var;
+				d->umin = v.umin; d->umax = v.umax;
+				d->smin = v.smin; d->smax = v.smax;
+				d->u32min = v.u32min; d->u32max = v.u32max;
+				d->s32min = v.s32min; d->s32max = v.s32max;
+				return true;
+			}
+		}
+		if (is64 && op == BPF_SUB && src.type == d->type) {
+			if (d->type == R_FP && d->frame == src.frame && is_const(d) && is_const(&src))
+				mark_const(d, (uint64_t)((int64_t)d->off - src.off));
+			else
+				mark_unknown(d);
+			return true;
+		}
+		mark_unknown(d);
+		if (!is64)
+			zext32(d);
+		return true;
+	}
+	if (src.type != R_SCALAR) {
+		if (is64 && op == BPF_ADD && d->type == R_SCALAR && src.type != R_NOT_INIT) {
+			/* scalar += pointer: the pointer moves */
+			struct reg s = *d;
+
+			*d = src;
+			if (is_const(&s)) {
+				int64_t n = (int64_t)d->off + (int64_t)s.var.v;
+
+				if (n < INT32_MIN || n > INT32_MAX)
+					mark_unknown(d);
+				else
+					d->off = (int32_t)n;
+			} else {
+				struct reg v = *d;
+
+				v.type = R_SCALAR;
+				scalar_alu64(&v, &s, BPF_ADD, 0);
+				d->var = v.var;
+				d->umin = v.umin; d->umax = v.umax;
+				d->smin = v.smin; d->smax = v.smax;
+				d->u32min = v.u32min; d->u32max = v.u32max;
+				d->s32min = v.s32min; d->s32max = v.s32max;
+			}
+			return true;
+		}
+		mark_unknown(&src);
+	}
+	if (d->type != R_SCALAR)
+		mark_unknown(d);
+	if (is64)
+		scalar_alu64(d, &src, op, insn->off);
+	else
+		scalar_alu32(d, &src, op, insn->off);
+	return true;
+}
+
+/* ---- calls ---- */
+
+/* The stack bytes a helper's memory argument touches: check_helper_mem_access(). */
+static bool helper_mem(struct eng *e, struct state *st, size_t pc, int regno,
+		       int64_t size, bool write)
+{
+	struct frame *f = st->fr[st->cur];
+	const struct reg *r = &f->r[regno];
+
+	if (r->type != R_FP || size <= 0)
+		return true;
+	if (!stack_access(e, st, pc, regno, r, 0, (int32_t)size,
+			  write ? PF_ACC_HELPER_WRITE : PF_ACC_HELPER_READ))
+		return false;
+	if (write && tn_is_const(r->var))
+		stack_write(e, st->fr[r->frame], r->off + (int32_t)r->var.v, (int)size, NULL, false);
+	return true;
+}
+
+/* The constant key behind a lookup: get_constant_map_key() (6.14). */
+static int64_t constant_key(struct eng *e, const struct state *st, const struct reg *k, int size)
+{
+	struct reg v;
+
+	if (k->type != R_FP || !tn_is_const(k->var) || size <= 0 || size > 8)
+		return -1;
+	stack_read(e, st->fr[k->frame], k->off + (int32_t)k->var.v, size, &v);
+	if (!is_const(&v))
+		return -1;
+	return (int64_t)v.var.v;
+}
+
+static bool call_frame(struct eng *e, struct state *st, size_t pc, int callee_sub,
+		       bool callback)
+{
+	struct frame *caller = st->fr[st->cur], *f;
+	int i;
+
+	/* setup_func_entry(): curframe + 1 >= MAX_CALL_FRAMES */
+	if (st->cur + 1 >= PF_MAX_CALL_FRAMES) {
+		struct pf_engine_event *ev = event(e, PF_EV_CALL_DEPTH, st, pc);
+
+		if (ev)
+			ev->frames = st->cur + 2;
+		return false;
+	}
+	f = frame_new(e, callee_sub, st->cur + 1);
+	if (!f)
+		return false;
+	f->ret_pc = pc + 1;
+	f->callback = callback;
+	if (!callback)
+		for (i = BPF_REG_1; i <= BPF_REG_5; i++)
+			f->r[i] = caller->r[i];
+	st->fr[++st->cur] = f;
+	st->pc = func_of(e, callee_sub)->start;
+	if (!callback)
+		clear_caller_saved(caller);
+	return true;
+}
+
+static void callback_args(struct frame *cb, const struct reg *caller, int helper)
+{
+	const struct pf_helper_proto *p = pf_helper__proto(helper);
+	int i;
+
+	for (i = BPF_REG_1; i <= BPF_REG_5; i++)
+		mark_unknown(&cb->r[i]);
+	switch (helper) {
+	case BPF_FUNC_for_each_map_elem:
+		cb->r[1] = caller[1];
+		cb->r[2].type = R_PTR;
+		cb->r[3].type = R_MAPVAL;
+		cb->r[3].aux = caller[1].aux;
+		cb->r[3].var = tn_const(0);
+		cb->r[2].var = tn_const(0);
+		break;
+	case BPF_FUNC_timer_set_callback:
+		cb->r[1].type = R_MAP;
+		cb->r[1].aux = -1;
+		cb->r[2].type = R_PTR;
+		cb->r[3].type = R_MAPVAL;
+		cb->r[3].aux = -1;
+		break;
+	case BPF_FUNC_user_ringbuf_drain:
+		cb->r[1].type = R_PTR;
+		break;
+	case BPF_FUNC_find_vma:
+		cb->r[1].type = R_PTR;
+		cb->r[2].type = R_PTR;
+		break;
+	default:
+		break;
+	}
+	for (i = BPF_REG_1; i <= BPF_REG_5; i++)
+		if (cb->r[i].type != R_SCALAR)
+			cb->r[i].var = tn_const(0), cb->r[i].umin = cb->r[i].umax = 0,
+			cb->r[i].smin = cb->r[i].smax = 0, cb->r[i].u32min = cb->r[i].u32max = 0,
+			cb->r[i].s32min = cb->r[i].s32max = 0;
+	/* the context argument: the caller's pointer, as it is */
+	if (p && p->cb_ctx_arg) {
+		int to = helper == BPF_FUNC_loop ? 2 : helper == BPF_FUNC_for_each_map_elem ? 4 :
+			 helper == BPF_FUNC_find_vma ? 3 : 2;
+
+		cb->r[to] = caller[p->cb_ctx_arg];
+	}
+}
+
+static bool do_helper(struct eng *e, struct state *st, size_t pc, const struct pf_insn *insn)
+{
+	struct frame *f = st->fr[st->cur];
+	int id = insn->imm, a;
+	const struct pf_helper_proto *p = pf_helper__proto(id);
+	struct reg saved[6];
+	struct reg ret;
+	int cb_sub = -1;
+
+	memcpy(saved, f->r, sizeof(saved));
+	if (id == PF_HELPER_TAIL_CALL && !event(e, PF_EV_TAIL_CALL, st, pc))
+		return false;
+	for (a = 0; p && a < 5; a++) {
+		const struct reg *r = &f->r[a + 1];
+		int64_t size = -1;
+
+		switch (p->arg[a]) {
+		case PF_ARG_KEY:
+		case PF_ARG_VALUE: {
+			const struct reg *m = NULL;
+			int k;
+
+			for (k = a - 1; k >= 0; k--)
+				if (p->arg[k] == PF_ARG_MAP)
+					m = &f->r[k + 1];
+			if (!m || m->type != R_MAP || m->aux < 0)
+				break;
+			size = p->arg[a] == PF_ARG_KEY ? e->obj->maps[m->aux].key_size :
+			       e->obj->maps[m->aux].value_size;
+			break;
+		}
+		case PF_ARG_MEM: {
+			const struct reg *sz = a + 1 < 5 && p->arg[a + 1] == PF_ARG_SIZE ?
+					       &f->r[a + 2] : NULL;
+
+			if (!sz || r->type != R_FP)
+				break;
+			if (sz->type != R_SCALAR)
+				break;
+			/* check_mem_size_reg() */
+			if (sz->smin < 0) {
+				struct pf_engine_event *ev = event(e, PF_EV_SIZE_NEGATIVE, st, pc);
+
+				if (ev)
+					ev->reg = (uint8_t)(a + 2);
+				return false;
+			}
+			if (sz->umax >= ENGINE_MAX_VAR_SIZE) {
+				struct pf_engine_event *ev = event(e, PF_EV_SIZE_UNBOUNDED, st, pc);
+
+				if (ev)
+					ev->reg = (uint8_t)(a + 2);
+				return false;
+			}
+			size = (int64_t)sz->umax;
+			break;
+		}
+		default:
+			size = pf_arg__fixed_size(p->arg[a]);
+			if (!size)
+				size = -1;
+			break;
+		}
+		if (size > 0 && !helper_mem(e, st, pc, a + 1, size, p->writes & (1u << a)))
+			return false;
+	}
+	/* the return value, from the proto */
+	mark_unknown(&ret);
+	if (p && p->ret == PF_RET_MAP_VALUE_OR_NULL) {
+		const struct reg *m = &saved[1];
+
+		memset(&ret, 0, sizeof(ret));
+		ret.type = R_MAPVAL_NULL;
+		ret.aux = m->type == R_MAP ? m->aux : -1;
+		ret.id = ++e->next_id;
+		ret.var = tn_const(0);
+		ret.site = (int32_t)pc;
+		ret.site_func = e->prog->funcs[f->sub];
+		ret.key = -1;
+		if (ret.aux >= 0) {
+			const struct pf_map *mp = &e->obj->maps[ret.aux];
+
+			ret.key = constant_key(e, st, &saved[2], (int)mp->key_size);
+			ret.elide = mp->type == BPF_MAP_TYPE_ARRAY && ret.key >= 0 &&
+				    ret.key < mp->max_entries && id == BPF_FUNC_map_lookup_elem;
+		}
+	} else if (p && p->ret == PF_RET_PTR_OR_NULL) {
+		memset(&ret, 0, sizeof(ret));
+		ret.type = R_PTR_NULL;
+		ret.id = ++e->next_id;
+		ret.var = tn_const(0);
+	}
+	if (p && p->cb_arg && saved[p->cb_arg].type == R_FUNC)
+		cb_sub = sub_of(e, saved[p->cb_arg].aux);
+	clear_caller_saved(f);
+	f->r[BPF_REG_0] = ret;
+	if (cb_sub < 0)
+		return true;
+	if (p->cb_async) {
+		/* push_async_cb(): a path of its own, from frame 0 */
+		struct state *cs = calloc(1, sizeof(*cs));
+		struct frame *cf;
+
+		if (!cs) {
+			e->nomem = -ENOMEM;
+			e->stop = true;
+			return false;
+		}
+		cf = frame_new(e, cb_sub, 0);
+		if (!cf) {
+			free(cs);
+			return false;
+		}
+		callback_args(cf, saved, id);
+		cs->fr[0] = cf;
+		cs->cur = 0;
+		cs->pc = func_of(e, cb_sub)->start;
+		cs->fr[0]->ret_pc = SIZE_MAX;
+		return push_state(e, cs);
+	}
+	/* a synchronous callback: called at the helper, as __check_func_call() */
+	if (!call_frame(e, st, pc, cb_sub, true))
+		return false;
+	callback_args(st->fr[st->cur], saved, id);
+	return true;
+}
+
+static bool do_kfunc(struct eng *e, struct state *st, size_t pc, const struct pf_call *c)
+{
+	struct frame *f = st->fr[st->cur];
+	const struct btf *btf = e->obj->btf;
+	const struct btf_type *t = NULL;
+	int id = -1, a, n;
+
+	if (btf && c && c->sym_name)
+		id = btf__find_by_name_kind(btf, c->sym_name, BTF_KIND_FUNC);
+	t = id > 0 ? btf__type_by_id(btf, id) : NULL;
+	t = t ? btf__type_by_id(btf, t->type) : NULL;
+	if (t && btf_is_func_proto(t)) {
+		const struct btf_param *params = btf_params(t);
+
+		n = btf_vlen(t) < 5 ? btf_vlen(t) : 5;
+		for (a = 0; a < n; a++) {
+			const struct reg *r = &f->r[a + 1];
+			const char *next = a + 1 < n ?
+					   btf__name_by_offset(btf, params[a + 1].name_off) : NULL;
+			const struct btf_type *pt = pf_btf__skip_mods(btf, params[a].type);
+			int64_t size = 0;
+
+			if (r->type != R_FP || !pt || !btf_is_ptr(pt))
+				continue;
+			if (next && (pf_str__has_suffix(next, "__sz") ||
+				     pf_str__has_suffix(next, "__szk"))) {
+				const struct reg *sz = &f->r[a + 2];
+
+				size = sz->type == R_SCALAR ? (int64_t)sz->umax : 0;
+			} else if (pt->type) {
+				size = btf__resolve_size(btf, pt->type);
+			}
+			if (size > 0 && size < ENGINE_MAX_VAR_SIZE &&
+			    !helper_mem(e, st, pc, a + 1, size, false))
+				return false;
+		}
+	}
+	clear_caller_saved(f);
+	mark_unknown(&f->r[BPF_REG_0]);
+	return true;
+}
+
+static bool do_call(struct eng *e, struct state *st, size_t pc, const struct pf_insn *insn)
+{
+	struct frame *f = st->fr[st->cur];
+	const struct pf_function *fn = func_of(e, f->sub);
+	const struct pf_call *c = pf_function__call_at(fn, pc);
+
+	if (insn->src == BPF_PSEUDO_CALL) {
+		int callee = c && c->target >= 0 ? sub_of(e, c->target) : -1;
+
+		if (callee < 0) {
+			cannot(e, "%s insn %zu: a call the engine cannot place",
+			       e->obj->secs[fn->sec].name, pc);
+			return false;
+		}
+		if (func_of(e, callee)->global) {
+			/* verified on its own; the caller sees a scalar */
+			e->run->called[callee] = true;
+			clear_caller_saved(f);
+			mark_unknown(&f->r[BPF_REG_0]);
+			st->pc = pc + 1;
+			return true;
+		}
+		return call_frame(e, st, pc, callee, false);
+	}
+	if (c && c->kind == PF_CALL_KFUNC) {
+		st->pc = pc + 1;
+		return do_kfunc(e, st, pc, c);
+	}
+	st->pc = pc + 1;
+	if (insn->src == 0)
+		return do_helper(e, st, pc, insn);
+	clear_caller_saved(f);
+	mark_unknown(&f->r[BPF_REG_0]);
+	return true;
+}
+
+/* prepare_func_exit(); false when the path ends (frame 0). */
+static bool do_exit(struct eng *e, struct state *st)
+{
+	struct frame *callee = st->fr[st->cur], *caller;
+
+	(void)e;
+	if (st->cur == 0)
+		return false;
+	caller = st->fr[st->cur - 1];
+	if (!callee->callback)
+		caller->r[BPF_REG_0] = callee->r[BPF_REG_0];
+	st->pc = callee->ret_pc;
+	free(callee->slots);
+	free(callee);
+	st->fr[st->cur--] = NULL;
+	return true;
+}
+
+/* ---- branches ---- */
+
+/*
+ * A conditional jump: which sides are possible, and each side's state.
+ * Returns 1 to continue at the fall-through, 2 at the target, 0 when the
+ * path ends; a state for the other side is pushed when both are live.
+ */
+static int do_branch(struct eng *e, struct state *st, size_t pc, const struct pf_insn *insn)
+{
+	struct frame *f = st->fr[st->cur];
+	uint8_t op = BPF_OP(insn->code);
+	bool is32 = pf_insn__class(insn) == BPF_JMP32;
+	struct reg *a = &f->r[insn->dst & 0xf];
+	struct reg bv, *b = NULL;
+	int taken = -1;
+	size_t target = (size_t)pf_insn__jump_target(insn, pc);
+	struct state *other;
+
+	if (BPF_SRC(insn->code) == BPF_X) {
+		b = &f->r[insn->src & 0xf];
+		bv = *b;
+	} else {
+		mark_const(&bv, is32 ? (uint32_t)insn->imm : (uint64_t)(int64_t)insn->imm);
+	}
+	/* pointers against 0: NULL checks */
+	if ((a->type == R_MAPVAL_NULL || a->type == R_PTR_NULL) && is_const(&bv) &&
+	    bv.type == R_SCALAR && bv.var.v == 0 && (op == BPF_JEQ || op == BPF_JNE) && !is32) {
+		uint32_t id = a->id;
+
+		other = state_dup(e, st);
+		if (!other)
+			return 0;
+		/* fall-through: JEQ not taken -> not NULL */
+		mark_null(st, id, op == BPF_JEQ);
+		mark_null(other, id, op != BPF_JEQ);
+		other->pc = target;
+		if (!push_state(e, other))
+			return 0;
+		return 1;
+	}
+	if (a->type == R_SCALAR && bv.type == R_SCALAR)
+		taken = branch_taken(a, &bv, op, is32);
+	else if (a->type != R_SCALAR && a->type != R_NOT_INIT && bv.type == R_SCALAR &&
+		 is_const(&bv) && bv.var.v == 0 && a->type != R_PTR_NULL && !is32 &&
+		 (op == BPF_JEQ || op == BPF_JNE))
+		taken = op == BPF_JNE;	/* a non-NULL pointer against 0 */
+	if (taken == 1) {
+		st->pc = target;
+		return 2;
+	}
+	if (taken == 0) {
+		st->pc = pc + 1;
+		return 1;
+	}
+	other = state_dup(e, st);
+	if (!other)
+		return 0;
+	other->pc = target;
+	/* narrow both sides against a constant */
+	if (a->type == R_SCALAR && bv.type == R_SCALAR && is_const(&bv)) {
+		struct reg *oa = &other->fr[other->cur]->r[insn->dst & 0xf];
+
+		refine(oa, op, bv.var.v, is32, true);
+		refine(a, op, bv.var.v, is32, false);
+		if (bounds_empty(oa)) {
+			state_free(other);
+			other = NULL;
+		}
+		if (bounds_empty(a)) {
+			if (!other)
+				return 0;
+			/* only the target is possible */
+			*st = *other;
+			free(other);
+			return 2;
+		}
+	} else if (b && a->type == R_SCALAR && b->type == R_SCALAR && is_const(a)) {
+		struct reg *ob = &other->fr[other->cur]->r[insn->src & 0xf];
+		uint8_t sop = swap_op(op);
+
+		refine(ob, sop, a->var.v, is32, true);
+		refine(b, sop, a->var.v, is32, false);
+		if (bounds_empty(ob)) {
+			state_free(other);
+			other = NULL;
+		}
+		if (bounds_empty(b)) {
+			if (!other)
+				return 0;
+			*st = *other;
+			free(other);
+			return 2;
+		}
+	}
+	if (other && !push_state(e, other))
+		return 0;
+	st->pc = pc + 1;
+	return 1;
+}
+
+/* ---- pruning at jump targets ---- */
+
+/* True when the state at loaded slot @idx is covered by one seen before. */
+static bool prune(struct eng *e, struct state *st, size_t idx)
+{
+	struct visit *v;
+	struct state *copy;
+
+	for (v = e->visited[idx]; v; v = v->next)
+		if (state_safe(v->st, st))
+			return true;
+	if (e->vis_cnt[idx] >= ENGINE_STATES_PER_INSN)
+		return false;
+	copy = state_dup(e, st);
+	v = copy ? malloc(sizeof(*v)) : NULL;
+	if (!v) {
+		state_free(copy);
+		e->nomem = -ENOMEM;
+		e->stop = true;
+		return false;
+	}
+	v->st = copy;
+	v->next = e->visited[idx];
+	e->visited[idx] = v;
+	e->vis_cnt[idx]++;
+	return false;
+}
+
+/* ---- one run ---- */
+
+static void explore(struct eng *e, struct state *st)
+{
+	uint8_t *target;	/* per loaded slot: a jump target (prune point) */
+
+	target = e->res->jump_target;
+	for (;;) {
+		const struct pf_insn *insn;
+		struct frame *f;
+		size_t pc, idx;
+
+		if (!st) {
+			if (!e->stack_cnt || e->stop || e->fail)
+				break;
+			st = e->stack[--e->stack_cnt].st;
+		}
+		if (e->stop || e->fail) {
+			state_free(st);
+			st = NULL;
+			continue;
+		}
+		f = st->fr[st->cur];
+		pc = st->pc;
+		insn = insn_at(e, f->sub, pc);
+		if (!insn) {
+			cannot(e, "the walk left %s at slot %zu",
+			       e->obj->funcs[e->prog->funcs[f->sub]].name, pc);
+			break;
+		}
+		idx = loaded_idx(e, f->sub, pc);
+		if (target[idx] && prune(e, st, idx)) {
+			state_free(st);
+			st = NULL;
+			continue;
+		}
+		if (++e->res->processed > ENGINE_INSN_LIMIT) {
+			cannot(e, "more than %u instructions to explore", ENGINE_INSN_LIMIT);
+			break;
+		}
+		e->res->insn_seen[idx] = 1;
+		e->run->explored[f->sub] = true;
+		switch (pf_insn__class(insn)) {
+		case BPF_ALU:
+		case BPF_ALU64:
+			st->pc = pc + 1;
+			if (!do_alu(e, st, pc, insn))
+				goto end_path;
+			break;
+		case BPF_LD:
+			if (pf_insn__is_ld_imm64(insn)) {
+				do_ld_imm64(e, f, f->sub, pc, insn);
+				st->pc = pc + 2;
+			} else {
+				/* legacy packet loads: r0 = packet data, r1-r5 clobbered */
+				clear_caller_saved(f);
+				load_result(&f->r[BPF_REG_0], pf_insn__mem_size(insn), false);
+				st->pc = pc + 1;
+			}
+			break;
+		case BPF_LDX:
+		case BPF_STX:
+		case BPF_ST:
+			st->pc = pc + 1;
+			if (!do_mem(e, st, pc, insn))
+				goto end_path;
+			break;
+		case BPF_JMP:
+		case BPF_JMP32: {
+			uint8_t op = BPF_OP(insn->code);
+
+			if (op == BPF_CALL && pf_insn__class(insn) == BPF_JMP) {
+				if (!do_call(e, st, pc, insn))
+					goto end_path;
+				break;
+			}
+			if (op == BPF_EXIT) {
+				if (!do_exit(e, st))
+					goto end_path;
+				break;
+			}
+			if (op == BPF_JA) {
+				st->pc = (size_t)pf_insn__jump_target(insn, pc);
+				break;
+			}
+			if (op == BPF_JCOND) {
+				/* may_goto: both ways; the counter lives in the stack */
+				struct state *o = state_dup(e, st);
+
+				e->run->may_goto[f->sub]++;
+				if (!o)
+					goto end_path;
+				o->pc = (size_t)pf_insn__jump_target(insn, pc);
+				if (!push_state(e, o))
+					goto end_path;
+				st->pc = pc + 1;
+				break;
+			}
+			if (!do_branch(e, st, pc, insn))
+				goto end_path;
+			break;
+		}
+		default:
+			st->pc = pc + 1;
+			break;
+		}
+		continue;
+end_path:
+		state_free(st);
+		st = NULL;
+	}
+	state_free(st);
+	while (e->stack_cnt)
+		state_free(e->stack[--e->stack_cnt].st);
+}
+
+static void visited_free(struct eng *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->res->insn_total; i++) {
+		struct visit *v = e->visited[i], *n;
+
+		for (; v; v = n) {
+			n = v->next;
+			state_free(v->st);
+			free(v);
+		}
+		e->visited[i] = NULL;
+		e->vis_cnt[i] = 0;
+	}
+}
+
+/* Entry state of a root: r1 is the context (main) or unknown (a global). */
+static struct state *root_state(struct eng *e, int sub)
+{
+	struct state *st = calloc(1, sizeof(*st));
+	int i;
+
+	if (!st)
+		return NULL;
+	st->fr[0] = frame_new(e, sub, 0);
+	if (!st->fr[0]) {
+		free(st);
+		return NULL;
+	}
+	st->fr[0]->ret_pc = SIZE_MAX;
+	st->pc = func_of(e, sub)->start;
+	if (sub == 0) {
+		st->fr[0]->r[BPF_REG_1].type = R_CTX;
+		st->fr[0]->r[BPF_REG_1].var = tn_const(0);
+	} else {
+		/* btf_prepare_func_args(): scalars, or pointers the engine leaves opaque */
+		for (i = BPF_REG_1; i <= BPF_REG_5; i++) {
+			mark_unknown(&st->fr[0]->r[i]);
+		}
+	}
+	return st;
+}
+
+static int run_root(struct eng *e, int sub)
+{
+	struct pf_engine_result *res = e->res;
+	struct pf_engine_run *run;
+	struct state *st;
+	size_t n = res->sub_cnt;
+
+	if (pf_grow((void **)&res->runs, &res->run_cap, res->run_cnt + 1, sizeof(*run)))
+		return -ENOMEM;
+	run = &res->runs[res->run_cnt++];
+	memset(run, 0, sizeof(*run));
+	run->root = sub;
+	run->depth = calloc(n, sizeof(*run->depth));
+	run->deepest_insn = calloc(n, sizeof(*run->deepest_insn));
+	run->explored = calloc(n, sizeof(*run->explored));
+	run->called = calloc(n, sizeof(*run->called));
+	run->may_goto = calloc(n, sizeof(*run->may_goto));
+	if (!run->depth || !run->deepest_insn || !run->explored || !run->called || !run->may_goto)
+		return -ENOMEM;
+	e->run = run;
+	e->stop = false;
+	st = root_state(e, sub);
+	if (!st)
+		return -ENOMEM;
+	explore(e, st);
+	visited_free(e);
+	run->refused = e->stop && !e->nomem;
+	return e->nomem;
+}
+
+/* Jump targets and the fall-through after conditional jumps: prune points. */
+static void mark_prune_points(struct eng *e)
+{
+	size_t s;
+
+	for (s = 0; s < e->res->sub_cnt; s++) {
+		const struct pf_function *f = func_of(e, (int)s);
+		const struct pf_insn *insns = e->obj->secs[f->sec].insns;
+		size_t pc;
+
+		for (pc = f->start; pc < f->end; pc++) {
+			int64_t t;
+
+			if (pf_insn__is_ld_imm64(&insns[pc])) {
+				pc++;
+				continue;
+			}
+			if (!pf_insn__is_jump(&insns[pc]))
+				continue;
+			t = pf_insn__jump_target(&insns[pc], pc);
+			if (t >= (int64_t)f->start && t < (int64_t)f->end)
+				e->res->jump_target[loaded_idx(e, (int)s, (size_t)t)] = 1;
+		}
+	}
+}
+
+static int sub_cmp(const void *a, const void *b)
+{
+	const int *x = a, *y = b;
+
+	return (x[0] > y[0]) - (x[0] < y[0]);
+}
+
+int pf_engine__run(const struct pf_object *obj, const struct pf_program *prog,
+		   const struct pf_rodata *ro, struct pf_engine_result *res)
+{
+	struct eng e = { .obj = obj, .prog = prog, .ro = ro, .res = res };
+	size_t n = prog->func_cnt, i, total = 0;
+	int err = 0;
+
+	memset(res, 0, sizeof(*res));
+	res->sub_cnt = n;
+	res->base = calloc(n + 1, sizeof(*res->base));
+	e.subs = calloc(n + 1, sizeof(*e.subs));
+	if (!res->base || !e.subs) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		const struct pf_function *f = &obj->funcs[prog->funcs[i]];
+
+		res->base[i] = total;
+		total += f->end - f->start;
+		e.subs[i].func = prog->funcs[i];
+		e.subs[i].sub = (int)i;
+	}
+	qsort(e.subs, n, sizeof(*e.subs), sub_cmp);
+	res->insn_total = total;
+	res->insn_seen = calloc(total + 1, 1);
+	res->jump_target = calloc(total + 1, 1);
+	e.visited = calloc(total + 1, sizeof(*e.visited));
+	e.vis_cnt = calloc(total + 1, sizeof(*e.vis_cnt));
+	if (!res->insn_seen || !res->jump_target || !e.visited || !e.vis_cnt) {
+		err = -ENOMEM;
+		goto out;
+	}
+	mark_prune_points(&e);
+	/* main, then every global function on its own (the profile orders them) */
+	err = run_root(&e, 0);
+	for (i = 1; !err && i < n && !e.fail; i++)
+		if (func_of(&e, (int)i)->global)
+			err = run_root(&e, (int)i);
+	/* the exception callback: a root of its own (6.7+; the profile decides) */
+	{
+		int cb = pf_program__exception_cb(obj, prog);
+		int sub = cb >= 0 ? sub_of(&e, cb) : -1;
+
+		for (i = 0; sub > 0 && i < res->run_cnt; i++)
+			if (res->runs[i].root == sub)
+				break;
+		if (!err && !e.fail && sub > 0 && i == res->run_cnt)
+			err = run_root(&e, sub);
+		if (!err && sub > 0 && i < res->run_cnt)
+			res->runs[i].exception_cb = true;
+	}
+	res->ok = !e.fail;
+out:
+	free(e.subs);
+	free(e.visited);
+	free(e.vis_cnt);
+	free(e.stack);
+	return err;
+}
+
+void pf_engine__free(struct pf_engine_result *res)
+{
+	size_t i;
+
+	for (i = 0; i < res->run_cnt; i++) {
+		struct pf_engine_run *r = &res->runs[i];
+
+		free(r->depth);
+		free(r->deepest_insn);
+		free(r->explored);
+		free(r->called);
+		free(r->may_goto);
+		free(r->ev);
+	}
+	free(res->runs);
+	free(res->base);
+	free(res->insn_seen);
+	free(res->jump_target);
+	memset(res, 0, sizeof(*res));
+}
+
+bool pf_engine__seen(const struct pf_engine_result *res, const struct pf_object *obj,
+		     const struct pf_program *prog, size_t sub, size_t insn)
+{
+	const struct pf_function *f;
+
+	if (sub >= res->sub_cnt || !res->insn_seen)
+		return false;
+	f = &obj->funcs[prog->funcs[sub]];
+	if (insn < f->start || insn >= f->end)
+		return false;
+	return res->insn_seen[res->base[sub] + insn - f->start];
+}

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The engine: one abstract interpreter of a program in the shape of the
+ * verifier's do_check(). It walks the program as the kernel does, the
+ * fall-through of a branch first and the other side pushed for later,
+ * with registers typed as the verifier types them (scalars with a tnum
+ * and signed/unsigned 64- and 32-bit bounds, pointers to stack, ctx, map
+ * values, ...), stack slots per frame and call frames. What it never
+ * reaches does not count: a branch on a frozen .rodata knob, on a derived
+ * constant or on a checked range is followed one way only.
+ *
+ * It answers, per program and independently of the kernel profile:
+ *   - the deepest stack byte each subprogram's frame has on any explored
+ *     path (the kernel's subprog_info[].stack_depth before rounding);
+ *   - which subprograms and instructions were explored;
+ *   - the events that decide a verdict, in the order the kernel meets
+ *     them: an out-of-frame stack access, a ninth frame, a tail call, a
+ *     cpu v4 encoding, a map value used while it may be NULL. The kernel
+ *     profile decides which of them refuses (verdict.c).
+ * The exploration stops at the first event every kernel refuses.
+ */
+#ifndef PF_ENGINE_H
+#define PF_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+
+/* What user space writes into .rodata before the load: --rodata NAME=VALUE. */
+struct pf_rodata_value {
+	const char *name;	/* a .rodata variable (symbol) */
+	uint64_t value;
+};
+
+struct pf_rodata {
+	const struct pf_rodata_value *v;
+	size_t cnt;
+};
+
+enum pf_ev_kind {
+	PF_EV_STACK_ACCESS,	/* an access outside the 512-byte frame: refused */
+	PF_EV_CALL_DEPTH,	/* a ninth frame: refused */
+	PF_EV_SIZE_NEGATIVE,	/* a helper size that may be negative: refused */
+	PF_EV_SIZE_UNBOUNDED,	/* a helper size without an upper bound: refused */
+	PF_EV_TAIL_CALL,	/* a tail call met (the mixing gate is per kernel) */
+	PF_EV_ISA_V4,		/* a cpu v4 ALU encoding met (refused before 6.6) */
+	PF_EV_NULL_USE,		/* map_value_or_null dereferenced or offset */
+};
+
+enum pf_ev_access { PF_ACC_READ, PF_ACC_WRITE, PF_ACC_HELPER_READ, PF_ACC_HELPER_WRITE };
+
+struct pf_engine_event {
+	uint8_t kind;		/* enum pf_ev_kind */
+	uint8_t access;		/* enum pf_ev_access (PF_EV_STACK_ACCESS) */
+	uint8_t reg;		/* the register the message names */
+	bool var_off;		/* variable-offset stack access */
+	bool arith;		/* PF_EV_NULL_USE: pointer arithmetic, not an access */
+	bool elidable;		/* PF_EV_NULL_USE: constant key below max_entries of an array */
+	int func;		/* function index of the instruction */
+	size_t insn;		/* its slot in the function's section */
+	int32_t off;		/* the access's offset as the kernel prints it */
+	int32_t size;		/* access size */
+	uint64_t tn_value, tn_mask;	/* var_off of a variable-offset access */
+	int frames;		/* PF_EV_CALL_DEPTH: the frame count printed */
+	int map;		/* PF_EV_NULL_USE: map index */
+	int lookup_func;	/* PF_EV_NULL_USE: the lookup's function and slot */
+	size_t lookup_insn;
+	int64_t key;		/* the constant key, -1 when unknown */
+};
+
+/*
+ * One do_check() run: from main, or from a global function verified on
+ * its own. The profile decides their order (verdict.c).
+ */
+struct pf_engine_run {
+	int root;		/* subprog index */
+	bool refused;		/* ended at a refusing event */
+	bool exception_cb;	/* the program's exception callback (6.7+ verifies it) */
+	uint32_t *depth;	/* per subprog: deepest explored byte below its r10 */
+	size_t *deepest_insn;	/* per subprog: the access that set it */
+	bool *explored;		/* per subprog: any of its code was explored */
+	bool *called;		/* per subprog: a global function this run calls */
+	uint32_t *may_goto;	/* per subprog: may_goto instructions explored */
+	struct pf_engine_event *ev;	/* in the order the walk met them */
+	size_t ev_cnt, ev_cap;
+};
+
+struct pf_engine_result {
+	bool ok;		/* explored every run to its end or refusing event */
+	char why[200];		/* when !ok: what the engine could not follow */
+	size_t sub_cnt;		/* = prog->func_cnt */
+	struct pf_engine_run *runs;	/* runs[0] is main */
+	size_t run_cnt, run_cap;
+	size_t *base;		/* per subprog: its first slot in the loaded program */
+	size_t insn_total;
+	uint8_t *insn_seen;	/* per loaded slot: explored by any run */
+	uint8_t *jump_target;	/* per loaded slot: a prune point */
+	size_t processed;	/* instructions processed in all runs */
+};
+
+/*
+ * Explore @prog of @obj. Never fails for a reason of the input: what it
+ * cannot follow leaves res->ok false with res->why. Returns -ENOMEM only.
+ */
+int pf_engine__run(const struct pf_object *obj, const struct pf_program *prog,
+		   const struct pf_rodata *ro, struct pf_engine_result *res);
+void pf_engine__free(struct pf_engine_result *res);
+
+/* Was the instruction at @insn of subprog @sub explored? */
+bool pf_engine__seen(const struct pf_engine_result *res, const struct pf_object *obj,
+		     const struct pf_program *prog, size_t sub, size_t insn);
+
+#endif /* PF_ENGINE_H */
