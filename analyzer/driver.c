@@ -138,6 +138,26 @@ static bool rule_on(const struct pf_driver *d, const struct pf_rule *rule)
 	return !d->ops.rule_enabled || d->ops.rule_enabled(d->ctx, rule);
 }
 
+/* --rodata: which names the object has as .rodata variables. */
+static void rodata__note(struct pf_driver *ctx, const struct pf_object *obj)
+{
+	size_t i, j;
+
+	for (i = 0; ctx->rodata && i < ctx->rodata->cnt && i < 64; i++) {
+		for (j = 0; j < obj->sym_cnt && !ctx->rodata_found[i]; j++) {
+			const struct pf_symbol *s = &obj->syms[j];
+			size_t k;
+
+			if (!s->name || strcmp(s->name, ctx->rodata->v[i].name))
+				continue;
+			for (k = 0; k < obj->sec_cnt; k++)
+				if (obj->secs[k].elf_index == s->shndx && s->shndx && obj->secs[k].name &&
+				    !strncmp(obj->secs[k].name, ".rodata", 7))
+					ctx->rodata_found[i] = 1;
+		}
+	}
+}
+
 int pf_driver__object(struct pf_driver *ctx, const struct pf_object *obj)
 {
 	struct pf_check_env env = {
@@ -154,6 +174,8 @@ int pf_driver__object(struct pf_driver *ctx, const struct pf_object *obj)
 	if (!vs)
 		return -ENOMEM;
 	pf_analysis__init(&an, obj);
+	an.ro = ctx->rodata;
+	rodata__note(ctx, obj);
 	if (ctx->ops.object)
 		handle = ctx->ops.object(ctx->ctx, obj);
 	for (p = 0; p < obj->prog_cnt; p++) {
@@ -237,6 +259,7 @@ static int check_extensions(struct pf_driver *ctx, char *errbuf, size_t errlen)
 			}
 			open_path = pe->path;
 			pf_analysis__init(&an, obj);
+			an.ro = ctx->rodata;
 			pf_dwarf__free_vars(&ctx->vars);
 			ctx->vars_read = false;
 		}
@@ -287,6 +310,14 @@ int pf_driver__finish(struct pf_driver *ctx, char *const *attach, size_t attach_
 	}
 	if (pf_linkset__resolve(&ctx->set, attach, attach_cnt, tail, tail_cnt, err, errlen))
 		return -EINVAL;
+	/* a value that sets nothing is a typo, not a quiet default */
+	for (i = 0; ctx->rodata && i < ctx->rodata->cnt && i < 64; i++) {
+		if (ctx->rodata_found[i])
+			continue;
+		snprintf(err, errlen, "--rodata %s: no .rodata variable of that name in the objects given",
+			 ctx->rodata->v[i].name);
+		return -EINVAL;
+	}
 	for (i = 0; pf_rules[i]; i++)
 		if (pf_rules[i]->impl->check_set && rule_on(ctx, pf_rules[i]))
 			pf_rules[i]->impl->check_set(&ctx->set, pf_rules[i], &ctx->findings);

@@ -44,6 +44,8 @@ struct pf_opts {
 	size_t attach_cnt;
 	char *tail[256];	/* --tail-target [OBJ:]MAP[IDX]=OBJ:PROG */
 	size_t tail_cnt;
+	struct pf_rodata_value rodata[64];	/* --rodata NAME=VALUE */
+	struct pf_rodata rodata_set;		/* points at them */
 	const char *output;	/* -o: probe writes the profile there */
 	unsigned int jobs;	/* -j: objects modelled in parallel (0, 1: serially) */
 	bool kernels_file;	/* kernels came from the config file: -k replaces them */

@@ -280,6 +280,7 @@ int cmd_check(struct pf_opts *opts)
 	ctx.d.profile_cnt = opts->profile_cnt;
 	ctx.d.prog = opts->prog;
 	ctx.d.margin = opts->margin;
+	ctx.d.rodata = opts->rodata_set.cnt ? &opts->rodata_set : NULL;
 	ctx.d.ops = (struct pf_driver_ops){ .object = on_object, .program = on_program,
 					     .rule_enabled = on_rule };
 	ctx.d.ctx = &ctx;

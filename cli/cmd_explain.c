@@ -183,6 +183,7 @@ int pf_explain__program(const struct pf_object *obj, const struct pf_program *pr
 	if (!now)
 		return PF_EXIT_INTERNAL;
 	pf_analysis__init(&an, obj);
+	an.ro = opts->rodata_set.cnt ? &opts->rodata_set : NULL;
 	for (k = 0; k < opts->profile_cnt; k++)
 		pf_verdict__program(&an, prog, &opts->profiles[k], &now[k]);
 	if (jprogs) {

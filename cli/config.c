@@ -313,6 +313,46 @@ static int parse_disable(struct pf_opts *opts, char *val, const struct pf_optsrc
 	return parse_rules(opts, val, src, opts->rules_off, &opts->rules_off_cnt, "--disable");
 }
 
+/*
+ * --rodata NAME=VALUE: what user space writes into a .rodata variable
+ * before the load (a skeleton's rodata->NAME = VALUE). Comma-separated
+ * and repeatable; the last value given for a name wins.
+ */
+static int parse_rodata(struct pf_opts *opts, char *val, const struct pf_optsrc *src)
+{
+	const char *p = val;
+	char *item;
+	int err = 0;
+
+	while ((item = next_item(opts, &p, &err))) {
+		char *eq = strchr(item, '='), *end;
+		unsigned long long v;
+		size_t i;
+
+		if (!eq || eq == item || !eq[1])
+			return opt_error(src, "--rodata wants NAME=VALUE, not '%s'", item);
+		*eq = '\0';
+		errno = 0;
+		if (eq[1] == '-')
+			v = (unsigned long long)strtoll(eq + 1, &end, 0);
+		else
+			v = strtoull(eq + 1, &end, 0);
+		if (errno || *end)
+			return opt_error(src, "--rodata %s: '%s' is not an integer", item, eq + 1);
+		for (i = 0; i < opts->rodata_set.cnt; i++)
+			if (!strcmp(opts->rodata[i].name, item))
+				break;
+		if (i == opts->rodata_set.cnt) {
+			if (i >= sizeof(opts->rodata) / sizeof(opts->rodata[0]))
+				return opt_error(src, "too many --rodata values (limit 64)");
+			opts->rodata_set.cnt++;
+		}
+		opts->rodata[i] = (struct pf_rodata_value){ .name = item, .value = v };
+		opts->rodata_set.v = opts->rodata;
+	}
+	return err ? oom(src) : 0;
+}
+
 static int parse_baseline(struct pf_opts *opts, char *val, const struct pf_optsrc *src)
 {
 	return set_string(opts, &opts->baseline, val, src);
@@ -467,6 +507,9 @@ const struct pf_option pf_options[] = {
 	{ "disable", 'd', true, "RULE", "disable", CHECK,
 	  "do not run RULE (all: every rule); -e and -d take\n"
 	  "comma-separated rules and are repeatable", parse_disable },
+	{ "rodata", 0, true, "NAME=VALUE", "rodata", CHECK | PF_CMD_EXPLAIN,
+	  "the value user space sets in the .rodata variable NAME\n"
+	  "before the load (repeatable; default: the object's)", parse_rodata },
 	{ "baseline", 0, true, "FILE", NULL, CHECK,
 	  "report only findings not in FILE", parse_baseline },
 	{ "write-baseline", 0, true, "FILE", NULL, CHECK,

@@ -49,6 +49,7 @@ struct pf_driver {
 	size_t profile_cnt;
 	const char *prog;		/* only the program of this name, or NULL */
 	unsigned int margin;		/* bytes: "near a limit" */
+	const struct pf_rodata *rodata;	/* --rodata values, or NULL */
 	struct pf_driver_ops ops;
 	void *ctx;
 
@@ -60,6 +61,7 @@ struct pf_driver {
 	bool vars_read;
 	struct pf_linkset set;
 	int set_err;
+	uint8_t rodata_found[64];	/* per --rodata value: an object has the variable */
 	struct pf_pending_ext *pending;
 	size_t pending_cnt, pending_cap;
 };
