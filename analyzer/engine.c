@@ -586,22 +586,55 @@ static void scalar_alu32(struct reg *d, const struct reg *s, uint8_t op, int16_t
 		mark_const(d, v);
 		return;
 	}
+	if (op == BPF_ADD || op == BPF_SUB) {
+		/* scalar32_min_max_add/sub(): unsigned and signed 32-bit ranges apart */
+		struct reg o;
+		int64_t slo, shi;
+		uint64_t ulo, uhi;
+
+		mark_unknown(&o);
+		if (op == BPF_ADD) {
+			ulo = (uint64_t)d->u32min + s->u32min;
+			uhi = (uint64_t)d->u32max + s->u32max;
+			slo = (int64_t)d->s32min + s->s32min;
+			shi = (int64_t)d->s32max + s->s32max;
+			o.var = tn_add(tn_cast(d->var, 4), tn_cast(s->var, 4));
+		} else {
+			ulo = d->u32min >= s->u32max ? (uint64_t)d->u32min - s->u32max : 1ULL << 32;
+			uhi = d->u32min >= s->u32max ? (uint64_t)d->u32max - s->u32min : 1ULL << 32;
+			slo = (int64_t)d->s32min - s->s32max;
+			shi = (int64_t)d->s32max - s->s32min;
+			o.var = tn_sub(tn_cast(d->var, 4), tn_cast(s->var, 4));
+		}
+		o.var = tn_cast(o.var, 4);
+		if (uhi <= UINT32_MAX) {
+			o.u32min = (uint32_t)ulo;
+			o.u32max = (uint32_t)uhi;
+		}
+		if (slo >= INT32_MIN && shi <= INT32_MAX) {
+			o.s32min = (int32_t)slo;
+			o.s32max = (int32_t)shi;
+		}
+		o.umin = 0;
+		o.umax = UINT32_MAX;
+		o.smin = 0;
+		o.smax = UINT32_MAX;
+		sync_bounds(&o);
+		if (bounds_empty(&o))
+			mark_range(&o, tn_cast(tn_unknown, 4), 0, UINT32_MAX);
+		*d = o;
+		return;
+	}
 	if (op == BPF_ARSH || (op == BPF_LSH && !(tn_is_const(b.var) && b.var.v < 32))) {
 		mark_unknown(d);
 		zext32(d);
 		return;
 	}
 	scalar_alu64(&a, &b, op, off);
-	if (a.umax > UINT32_MAX || op == BPF_SUB) {
+	if (a.umax > UINT32_MAX) {
 		/* wrapped: only the tnum's low half survives */
-		struct tnum t = tn_cast(a.var, 4);
-
-		if (op == BPF_SUB && a.umax <= UINT32_MAX && low32(d).umin >= low32(s).umax)
-			t = a.var;
-		else if (op == BPF_SUB || a.umax > UINT32_MAX) {
-			mark_range(d, t, 0, UINT32_MAX);
-			return;
-		}
+		mark_range(d, tn_cast(a.var, 4), 0, UINT32_MAX);
+		return;
 	}
 	*d = a;
 	zext32(d);

@@ -26,29 +26,10 @@ static bool call_is_edge(const struct pf_call *c)
 	       c->target >= 0;
 }
 
-/* Format "a -> b -> a" from the DFS stack into @buf for the error line. */
-static void cycle_path(const struct pf_object *obj, const struct frame *stack,
-		       size_t depth, int again, char *buf, size_t len)
-{
-	size_t i, used = 0;
-	int n;
-
-	buf[0] = '\0';
-	for (i = 0; i < depth && used < len; i++) {
-		n = snprintf(buf + used, len - used, "%s -> ",
-			     obj->funcs[stack[i].func].name);
-		if (n < 0)
-			return;
-		used += n;
-	}
-	if (used < len)
-		snprintf(buf + used, len - used, "%s", obj->funcs[again].name);
-}
-
 /*
  * Iterative so that a hostile object cannot drive our stack depth; the
  * explicit stack holds at most func_cnt frames because a function on the
- * stack is never pushed again (that is a cycle, refused).
+ * stack is never pushed again (a cycle is followed once).
  */
 static int program__order(struct pf_build *b, struct pf_program *prog,
 			  struct frame *stack, uint8_t *state, int *order)
@@ -80,13 +61,13 @@ static int program__order(struct pf_build *b, struct pf_program *prog,
 		c = &f->calls[top->next_call++];
 		if (!call_is_edge(c))
 			continue;
-		if (state[c->target] == 1) {
-			char path[256];
-
-			cycle_path(obj, stack, depth, c->target, path, sizeof(path));
-			return pf_fail(b, -ELOOP, "program '%s': recursion in the call graph: %s",
-				       obj->funcs[prog->func].name, path);
-		}
+		/*
+		 * A function already appended (on the stack: a cycle, or done)
+		 * is not appended again, as libbpf does; what the kernel makes
+		 * of a cycle (check_cfg(), the frame limit) is the verdict's.
+		 */
+		if (state[c->target] == 1)
+			continue;
 		if (state[c->target] == 2)
 			continue;
 		if (obj->funcs[c->target].entry && c->target != prog->func &&
