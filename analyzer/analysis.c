@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "bpf_limits.h"
 
 void pf_analysis__init(struct pf_analysis *an, const struct pf_object *obj)
 {
@@ -40,6 +41,71 @@ nomem:
 	return NULL;
 }
 
+/*
+ * How much exploration a program is worth. Where the static bound (every
+ * path, stack.c) already accepts with room to spare, the exploration only
+ * makes the depth line exact: a few times the program's size, after which
+ * the static depths stand. Where the bound is near a limit, or a NULL use,
+ * a v4 encoding or a tail call beside calls is possible, the engine gets
+ * the verifier's own budget, so that what it refuses first is what the
+ * kernel meets first.
+ */
+/* The deepest static chain from @func, frames rounded to 32 as 6.1 does (cycles cut). */
+static uint32_t static_chain(const struct pf_object *obj, int func, uint8_t *on, int depth)
+{
+	const struct pf_function *f = &obj->funcs[func];
+	uint32_t best = 0, here = (f->stack.depth + 31) / 32 * 32 + 32;
+	size_t i;
+
+	if (on[func] || depth > PF_MAX_CALL_FRAMES)
+		return here;
+	on[func] = 1;
+	for (i = 0; i < f->call_cnt; i++) {
+		const struct pf_call *c = &f->calls[i];
+		uint32_t d;
+
+		if ((c->kind != PF_CALL_SUBPROG && c->kind != PF_CALL_CALLBACK) || c->target < 0)
+			continue;
+		d = static_chain(obj, c->target, on, depth + 1);
+		if (d > best)
+			best = d;
+	}
+	on[func] = 0;
+	return here + best;
+}
+
+/*
+ * The engine prunes less than the kernel (no precision tracking), so it
+ * processes more instructions than the verifier for the same program; past
+ * this many it leaves the verdict to the static bound (measured: 200k keeps
+ * `make bench` near its old time on the corpus, docs/performance.md).
+ */
+#define PF_ENGINE_RISKY_BUDGET	200000u
+
+static size_t engine_budget(struct pf_analysis *an, const struct pf_program *prog)
+{
+	const struct pf_object *obj = an->obj;
+	size_t i, insns = 0;
+	bool risky = prog->func_cnt >= PF_MAX_CALL_FRAMES;
+	uint8_t *on;
+
+	for (i = 0; i < prog->func_cnt && !risky; i++) {
+		const struct pf_function *f = &obj->funcs[prog->funcs[i]];
+		const struct pf_mv_report *mv = pf_analysis__mapvalue(an, prog->funcs[i]);
+
+		insns += f->end - f->start;
+		risky = f->stack.bounded || f->stack.inexact || f->has_isa_v4 ||
+			(f->has_tail_call && prog->func_cnt > 1) || !mv || mv->null_cnt;
+	}
+	on = risky ? NULL : calloc(obj->func_cnt + 1, 1);
+	if (!risky && (!on || static_chain(obj, prog->func, on, 0) > PF_MAX_BPF_STACK - 32))
+		risky = true;
+	free(on);
+	if (risky)
+		return PF_ENGINE_RISKY_BUDGET;
+	return 4 * insns + 4096;
+}
+
 const struct pf_engine_result *pf_analysis__engine(struct pf_analysis *an,
 						   const struct pf_program *prog)
 {
@@ -60,7 +126,7 @@ const struct pf_engine_result *pf_analysis__engine(struct pf_analysis *an,
 		}
 	}
 	if (!an->eng_done[idx]) {
-		if (pf_engine__run(obj, prog, an->ro, &an->eng[idx])) {
+		if (pf_engine__run(obj, prog, an->ro, engine_budget(an, prog), &an->eng[idx])) {
 			pf_engine__free(&an->eng[idx]);
 			return NULL;
 		}

@@ -40,7 +40,7 @@
 #include "util.h"
 
 #define ENGINE_INSN_LIMIT	1000000u	/* BPF_COMPLEXITY_LIMIT_INSNS */
-#define ENGINE_STATES_PER_INSN	256u	/* kept for pruning at one instruction */
+#define ENGINE_STATES_PER_INSN	32u	/* kept for pruning at one instruction */
 #define ENGINE_MAX_VAR_SIZE	(1u << 29)	/* BPF_MAX_VAR_SIZ */
 
 /* ---- tnum: tracked numbers, as kernel/bpf/tnum.c defines them ---- */
@@ -207,10 +207,13 @@ struct eng {
 	struct pf_engine_run *run;
 	struct { int func, sub; } *subs;	/* sorted by func */
 	struct visit **visited;	/* per loaded slot */
+	uint16_t *live;		/* per loaded slot: registers live on entry */
+	uint64_t *live_slots;	/* per loaded slot: own stack slots some path reads */
 	uint32_t *vis_cnt;
 	struct pending *stack;
 	size_t stack_cnt, stack_cap;
 	uint32_t next_id;
+	size_t budget;		/* instructions to process before giving up */
 	bool stop;		/* a refusing event: this run is over */
 	bool fail;		/* cannot follow */
 	int nomem;
@@ -858,7 +861,9 @@ static bool reg_safe(const struct reg *o, const struct reg *c)
 	       o->elide == c->elide && range_within(o, c);
 }
 
-static bool frame_safe(const struct frame *o, const struct frame *c)
+/* @live: registers the code from here may read (bit r); others do not matter */
+static bool frame_safe(const struct frame *o, const struct frame *c, uint16_t live,
+		       uint64_t slots)
 {
 	size_t i, n = MAX(o->nslots, c->nslots);
 	int r, b;
@@ -866,11 +871,15 @@ static bool frame_safe(const struct frame *o, const struct frame *c)
 	if (o->sub != c->sub || o->ret_pc != c->ret_pc || o->callback != c->callback)
 		return false;
 	for (r = 0; r < 11; r++)
-		if (!reg_safe(&o->r[r], &c->r[r]))
+		if ((live & (1u << r)) && !reg_safe(&o->r[r], &c->r[r]))
 			return false;
 	for (i = 0; i < n; i++) {
 		static const struct slot empty;
 		const struct slot *os = i < o->nslots ? &o->slots[i] : &empty;
+
+		if (!(slots & (1ULL << i)))
+			continue;	/* no path from here reads it */
+		{
 		const struct slot *cs = i < c->nslots ? &c->slots[i] : &empty;
 		bool ospill = os->t[0] == S_SPILL, cspill = cs->t[0] == S_SPILL;
 
@@ -887,18 +896,20 @@ static bool frame_safe(const struct frame *o, const struct frame *c)
 				continue;
 			return false;
 		}
+		}
 	}
 	return true;
 }
 
-static bool state_safe(const struct state *o, const struct state *c)
+static bool state_safe(const struct state *o, const struct state *c, uint16_t live,
+		       uint64_t slots)
 {
 	int i;
 
-	if (o->cur != c->cur)
+	if (o->cur != c->cur || !frame_safe(o->fr[o->cur], c->fr[c->cur], live, slots))
 		return false;
-	for (i = 0; i <= o->cur; i++)
-		if (!frame_safe(o->fr[i], c->fr[i]))
+	for (i = 0; i < o->cur; i++)
+		if (!frame_safe(o->fr[i], c->fr[i], 0x7ff, UINT64_MAX))
 			return false;
 	return true;
 }
@@ -2093,7 +2104,7 @@ static bool prune(struct eng *e, struct state *st, size_t idx)
 	struct state *copy;
 
 	for (v = e->visited[idx]; v; v = v->next)
-		if (state_safe(v->st, st))
+		if (state_safe(v->st, st, e->live[idx], e->live_slots[idx]))
 			return true;
 	if (e->vis_cnt[idx] >= ENGINE_STATES_PER_INSN)
 		return false;
@@ -2148,8 +2159,12 @@ static void explore(struct eng *e, struct state *st)
 			st = NULL;
 			continue;
 		}
-		if (++e->res->processed > ENGINE_INSN_LIMIT) {
-			cannot(e, "more than %u instructions to explore", ENGINE_INSN_LIMIT);
+		if (++e->res->processed > e->budget) {
+			cannot(e, e->budget < ENGINE_INSN_LIMIT ?
+			       "more than the %zu instructions the engine explores for a program "
+			       "the static bound already accepts" :
+			       "more than %zu instructions to explore (the verifier's own limit)",
+			       e->budget);
 			break;
 		}
 		e->res->insn_seen[idx] = 1;
@@ -2302,6 +2317,338 @@ static int run_root(struct eng *e, int sub)
 	return e->nomem;
 }
 
+/*
+ * Registers each instruction reads and writes, for liveness. A call
+ * reads r1-r5 and writes r0-r5; an exit reads r0.
+ */
+static void insn_use_def(const struct pf_insn *insn, uint16_t *use, uint16_t *def)
+{
+	uint8_t cls = pf_insn__class(insn), op = BPF_OP(insn->code);
+	uint16_t d = 1u << (insn->dst & 0xf), sr = 1u << (insn->src & 0xf);
+
+	*use = *def = 0;
+	switch (cls) {
+	case BPF_ALU:
+	case BPF_ALU64:
+		*def = d;
+		if (op != BPF_MOV)
+			*use |= d;
+		if (BPF_SRC(insn->code) == BPF_X && op != BPF_END && op != BPF_NEG)
+			*use |= sr;
+		break;
+	case BPF_LD:
+		if (pf_insn__is_ld_imm64(insn)) {
+			*def = d;
+		} else {
+			*use = (1u << BPF_REG_6) | sr;
+			*def = 0x3f;
+		}
+		break;
+	case BPF_LDX:
+		*use = sr;
+		*def = d;
+		break;
+	case BPF_ST:
+		*use = d;
+		break;
+	case BPF_STX:
+		*use = d | sr;
+		if (BPF_MODE(insn->code) == BPF_ATOMIC) {
+			if (insn->imm == BPF_CMPXCHG) {
+				*use |= 1u;
+				*def = 1u;
+			} else if (insn->imm & BPF_FETCH) {
+				*def = sr;
+			}
+		}
+		break;
+	case BPF_JMP:
+	case BPF_JMP32:
+		if (op == BPF_CALL && cls == BPF_JMP) {
+			*use = 0x3e;
+			*def = 0x3f;
+		} else if (op == BPF_EXIT) {
+			*use = 1u;
+		} else if (op != BPF_JA && op != BPF_JCOND) {
+			*use = d;
+			if (BPF_SRC(insn->code) == BPF_X)
+				*use |= sr;
+		}
+		break;
+	}
+	*use |= 1u << BPF_REG_10;
+}
+
+/* Backward liveness of registers in each function, to a fixed point. */
+static void compute_liveness(struct eng *e)
+{
+	size_t s;
+
+	for (s = 0; s < e->res->sub_cnt; s++) {
+		const struct pf_function *f = func_of(e, (int)s);
+		const struct pf_insn *insns = e->obj->secs[f->sec].insns;
+		uint16_t *live = &e->live[e->res->base[s]];
+		size_t n = f->end - f->start, i, rounds = 0;
+		bool changed = true;
+
+		while (changed && rounds++ < 64) {
+			changed = false;
+			for (i = n; i-- > 0;) {
+				const struct pf_insn *insn = &insns[f->start + i];
+				uint16_t use, def, out = 0, in;
+				size_t next = i + (pf_insn__is_ld_imm64(insn) ? 2 : 1);
+				uint8_t op = BPF_OP(insn->code);
+
+				if (i > 0 && pf_insn__is_ld_imm64(&insns[f->start + i - 1]))
+					continue;	/* the second slot of an ld_imm64 */
+				insn_use_def(insn, &use, &def);
+				if (!pf_insn__is_exit(insn) &&
+				    !(pf_insn__is_jump(insn) && op == BPF_JA) && next < n)
+					out |= live[next];
+				if (pf_insn__is_jump(insn)) {
+					int64_t t = pf_insn__jump_target(insn, f->start + i);
+
+					if (t >= (int64_t)f->start && t < (int64_t)f->end)
+						out |= live[t - f->start];
+				}
+				in = use | (out & ~def);
+				if (in != live[i]) {
+					live[i] = in;
+					changed = true;
+				}
+			}
+		}
+		if (changed)	/* did not settle: every register counts */
+			for (i = 0; i < n; i++)
+				live[i] = 0x7ff;
+	}
+}
+
+/*
+ * Stack slot liveness, for pruning (the kernel's REG_LIVE_READ on stack
+ * slots, found statically). A forward pass tells which registers point
+ * into the function's own frame (r10 + K, or somewhere in it); a backward
+ * pass collects the slots a later instruction may read: a load through
+ * such a pointer reads its bytes, and a pointer that escapes (a call
+ * argument, stored to memory, of unknown offset) may read every slot from
+ * its offset up to r10. An aligned 8-byte store through r10 + K kills the
+ * slot. A slot no path from here reads cannot tell two states apart.
+ */
+enum { FP_NONE, FP_K, FP_ANY };
+
+struct fpval {
+	uint8_t kind;
+	int32_t k;
+};
+
+/* Slots [off, off + size) below r10 as a mask (slot i: r10 - 8 * (i + 1)). */
+static uint64_t slot_mask(int64_t off, int64_t size)
+{
+	uint64_t m = 0;
+	int64_t o;
+
+	if (size <= 0)
+		return 0;
+	for (o = off; o < off + size && o < 0; o++)
+		if (o >= -PF_MAX_BPF_STACK)
+			m |= 1ULL << ((-o - 1) / 8);
+	return m;
+}
+
+/* Every slot from @off up to r10: what an escaped pointer may read. */
+static uint64_t slots_above(const struct fpval *v)
+{
+	if (v->kind == FP_ANY || v->k >= 0 || v->k < -PF_MAX_BPF_STACK)
+		return UINT64_MAX;
+	return slot_mask(v->k, -(int64_t)v->k);
+}
+
+/* A register that points into the frame on one path may on the join. */
+static void fp_join(struct fpval *into, const struct fpval *from, bool *changed)
+{
+	struct fpval n;
+
+	if (from->kind == FP_NONE || (into->kind == from->kind && into->k == from->k))
+		return;
+	if (into->kind == FP_NONE)
+		n = *from;
+	else
+		n = (struct fpval){ FP_ANY, 0 };
+	if (n.kind != into->kind || n.k != into->k) {
+		*into = n;
+		*changed = true;
+	}
+}
+
+static void compute_slot_liveness(struct eng *e)
+{
+	size_t s;
+
+	for (s = 0; s < e->res->sub_cnt; s++) {
+		const struct pf_function *f = func_of(e, (int)s);
+		const struct pf_insn *insns = e->obj->secs[f->sec].insns;
+		uint64_t *live = &e->live_slots[e->res->base[s]];
+		size_t n = f->end - f->start, i, rounds = 0;
+		struct fpval (*in)[11] = calloc(n + 1, sizeof(*in));
+		uint64_t *reads = calloc(n + 1, sizeof(*reads)), *kills = calloc(n + 1, sizeof(*kills));
+		uint8_t *reached = calloc(n + 1, 1);
+		bool changed = true, spilled = false;
+
+		if (!in || !reads || !kills || !reached) {
+			for (i = 0; i < n; i++)
+				live[i] = UINT64_MAX;
+			goto next;
+		}
+		/* forward: which registers point into this frame */
+		in[0][BPF_REG_10] = (struct fpval){ FP_K, 0 };
+		reached[0] = 1;
+		while (changed && rounds++ < 64) {
+			changed = false;
+			for (i = 0; i < n; i++) {
+				const struct pf_insn *insn = &insns[f->start + i];
+				struct fpval r[11];
+				uint8_t cls = pf_insn__class(insn), op = BPF_OP(insn->code);
+				size_t next = i + (pf_insn__is_ld_imm64(insn) ? 2 : 1);
+				int d = insn->dst & 0xf, sr = insn->src & 0xf, j;
+
+				if (!reached[i])
+					continue;
+				memcpy(r, in[i], sizeof(r));
+				switch (cls) {
+				case BPF_ALU64:
+				case BPF_ALU:
+					if (cls == BPF_ALU64 && op == BPF_MOV && BPF_SRC(insn->code) == BPF_X &&
+					    !insn->off)
+						r[d] = r[sr];
+					else if (cls == BPF_ALU64 && (op == BPF_ADD || op == BPF_SUB) &&
+						 r[d].kind == FP_K && BPF_SRC(insn->code) == BPF_K)
+						r[d].k += op == BPF_ADD ? insn->imm : -insn->imm;
+					else if (cls == BPF_ALU64 && (op == BPF_ADD || op == BPF_SUB) &&
+						 (r[d].kind != FP_NONE ||
+						  (BPF_SRC(insn->code) == BPF_X && r[sr].kind != FP_NONE)))
+						r[d].kind = FP_ANY;
+					else
+						r[d].kind = FP_NONE;
+					break;
+				case BPF_LD:
+					if (pf_insn__is_ld_imm64(insn))
+						r[d].kind = FP_NONE;
+					else
+						for (j = 0; j <= 5; j++)
+							r[j].kind = FP_NONE;
+					break;
+				case BPF_LDX:
+					r[d].kind = spilled ? FP_ANY : FP_NONE;
+					break;
+				case BPF_STX:
+					if (r[sr].kind != FP_NONE && !spilled) {
+						spilled = true;	/* a pointer stored: loads may give it back */
+						changed = true;
+					}
+					if (BPF_MODE(insn->code) == BPF_ATOMIC && (insn->imm & BPF_FETCH))
+						r[insn->imm == BPF_CMPXCHG ? 0 : sr].kind = FP_NONE;
+					break;
+				case BPF_JMP:
+				case BPF_JMP32:
+					if (op == BPF_CALL && cls == BPF_JMP)
+						for (j = 0; j <= 5; j++)
+							r[j].kind = FP_NONE;
+					break;
+				}
+				if (pf_insn__is_exit(insn))
+					continue;
+				if (!(pf_insn__is_jump(insn) && op == BPF_JA) && next < n) {
+					for (j = 0; j < 11; j++)
+						fp_join(&in[next][j], &r[j], &changed);
+					if (!reached[next])
+						reached[next] = 1, changed = true;
+				}
+				if (pf_insn__is_jump(insn)) {
+					int64_t t = pf_insn__jump_target(insn, f->start + i);
+
+					if (t >= (int64_t)f->start && t < (int64_t)f->end) {
+						t -= (int64_t)f->start;
+						for (j = 0; j < 11; j++)
+							fp_join(&in[t][j], &r[j], &changed);
+						if (!reached[t])
+							reached[t] = 1, changed = true;
+					}
+				}
+			}
+		}
+		if (changed) {
+			for (i = 0; i < n; i++)
+				live[i] = UINT64_MAX;
+			goto next;
+		}
+		/* what each instruction reads and kills */
+		for (i = 0; i < n; i++) {
+			const struct pf_insn *insn = &insns[f->start + i];
+			const struct fpval *r = in[i];
+			uint8_t cls = pf_insn__class(insn), op = BPF_OP(insn->code);
+			int d = insn->dst & 0xf, sr = insn->src & 0xf, size = pf_insn__mem_size(insn), j;
+
+			if (cls == BPF_LDX || (cls == BPF_STX && BPF_MODE(insn->code) == BPF_ATOMIC)) {
+				const struct fpval *b = &r[cls == BPF_LDX ? sr : d];
+
+				if (b->kind == FP_K)
+					reads[i] |= slot_mask((int64_t)b->k + insn->off, size);
+				else if (b->kind == FP_ANY)
+					reads[i] = UINT64_MAX;
+			}
+			if (cls == BPF_STX && r[sr].kind != FP_NONE)
+				reads[i] |= slots_above(&r[sr]);
+			if ((cls == BPF_STX || cls == BPF_ST) && BPF_MODE(insn->code) == BPF_MEM &&
+			    r[d].kind == FP_K && size == 8 && ((int64_t)r[d].k + insn->off) % 8 == 0 &&
+			    (int64_t)r[d].k + insn->off < 0)
+				kills[i] = slot_mask((int64_t)r[d].k + insn->off, 8);
+			if (op == BPF_CALL && cls == BPF_JMP)
+				for (j = 1; j <= 5; j++)
+					if (r[j].kind != FP_NONE)
+						reads[i] |= slots_above(&r[j]);
+			if (pf_insn__is_exit(insn) && r[0].kind != FP_NONE)
+				reads[i] = UINT64_MAX;
+		}
+		/* backward: slots read on some path from here */
+		changed = true;
+		rounds = 0;
+		while (changed && rounds++ < 64) {
+			changed = false;
+			for (i = n; i-- > 0;) {
+				const struct pf_insn *insn = &insns[f->start + i];
+				size_t next = i + (pf_insn__is_ld_imm64(insn) ? 2 : 1);
+				uint8_t op = BPF_OP(insn->code);
+				uint64_t out = 0, v;
+
+				if (i > 0 && pf_insn__is_ld_imm64(&insns[f->start + i - 1]))
+					continue;
+				if (!pf_insn__is_exit(insn) &&
+				    !(pf_insn__is_jump(insn) && op == BPF_JA) && next < n)
+					out |= live[next];
+				if (pf_insn__is_jump(insn)) {
+					int64_t t = pf_insn__jump_target(insn, f->start + i);
+
+					if (t >= (int64_t)f->start && t < (int64_t)f->end)
+						out |= live[t - f->start];
+				}
+				v = reads[i] | (out & ~kills[i]);
+				if (v != live[i]) {
+					live[i] = v;
+					changed = true;
+				}
+			}
+		}
+		if (changed)
+			for (i = 0; i < n; i++)
+				live[i] = UINT64_MAX;
+next:
+		free(in);
+		free(reads);
+		free(kills);
+		free(reached);
+	}
+}
+
 /* Jump targets and the fall-through after conditional jumps: prune points. */
 static void mark_prune_points(struct eng *e)
 {
@@ -2336,9 +2683,10 @@ static int sub_cmp(const void *a, const void *b)
 }
 
 int pf_engine__run(const struct pf_object *obj, const struct pf_program *prog,
-		   const struct pf_rodata *ro, struct pf_engine_result *res)
+		   const struct pf_rodata *ro, size_t budget, struct pf_engine_result *res)
 {
-	struct eng e = { .obj = obj, .prog = prog, .ro = ro, .res = res };
+	struct eng e = { .obj = obj, .prog = prog, .ro = ro, .res = res,
+			 .budget = budget && budget < ENGINE_INSN_LIMIT ? budget : ENGINE_INSN_LIMIT };
 	size_t n = prog->func_cnt, i, total = 0;
 	int err = 0;
 
@@ -2364,11 +2712,16 @@ int pf_engine__run(const struct pf_object *obj, const struct pf_program *prog,
 	res->jump_target = calloc(total + 1, 1);
 	e.visited = calloc(total + 1, sizeof(*e.visited));
 	e.vis_cnt = calloc(total + 1, sizeof(*e.vis_cnt));
-	if (!res->insn_seen || !res->jump_target || !e.visited || !e.vis_cnt) {
+	e.live = calloc(total + 1, sizeof(*e.live));
+	e.live_slots = calloc(total + 1, sizeof(*e.live_slots));
+	if (!res->insn_seen || !res->jump_target || !e.visited || !e.vis_cnt || !e.live ||
+	    !e.live_slots) {
 		err = -ENOMEM;
 		goto out;
 	}
 	mark_prune_points(&e);
+	compute_liveness(&e);
+	compute_slot_liveness(&e);
 	/* main, then every global function on its own (the profile orders them) */
 	err = run_root(&e, 0);
 	for (i = 1; !err && i < n && !e.fail; i++)
@@ -2388,10 +2741,16 @@ int pf_engine__run(const struct pf_object *obj, const struct pf_program *prog,
 			res->runs[i].exception_cb = true;
 	}
 	res->ok = !e.fail;
+	if (getenv("PF_ENGINE_DEBUG"))
+		fprintf(stderr, "engine: %s: %zu runs, %zu processed, %s\n",
+			obj->funcs[prog->func].name, res->run_cnt, res->processed,
+			res->ok ? "ok" : res->why);
 out:
 	free(e.subs);
 	free(e.visited);
 	free(e.vis_cnt);
+	free(e.live);
+	free(e.live_slots);
 	free(e.stack);
 	return err;
 }

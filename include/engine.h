@@ -101,11 +101,15 @@ struct pf_engine_result {
 };
 
 /*
- * Explore @prog of @obj. Never fails for a reason of the input: what it
+ * Explore @prog of @obj, processing at most @budget instructions (0: the
+ * verifier's own 1M). Never fails for a reason of the input: what it
  * cannot follow leaves res->ok false with res->why. Returns -ENOMEM only.
  */
 int pf_engine__run(const struct pf_object *obj, const struct pf_program *prog,
-		   const struct pf_rodata *ro, struct pf_engine_result *res);
+		   const struct pf_rodata *ro, size_t budget, struct pf_engine_result *res);
+
+/* The verifier's limit on processed instructions (BPF_COMPLEXITY_LIMIT_INSNS). */
+#define PF_ENGINE_KERNEL_BUDGET	1000000u
 void pf_engine__free(struct pf_engine_result *res);
 
 /* Was the instruction at @insn of subprog @sub explored? */
