@@ -50,14 +50,20 @@ nomem:
  * the verifier's own budget, so that what it refuses first is what the
  * kernel meets first.
  */
-/* The deepest static chain from @func, frames rounded to 32 as 6.1 does (cycles cut). */
-static uint32_t static_chain(const struct pf_object *obj, int func, uint8_t *on, int depth)
+/*
+ * The deepest static chain from @func, frames rounded to 32 as 6.1 does:
+ * memoised per function (a hostile object fans out exponentially), a call
+ * back into the functions on the walk cut.
+ */
+static uint32_t static_chain(const struct pf_object *obj, int func, uint8_t *on, uint32_t *memo)
 {
 	const struct pf_function *f = &obj->funcs[func];
 	uint32_t best = 0, here = (f->stack.depth + 31) / 32 * 32 + 32;
 	size_t i;
 
-	if (on[func] || depth > PF_MAX_CALL_FRAMES)
+	if (memo[func])
+		return memo[func];
+	if (on[func])
 		return here;
 	on[func] = 1;
 	for (i = 0; i < f->call_cnt; i++) {
@@ -66,12 +72,13 @@ static uint32_t static_chain(const struct pf_object *obj, int func, uint8_t *on,
 
 		if ((c->kind != PF_CALL_SUBPROG && c->kind != PF_CALL_CALLBACK) || c->target < 0)
 			continue;
-		d = static_chain(obj, c->target, on, depth + 1);
+		d = static_chain(obj, c->target, on, memo);
 		if (d > best)
 			best = d;
 	}
 	on[func] = 0;
-	return here + best;
+	memo[func] = here + (best > UINT32_MAX / 2 ? UINT32_MAX / 2 : best);
+	return memo[func];
 }
 
 /*
@@ -88,6 +95,7 @@ static size_t engine_budget(struct pf_analysis *an, const struct pf_program *pro
 	size_t i, insns = 0;
 	bool risky = prog->func_cnt >= PF_MAX_CALL_FRAMES;
 	uint8_t *on;
+	uint32_t *memo;
 
 	for (i = 0; i < prog->func_cnt && !risky; i++) {
 		const struct pf_function *f = &obj->funcs[prog->funcs[i]];
@@ -98,9 +106,12 @@ static size_t engine_budget(struct pf_analysis *an, const struct pf_program *pro
 			(f->has_tail_call && prog->func_cnt > 1) || !mv || mv->null_cnt;
 	}
 	on = risky ? NULL : calloc(obj->func_cnt + 1, 1);
-	if (!risky && (!on || static_chain(obj, prog->func, on, 0) > PF_MAX_BPF_STACK - 32))
+	memo = risky ? NULL : calloc(obj->func_cnt + 1, sizeof(*memo));
+	if (!risky && (!on || !memo ||
+		       static_chain(obj, prog->func, on, memo) > PF_MAX_BPF_STACK - 32))
 		risky = true;
 	free(on);
+	free(memo);
 	if (risky)
 		return PF_ENGINE_RISKY_BUDGET;
 	return 4 * insns + 4096;

@@ -42,6 +42,7 @@
 #define ENGINE_INSN_LIMIT	1000000u	/* BPF_COMPLEXITY_LIMIT_INSNS */
 #define ENGINE_STATES_PER_INSN	32u	/* kept for pruning at one instruction */
 #define ENGINE_MAX_VAR_SIZE	(1u << 29)	/* BPF_MAX_VAR_SIZ */
+#define ENGINE_MAX_VAR_OFF	(1 << 29)	/* BPF_MAX_VAR_OFF */
 
 /* ---- tnum: tracked numbers, as kernel/bpf/tnum.c defines them ---- */
 
@@ -123,6 +124,11 @@ static bool tn_in(struct tnum a, struct tnum b)
 		return false;
 	b.v &= ~a.m;
 	return a.v == b.v;
+}
+
+static bool tn_aligned(struct tnum a, int size)
+{
+	return !((a.v | a.m) & (uint64_t)(size - 1));
 }
 
 static struct tnum tn_cast(struct tnum a, int size)
@@ -957,6 +963,30 @@ static bool stack_access(struct eng *e, struct state *st, size_t pc, int regno,
 	bool var = !tn_is_const(reg->var);
 	int sub = owner->sub;
 
+	/* check_ptr_alignment(): stack accesses are always strictly aligned */
+	if ((acc == PF_ACC_READ || acc == PF_ACC_WRITE) && size > 1 &&
+	    !tn_aligned(tn_add(reg->var, tn_const((uint64_t)((int64_t)reg->off + off))), size)) {
+		struct pf_engine_event *ev = event(e, PF_EV_STACK_MISALIGNED, st, pc);
+
+		if (ev) {
+			ev->reg = (uint8_t)regno;
+			ev->reg_off = reg->off;
+			ev->off = off;
+			ev->size = size;
+			ev->tn_value = reg->var.v;
+			ev->tn_mask = reg->var.m;
+		}
+		return false;
+	}
+	if (var && (reg->smax >= ENGINE_MAX_VAR_OFF || reg->smin <= -ENGINE_MAX_VAR_OFF)) {
+		struct pf_engine_event *ev = event(e, PF_EV_STACK_UNBOUNDED, st, pc);
+
+		if (ev) {
+			ev->access = (uint8_t)acc;
+			ev->reg = (uint8_t)regno;
+		}
+		return false;
+	}
 	if (var) {
 		min_off = reg->smin + (int64_t)reg->off + off;
 		max_off = reg->smax + (int64_t)reg->off + off + size;
@@ -1507,6 +1537,58 @@ static bool do_mem(struct eng *e, struct state *st, size_t pc, const struct pf_i
 
 /* ---- ALU ---- */
 
+static bool fp_math_event(struct eng *e, struct state *st, size_t pc, uint8_t which, int64_t v)
+{
+	struct pf_engine_event *ev = event(e, PF_EV_FP_MATH, st, pc);
+
+	if (ev) {
+		ev->math = which;
+		ev->value = v;
+	}
+	return false;
+}
+
+/* check_reg_sane_offset() on one register of "fp" type (adjust_ptr_min_max_vals()) */
+static bool fp_reg_sane(struct eng *e, struct state *st, size_t pc, const struct reg *r)
+{
+	if (tn_is_const(r->var) && ((int64_t)r->var.v >= ENGINE_MAX_VAR_OFF ||
+				    (int64_t)r->var.v <= -ENGINE_MAX_VAR_OFF))
+		return fp_math_event(e, st, pc, 0, (int64_t)r->var.v);
+	if (r->off >= ENGINE_MAX_VAR_OFF || r->off <= -ENGINE_MAX_VAR_OFF)
+		return fp_math_event(e, st, pc, 1, r->off);
+	if (r->smin == INT64_MIN)
+		return fp_math_event(e, st, pc, 2, 0);
+	if (r->smin >= ENGINE_MAX_VAR_OFF || r->smin <= -ENGINE_MAX_VAR_OFF)
+		return fp_math_event(e, st, pc, 3, r->smin);
+	return true;
+}
+
+/* The scalar, the pointer, then the result, as the kernel checks them. */
+static bool fp_math_sane(struct eng *e, struct state *st, size_t pc, const struct reg *ptr,
+			 const struct reg *off, uint8_t op)
+{
+	struct reg res = *ptr, v = *ptr;
+	struct reg o = *off;
+
+	o.off = 0;
+	if (!fp_reg_sane(e, st, pc, &o) || !fp_reg_sane(e, st, pc, ptr))
+		return false;
+	if (is_const(off)) {
+		int64_t n = (int64_t)ptr->off + (op == BPF_ADD ? (int64_t)off->var.v : -(int64_t)off->var.v);
+
+		res.off = n > INT32_MAX ? INT32_MAX : n < INT32_MIN ? INT32_MIN : (int32_t)n;
+		if (n >= ENGINE_MAX_VAR_OFF || n <= -ENGINE_MAX_VAR_OFF)
+			return fp_math_event(e, st, pc, 1, n);
+		return fp_reg_sane(e, st, pc, &res);
+	}
+	v.type = R_SCALAR;
+	scalar_alu64(&v, off, op, 0);
+	res.var = v.var;
+	res.smin = v.smin;
+	res.smax = v.smax;
+	return fp_reg_sane(e, st, pc, &res);
+}
+
 static bool do_alu(struct eng *e, struct state *st, size_t pc, const struct pf_insn *insn)
 {
 	struct frame *f = st->fr[st->cur];
@@ -1589,6 +1671,9 @@ static bool do_alu(struct eng *e, struct state *st, size_t pc, const struct pf_i
 		null_use(e, st, pc, insn->dst, p, true);
 		return false;
 	}
+	if (d->type == R_FP && is64 && (op == BPF_ADD || op == BPF_SUB) && src.type == R_SCALAR &&
+	    !fp_math_sane(e, st, pc, d, &src, op))
+		return false;
 	if (d->type != R_SCALAR && d->type != R_NOT_INIT) {
 		if (is64 && (op == BPF_ADD || op == BPF_SUB) && src.type == R_SCALAR) {
 			if (is_const(&src)) {
@@ -2097,12 +2182,44 @@ static int do_branch(struct eng *e, struct state *st, size_t pc, const struct pf
 
 /* ---- pruning at jump targets ---- */
 
+/*
+ * At a may_goto the kernel prunes a loop iteration against the one before
+ * it even when counters differ (is_state_visited(): may_goto states
+ * compare with RANGE_WITHIN whatever their may_goto_depth): the loop may
+ * end at any iteration. The engine does the same by forgetting the values
+ * of the current frame's scalars that moved since the last visit.
+ */
+static void widen_at_may_goto(struct state *cur, const struct state *old)
+{
+	struct frame *c = cur->fr[cur->cur];
+	const struct frame *o = old->fr[old->cur];
+	size_t i;
+	int r;
+
+	if (cur->cur != old->cur || c->sub != o->sub)
+		return;
+	for (r = 0; r < 10; r++)
+		if (c->r[r].type == R_SCALAR && o->r[r].type == R_SCALAR &&
+		    !range_within(&o->r[r], &c->r[r]))
+			mark_unknown(&c->r[r]);
+	for (i = 0; i < c->nslots && i < o->nslots; i++) {
+		struct slot *cs = &c->slots[i];
+		const struct slot *os = &o->slots[i];
+
+		if (cs->t[0] == S_SPILL && os->t[0] == S_SPILL && cs->spill.type == R_SCALAR &&
+		    os->spill.type == R_SCALAR && !range_within(&os->spill, &cs->spill))
+			mark_unknown(&cs->spill);
+	}
+}
+
 /* True when the state at loaded slot @idx is covered by one seen before. */
-static bool prune(struct eng *e, struct state *st, size_t idx)
+static bool prune(struct eng *e, struct state *st, size_t idx, bool may_goto)
 {
 	struct visit *v;
 	struct state *copy;
 
+	if (may_goto && e->visited[idx])
+		widen_at_may_goto(st, e->visited[idx]->st);
 	for (v = e->visited[idx]; v; v = v->next)
 		if (state_safe(v->st, st, e->live[idx], e->live_slots[idx]))
 			return true;
@@ -2154,17 +2271,14 @@ static void explore(struct eng *e, struct state *st)
 			break;
 		}
 		idx = loaded_idx(e, f->sub, pc);
-		if (target[idx] && prune(e, st, idx)) {
+		if (target[idx] && prune(e, st, idx, target[idx] == 2)) {
 			state_free(st);
 			st = NULL;
 			continue;
 		}
 		if (++e->res->processed > e->budget) {
-			cannot(e, e->budget < ENGINE_INSN_LIMIT ?
-			       "more than the %zu instructions the engine explores for a program "
-			       "the static bound already accepts" :
-			       "more than %zu instructions to explore (the verifier's own limit)",
-			       e->budget);
+			cannot(e, "more than the %zu instructions the engine explores for this program "
+			       "(it prunes less than the verifier)", e->budget);
 			break;
 		}
 		e->res->insn_seen[idx] = 1;
@@ -2668,8 +2782,11 @@ static void mark_prune_points(struct eng *e)
 			}
 			if (!pf_insn__is_jump(&insns[pc]))
 				continue;
+			if (pf_insn__class(&insns[pc]) == BPF_JMP && BPF_OP(insns[pc].code) == BPF_JCOND)
+				e->res->jump_target[loaded_idx(e, (int)s, pc)] = 2;	/* may_goto */
 			t = pf_insn__jump_target(&insns[pc], pc);
-			if (t >= (int64_t)f->start && t < (int64_t)f->end)
+			if (t >= (int64_t)f->start && t < (int64_t)f->end &&
+			    !e->res->jump_target[loaded_idx(e, (int)s, (size_t)t)])
 				e->res->jump_target[loaded_idx(e, (int)s, (size_t)t)] = 1;
 		}
 	}

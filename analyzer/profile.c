@@ -116,6 +116,14 @@ static const struct fact_row facts[PF_FACT_NR] = {
 	/* "bpf: Introduce may_goto instruction" (stack_extra 8); measured on 6.12.117 */
 	[PF_FACT_MAY_GOTO_STACK] = { PF_FACT_MAY_GOTO_STACK, ALL(PF_KV(6, 9, 0)), {}, .jit = false },
 	/* "bpf: Add support for timed may_goto" (x86-64 only); measured: 6.18 prints 16 more */
+	/*
+	 * 6.12's kernel/bpf/log.c prints a constant tnum as a number (16-bit
+	 * values in decimal); 6.1's kernel/bpf/tnum.c always "(%#llx; %#llx)".
+	 * Measured on 6.18 (misaligned stack access off 0+-8+2 size 8,
+	 * verifier_raw_stack selftest). The release between is not known.
+	 */
+	[PF_FACT_TNUM_CONST_DECIMAL] = { PF_FACT_TNUM_CONST_DECIMAL, ALL(PF_KV(6, 12, 0)), {},
+	  .jit = false, .known_without = PF_KV(6, 1, 0) },
 	[PF_FACT_MAY_GOTO_TIMED] = { PF_FACT_MAY_GOTO_TIMED, { PF_KV(6, 18, 0), 0, 0, 0, 0, 0 }, {},
 	  .jit = true, .known_without = PF_KV(6, 12, 0) },
 };
@@ -298,6 +306,7 @@ static const char *const fact_names[PF_FACT_NR] = {
 	[PF_FACT_HELPER_ACCESS_TYPED]	= "helper_access_typed",
 	[PF_FACT_MAY_GOTO_STACK]	= "may_goto_stack",
 	[PF_FACT_MAY_GOTO_TIMED]	= "may_goto_timed",
+	[PF_FACT_TNUM_CONST_DECIMAL]	= "tnum_const_decimal",
 };
 
 const char *pf_fact__since(enum pf_fact fact, enum pf_arch arch, char *buf, size_t len)

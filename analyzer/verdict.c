@@ -874,8 +874,19 @@ out:
 
 static bool explored_may_goto(const struct kprog *k, size_t sub)
 {
+	const struct pf_function *f = kfunc_of(k, sub);
 	size_t i;
 
+	if (!k->eng) {
+		/* the static bound: any may_goto in the function */
+		for (i = f->start; i < f->end; i++) {
+			const struct pf_insn *insn = &k->obj->secs[f->sec].insns[i];
+
+			if (pf_insn__class(insn) == BPF_JMP && BPF_OP(insn->code) == BPF_JCOND)
+				return true;
+		}
+		return false;
+	}
 	for (i = 0; i < k->run_cnt; i++)
 		if (k->eng->runs[k->runs[i]].may_goto[sub])
 			return true;
@@ -912,7 +923,7 @@ static void record_depths(struct kprog *k)
 			break;
 		}
 		/* do_misc_fixups(): may_goto keeps its counter on the stack */
-		if (k->eng && explored_may_goto(k, i)) {
+		if (explored_may_goto(k, i)) {
 			if (mg8 == PF_UNKNOWN || (mg8 == PF_YES && mg16 == PF_UNKNOWN))
 				v->depth_known = false;
 			else if (mg8 == PF_YES)
@@ -1031,6 +1042,59 @@ static void engine_event(struct kprog *k, const struct pf_engine_event *ev)
 		} else {
 			reject(k, PF_RULE_stack_frame, ev->func, ev->insn,
 			       "invalid%s stack R%u off=%d size=%d", acc, ev->reg, ev->off, ev->size);
+		}
+		return;
+	case PF_EV_STACK_UNBOUNDED:
+		acc = access_text(k, ev->access);
+		if (!acc) {
+			cannot_predict(k, "kernel %s prints a helper's stack access as \"indirect access to\" or as \"read from\"/\"write to\" (not measured)",
+				       k->p->name);
+			k->v->func = ev->func;
+			k->v->insn = ev->insn;
+			return;
+		}
+		reject(k, PF_RULE_stack_frame, ev->func, ev->insn,
+		       "invalid unbounded variable-offset%s stack R%u", acc, ev->reg);
+		return;
+	case PF_EV_STACK_MISALIGNED: {
+		enum pf_tristate dec = pf_profile__has(k->p, PF_FACT_TNUM_CONST_DECIMAL);
+		char tn[48];
+
+		if (ev->tn_mask || dec == PF_NO)
+			snprintf(tn, sizeof(tn), "(%#" PRIx64 "; %#" PRIx64 ")", ev->tn_value, ev->tn_mask);
+		else if (dec == PF_UNKNOWN) {
+			cannot_predict(k, "kernel %s prints a known offset in \"misaligned stack access\" as a number or as a tnum (not known)",
+				       k->p->name);
+			k->v->func = ev->func;
+			k->v->insn = ev->insn;
+			return;
+		} else if (ev->tn_value <= 65535)
+			snprintf(tn, sizeof(tn), "%" PRIu64, ev->tn_value);
+		else
+			snprintf(tn, sizeof(tn), "%#" PRIx64, ev->tn_value);
+		/* the kernel's %#llx prints 0 as 0x0 */
+		reject(k, PF_RULE_stack_frame, ev->func, ev->insn,
+		       "misaligned stack access off %s+%d+%d size %d", tn, ev->reg_off, ev->off, ev->size);
+		return;
+	}
+	case PF_EV_FP_MATH:
+		switch (ev->math) {
+		case 0:
+			reject(k, PF_RULE_stack_frame, ev->func, ev->insn,
+			       "math between fp pointer and %lld is not allowed", (long long)ev->value);
+			break;
+		case 1:
+			reject(k, PF_RULE_stack_frame, ev->func, ev->insn,
+			       "fp pointer offset %lld is not allowed", (long long)ev->value);
+			break;
+		case 2:
+			reject(k, PF_RULE_stack_frame, ev->func, ev->insn,
+			       "math between fp pointer and register with unbounded min value is not allowed");
+			break;
+		default:
+			reject(k, PF_RULE_stack_frame, ev->func, ev->insn,
+			       "value %lld makes fp pointer be out of bounds", (long long)ev->value);
+			break;
 		}
 		return;
 	case PF_EV_CALL_DEPTH:

@@ -44,6 +44,9 @@ enum pf_ev_kind {
 	PF_EV_CALL_DEPTH,	/* a ninth frame: refused */
 	PF_EV_SIZE_NEGATIVE,	/* a helper size that may be negative: refused */
 	PF_EV_SIZE_UNBOUNDED,	/* a helper size without an upper bound: refused */
+	PF_EV_STACK_UNBOUNDED,	/* a variable stack offset without bounds: refused */
+	PF_EV_STACK_MISALIGNED,	/* a stack access not aligned to its size: refused */
+	PF_EV_FP_MATH,		/* stack pointer arithmetic out of range (check_reg_sane_offset) */
 	PF_EV_TAIL_CALL,	/* a tail call met (the mixing gate is per kernel) */
 	PF_EV_ISA_V4,		/* a cpu v4 ALU encoding met (refused before 6.6) */
 	PF_EV_NULL_USE,		/* map_value_or_null dereferenced or offset */
@@ -64,6 +67,9 @@ struct pf_engine_event {
 	int32_t size;		/* access size */
 	uint64_t tn_value, tn_mask;	/* var_off of a variable-offset access */
 	int frames;		/* PF_EV_CALL_DEPTH: the frame count printed */
+	int32_t reg_off;	/* PF_EV_STACK_MISALIGNED: the pointer's fixed offset */
+	uint8_t math;		/* PF_EV_FP_MATH: which of check_reg_sane_offset()'s messages */
+	int64_t value;		/* PF_EV_FP_MATH: the number it prints */
 	int map;		/* PF_EV_NULL_USE: map index */
 	int lookup_func;	/* PF_EV_NULL_USE: the lookup's function and slot */
 	size_t lookup_insn;

@@ -84,6 +84,8 @@ enum pf_fact {
 	PF_FACT_MAY_GOTO_STACK,
 	/* timed may_goto: 16 bytes instead of 8 */
 	PF_FACT_MAY_GOTO_TIMED,
+	/* tnum_strn() prints a known value as a number ("0"), not "(0x0; 0x0)" */
+	PF_FACT_TNUM_CONST_DECIMAL,
 	PF_FACT_NR,
 };
 

@@ -224,6 +224,12 @@ IN_SCOPE = [re.compile(r) for r in (
     r"^mixing of tail_calls and bpf-to-bpf calls is not supported$",
     r"^R\d+ invalid mem access 'map_value_or_null'$",
     r"^R\d+ pointer arithmetic on map_value_or_null prohibited, null-check it first$",
+    # do_check's stack checks (the engine, issue 14)
+    r"^invalid (variable-offset |unbounded variable-offset )?(read from|write to|indirect access to) stack R\d+",
+    r"^misaligned stack access off \S+ size \d+$",
+    r"^(math between fp pointer and .* is not allowed|fp pointer offset -?\d+ is not allowed|value -?\d+ makes fp pointer be out of bounds)$",
+    r"^R\d+ (min value is negative, either use unsigned or 'var &= const'|unbounded memory access, use 'var &= const' or 'if \(var < const\)')$",
+    r"^back-edge from insn \d+ to \d+$",
 )]
 
 
@@ -260,7 +266,21 @@ def dead_call_explored(rec, p):
             and expl is not None and int(expl.group(1)) == int(walk.group(1)) + 1)
 
 
-CONDITIONS = {"over-counts": over_counts, "dead-call-explored": dead_call_explored}
+def other_refusal_first(rec, p):
+    """Both refuse; the kernel meets a check the tool does not model first
+    (its message is out of scope), the tool refuses later for a stack reason."""
+    return (rec["result"] == "fail" and p["result"] == "reject" and
+            not in_scope(rec["msg"]) and in_scope(p["message"]))
+
+
+def missed_refusal(rec, p):
+    """The kernel refuses with a stack message the tool models, the tool
+    accepts: a case of that check the tool does not reach."""
+    return rec["result"] == "fail" and in_scope(rec["msg"]) and p["result"] == "accept"
+
+
+CONDITIONS = {"over-counts": over_counts, "dead-call-explored": dead_call_explored,
+              "other-refusal-first": other_refusal_first, "missed-refusal": missed_refusal}
 
 
 def load_known(path):
