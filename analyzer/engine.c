@@ -41,6 +41,7 @@
 
 #define ENGINE_INSN_LIMIT	1000000u	/* BPF_COMPLEXITY_LIMIT_INSNS */
 #define ENGINE_STATES_PER_INSN	32u	/* kept for pruning at one instruction */
+#define ENGINE_STORE_EVERY	8u	/* instructions between a path's copies */
 #define ENGINE_MAX_VAR_SIZE	(1u << 29)	/* BPF_MAX_VAR_SIZ */
 #define ENGINE_MAX_VAR_OFF	(1 << 29)	/* BPF_MAX_VAR_OFF */
 
@@ -185,13 +186,16 @@ struct frame {
 	size_t ret_pc;		/* caller slot to resume at */
 	bool callback;		/* a synchronous callback: r0 stays the helper's */
 	struct reg r[11];
-	size_t nslots;		/* allocated: slot k is r10 - 8 * (k + 1) */
+	size_t nslots;		/* in use: slot k is r10 - 8 * (k + 1) */
+	size_t slot_cap;	/* allocated */
 	struct slot *slots;
+	struct frame *next_free;	/* on the engine's free list */
 };
 
 struct state {
 	int cur;		/* curframe */
 	size_t pc;		/* next slot (in the current function's section) */
+	size_t stored_at;	/* res->processed when this path last left a copy for pruning */
 	struct frame *fr[PF_MAX_CALL_FRAMES];
 };
 
@@ -220,6 +224,7 @@ struct eng {
 	size_t stack_cnt, stack_cap;
 	uint32_t next_id;
 	size_t budget;		/* instructions to process before giving up */
+	struct frame *free_frames;
 	bool stop;		/* a refusing event: this run is over */
 	bool fail;		/* cannot follow */
 	int nomem;
@@ -657,18 +662,21 @@ static struct slot *slot_get(struct eng *e, struct frame *f, int spi, bool grow)
 		return NULL;
 	if ((size_t)spi >= f->nslots) {
 		size_t n = (size_t)spi + 1;
-		struct slot *s;
 
 		if (!grow)
 			return NULL;
-		s = realloc(f->slots, n * sizeof(*s));
-		if (!s) {
-			e->nomem = -ENOMEM;
-			e->stop = true;
-			return NULL;
+		if (n > f->slot_cap) {
+			struct slot *s = realloc(f->slots, n * sizeof(*s));
+
+			if (!s) {
+				e->nomem = -ENOMEM;
+				e->stop = true;
+				return NULL;
+			}
+			f->slots = s;
+			f->slot_cap = n;
 		}
-		memset(s + f->nslots, 0, (n - f->nslots) * sizeof(*s));
-		f->slots = s;
+		memset(f->slots + f->nslots, 0, (n - f->nslots) * sizeof(*f->slots));
 		f->nslots = n;
 	}
 	return &f->slots[spi];
@@ -770,40 +778,74 @@ static void stack_read(struct eng *e, struct frame *f, int32_t off, int size, st
 
 /* ---- states ---- */
 
-static struct frame *frame_dup(struct eng *e, const struct frame *f)
+/*
+ * Frames are copied at every branch and pruning point: a free list keeps
+ * them, with their slot arrays, for the next copy instead of malloc().
+ */
+static struct frame *frame_alloc(struct eng *e, size_t nslots)
 {
-	struct frame *n = malloc(sizeof(*n));
+	struct frame *f = e->free_frames;
 
-	if (!n)
-		goto nomem;
-	*n = *f;
-	n->slots = NULL;
-	if (f->nslots) {
-		n->slots = malloc(f->nslots * sizeof(*n->slots));
-		if (!n->slots) {
-			free(n);
+	if (f) {
+		e->free_frames = f->next_free;
+	} else {
+		f = calloc(1, sizeof(*f));
+		if (!f)
+			goto nomem;
+	}
+	if (nslots > f->slot_cap) {
+		struct slot *s = realloc(f->slots, nslots * sizeof(*s));
+
+		if (!s) {
+			free(f->slots);
+			free(f);
 			goto nomem;
 		}
-		memcpy(n->slots, f->slots, f->nslots * sizeof(*n->slots));
+		f->slots = s;
+		f->slot_cap = nslots;
 	}
-	return n;
+	return f;
 nomem:
 	e->nomem = -ENOMEM;
 	e->stop = true;
 	return NULL;
 }
 
-static void state_free(struct state *st)
+static void frame_release(struct eng *e, struct frame *f)
+{
+	if (!f)
+		return;
+	f->next_free = e->free_frames;
+	e->free_frames = f;
+}
+
+static struct frame *frame_dup(struct eng *e, const struct frame *f)
+{
+	struct frame *n = frame_alloc(e, f->nslots);
+	struct slot *slots;
+	size_t cap;
+
+	if (!n)
+		return NULL;
+	slots = n->slots;
+	cap = n->slot_cap;
+	*n = *f;
+	n->slots = slots;
+	n->slot_cap = cap;
+	n->next_free = NULL;
+	if (f->nslots)
+		memcpy(n->slots, f->slots, f->nslots * sizeof(*n->slots));
+	return n;
+}
+
+static void state_free(struct eng *e, struct state *st)
 {
 	int i;
 
 	if (!st)
 		return;
-	for (i = 0; i <= st->cur; i++) {
-		if (st->fr[i])
-			free(st->fr[i]->slots);
-		free(st->fr[i]);
-	}
+	for (i = 0; i <= st->cur; i++)
+		frame_release(e, st->fr[i]);
 	free(st);
 }
 
@@ -819,11 +861,12 @@ static struct state *state_dup(struct eng *e, const struct state *st)
 	}
 	n->cur = st->cur;
 	n->pc = st->pc;
+	n->stored_at = st->stored_at;
 	for (i = 0; i <= st->cur; i++) {
 		n->fr[i] = frame_dup(e, st->fr[i]);
 		if (!n->fr[i]) {
 			n->cur = i - 1;
-			state_free(n);
+			state_free(e, n);
 			return NULL;
 		}
 	}
@@ -832,13 +875,17 @@ static struct state *state_dup(struct eng *e, const struct state *st)
 
 static struct frame *frame_new(struct eng *e, int sub, int frameno)
 {
-	struct frame *f = calloc(1, sizeof(*f));
+	struct frame *f = frame_alloc(e, 0);
+	struct slot *slots;
+	size_t cap;
 
-	if (!f) {
-		e->nomem = -ENOMEM;
-		e->stop = true;
+	if (!f)
 		return NULL;
-	}
+	slots = f->slots;
+	cap = f->slot_cap;
+	memset(f, 0, sizeof(*f));
+	f->slots = slots;
+	f->slot_cap = cap;
 	f->sub = sub;
 	f->r[BPF_REG_10].type = R_FP;
 	f->r[BPF_REG_10].frame = (uint8_t)frameno;
@@ -1024,7 +1071,7 @@ static bool push_state(struct eng *e, struct state *st)
 	if (pf_grow((void **)&e->stack, &e->stack_cap, e->stack_cnt + 1, sizeof(*e->stack))) {
 		e->nomem = -ENOMEM;
 		e->stop = true;
-		state_free(st);
+		state_free(e, st);
 		return false;
 	}
 	e->stack[e->stack_cnt++].st = st;
@@ -2067,15 +2114,13 @@ static bool do_exit(struct eng *e, struct state *st)
 {
 	struct frame *callee = st->fr[st->cur], *caller;
 
-	(void)e;
 	if (st->cur == 0)
 		return false;
 	caller = st->fr[st->cur - 1];
 	if (!callee->callback)
 		caller->r[BPF_REG_0] = callee->r[BPF_REG_0];
 	st->pc = callee->ret_pc;
-	free(callee->slots);
-	free(callee);
+	frame_release(e, callee);
 	st->fr[st->cur--] = NULL;
 	return true;
 }
@@ -2145,7 +2190,7 @@ static int do_branch(struct eng *e, struct state *st, size_t pc, const struct pf
 		refine(oa, op, bv.var.v, is32, true);
 		refine(a, op, bv.var.v, is32, false);
 		if (bounds_empty(oa)) {
-			state_free(other);
+			state_free(e, other);
 			other = NULL;
 		}
 		if (bounds_empty(a)) {
@@ -2163,7 +2208,7 @@ static int do_branch(struct eng *e, struct state *st, size_t pc, const struct pf
 		refine(ob, sop, a->var.v, is32, true);
 		refine(b, sop, a->var.v, is32, false);
 		if (bounds_empty(ob)) {
-			state_free(other);
+			state_free(e, other);
 			other = NULL;
 		}
 		if (bounds_empty(b)) {
@@ -2225,10 +2270,19 @@ static bool prune(struct eng *e, struct state *st, size_t idx, bool may_goto)
 			return true;
 	if (e->vis_cnt[idx] >= ENGINE_STATES_PER_INSN)
 		return false;
+	/*
+	 * As is_state_visited() does: a path leaves a copy only every few
+	 * instructions (a copy per jump target costs more than it prunes),
+	 * but always at a loop head it comes back to.
+	 */
+	if (e->res->processed - st->stored_at < ENGINE_STORE_EVERY && e->vis_cnt[idx] &&
+	    !may_goto)
+		return false;
+	st->stored_at = e->res->processed;
 	copy = state_dup(e, st);
 	v = copy ? malloc(sizeof(*v)) : NULL;
 	if (!v) {
-		state_free(copy);
+		state_free(e, copy);
 		e->nomem = -ENOMEM;
 		e->stop = true;
 		return false;
@@ -2258,7 +2312,7 @@ static void explore(struct eng *e, struct state *st)
 			st = e->stack[--e->stack_cnt].st;
 		}
 		if (e->stop || e->fail) {
-			state_free(st);
+			state_free(e, st);
 			st = NULL;
 			continue;
 		}
@@ -2272,7 +2326,7 @@ static void explore(struct eng *e, struct state *st)
 		}
 		idx = loaded_idx(e, f->sub, pc);
 		if (target[idx] && prune(e, st, idx, target[idx] == 2)) {
-			state_free(st);
+			state_free(e, st);
 			st = NULL;
 			continue;
 		}
@@ -2349,12 +2403,12 @@ static void explore(struct eng *e, struct state *st)
 		}
 		continue;
 end_path:
-		state_free(st);
+		state_free(e, st);
 		st = NULL;
 	}
-	state_free(st);
+	state_free(e, st);
 	while (e->stack_cnt)
-		state_free(e->stack[--e->stack_cnt].st);
+		state_free(e, e->stack[--e->stack_cnt].st);
 }
 
 static void visited_free(struct eng *e)
@@ -2366,7 +2420,7 @@ static void visited_free(struct eng *e)
 
 		for (; v; v = n) {
 			n = v->next;
-			state_free(v->st);
+			state_free(e, v->st);
 			free(v);
 		}
 		e->visited[i] = NULL;
@@ -2865,6 +2919,13 @@ int pf_engine__run(const struct pf_object *obj, const struct pf_program *prog,
 out:
 	free(e.subs);
 	free(e.visited);
+	while (e.free_frames) {
+		struct frame *f = e.free_frames;
+
+		e.free_frames = f->next_free;
+		free(f->slots);
+		free(f);
+	}
 	free(e.vis_cnt);
 	free(e.live);
 	free(e.live_slots);

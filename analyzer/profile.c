@@ -97,25 +97,27 @@ static const struct fact_row facts[PF_FACT_NR] = {
 	[PF_FACT_ISA_V4] = { PF_FACT_ISA_V4, ALL(PF_KV(6, 6, 0)), {}, .jit = false },
 	/* d2102f2f5d75 "bpf: verifier: Support eliding map lookup nullness" */
 	[PF_FACT_NULL_ELIDE_CONST_KEY] = { PF_FACT_NULL_ELIDE_CONST_KEY, ALL(PF_KV(6, 14, 0)), {}, .jit = false },
-	/* "bpf: validate global subprogs lazily" */
+	/* "bpf: validate global subprogs lazily" (v6.8): uncalled globals are never verified */
 	[PF_FACT_GLOBAL_LAZY] = { PF_FACT_GLOBAL_LAZY, ALL(PF_KV(6, 8, 0)), {}, .jit = false },
 	/*
-	 * 6.1's visit_func_call_insn() pushes the call edge with loop_ok =
-	 * false ("back-edge from insn 7 to 3", measured on 6.1.170/.192);
-	 * 6.12's push_insn() has no loop_ok: calls may close a loop for
-	 * bpf_capable. The release between that changed it is not known.
+	 * 10e14e9652bf "bpf: fix control-flow graph checking in privileged
+	 * mode" (v6.7, 6.6.3): a bpf-to-bpf call may close a loop in
+	 * check_cfg(); 6.1.y refuses it ("back-edge from insn 7 to 3",
+	 * measured on 6.1.170/.192).
 	 */
-	[PF_FACT_CFG_CALL_LOOP_OK] = { PF_FACT_CFG_CALL_LOOP_OK, ALL(PF_KV(6, 12, 0)), {},
-	  .jit = false, .known_without = PF_KV(6, 1, 0) },
+	[PF_FACT_CFG_CALL_LOOP_OK] = { PF_FACT_CFG_CALL_LOOP_OK, ALL(PF_KV(6, 7, 0)),
+	  { { PF_KV(6, 6, 0), 3, 0 } }, .jit = false },
 	/*
-	 * measured: 6.12.117 "invalid indirect access to stack R3 off=-513
-	 * size=8", 6.18.44 "invalid write to stack R3 off=-513 ..."
+	 * 37cce22dbd51 "bpf: verifier: Refactor helper access type tracking"
+	 * (v6.14; not in 6.12.y): measured 6.12.117 "invalid indirect access
+	 * to stack R3 off=-513 size=8", 6.18.44 "invalid write to stack R3 ..."
 	 */
-	[PF_FACT_HELPER_ACCESS_TYPED] = { PF_FACT_HELPER_ACCESS_TYPED, ALL(PF_KV(6, 18, 0)), {},
-	  .jit = false, .known_without = PF_KV(6, 12, 0) },
-	/* "bpf: Introduce may_goto instruction" (stack_extra 8); measured on 6.12.117 */
+	[PF_FACT_HELPER_ACCESS_TYPED] = { PF_FACT_HELPER_ACCESS_TYPED, ALL(PF_KV(6, 14, 0)), {},
+	  .jit = false },
+	/* 5bd90cdc65ef "bpf: Minor logging improvement" (v6.8): "var_off=%s off=%d size=%d" */
+	[PF_FACT_VAR_OFF_MSG_OFF] = { PF_FACT_VAR_OFF_MSG_OFF, ALL(PF_KV(6, 8, 0)), {}, .jit = false },
+	/* 011832b97b31 "bpf: Introduce may_goto instruction" (v6.9, stack_extra 8); measured on 6.12.117 */
 	[PF_FACT_MAY_GOTO_STACK] = { PF_FACT_MAY_GOTO_STACK, ALL(PF_KV(6, 9, 0)), {}, .jit = false },
-	/* "bpf: Add support for timed may_goto" (x86-64 only); measured: 6.18 prints 16 more */
 	/*
 	 * 6.12's kernel/bpf/log.c prints a constant tnum as a number (16-bit
 	 * values in decimal); 6.1's kernel/bpf/tnum.c always "(%#llx; %#llx)".
@@ -124,8 +126,13 @@ static const struct fact_row facts[PF_FACT_NR] = {
 	 */
 	[PF_FACT_TNUM_CONST_DECIMAL] = { PF_FACT_TNUM_CONST_DECIMAL, ALL(PF_KV(6, 12, 0)), {},
 	  .jit = false, .known_without = PF_KV(6, 1, 0) },
-	[PF_FACT_MAY_GOTO_TIMED] = { PF_FACT_MAY_GOTO_TIMED, { PF_KV(6, 18, 0), 0, 0, 0, 0, 0 }, {},
-	  .jit = true, .known_without = PF_KV(6, 12, 0) },
+	/*
+	 * e723608bf428 "bpf: Add verifier support for timed may_goto" (v6.15)
+	 * with 2fb761823ead for the x86-64 JIT: 16 bytes; measured on 6.18.
+	 * Other JITs gained it later (arm64 posted in August 2025): not known.
+	 */
+	[PF_FACT_MAY_GOTO_TIMED] = { PF_FACT_MAY_GOTO_TIMED, { PF_KV(6, 15, 0), 0, 0, 0, 0, 0 }, {},
+	  .jit = true },
 };
 
 enum pf_tristate pf_profile__has(const struct pf_profile *p, enum pf_fact fact)
@@ -307,6 +314,7 @@ static const char *const fact_names[PF_FACT_NR] = {
 	[PF_FACT_MAY_GOTO_STACK]	= "may_goto_stack",
 	[PF_FACT_MAY_GOTO_TIMED]	= "may_goto_timed",
 	[PF_FACT_TNUM_CONST_DECIMAL]	= "tnum_const_decimal",
+	[PF_FACT_VAR_OFF_MSG_OFF]	= "var_off_msg_off",
 };
 
 const char *pf_fact__since(enum pf_fact fact, enum pf_arch arch, char *buf, size_t len)

@@ -1035,6 +1035,10 @@ static void engine_event(struct kprog *k, const struct pf_engine_event *ev)
 				       k->p->name);
 			k->v->func = ev->func;
 			k->v->insn = ev->insn;
+		} else if (ev->var_off && pf_profile__has(k->p, PF_FACT_VAR_OFF_MSG_OFF) == PF_NO) {
+			reject(k, PF_RULE_stack_frame, ev->func, ev->insn,
+			       "invalid variable-offset%s stack R%u var_off=(0x%" PRIx64 "; 0x%" PRIx64 ") size=%d",
+			       acc, ev->reg, ev->tn_value, ev->tn_mask, ev->size);
 		} else if (ev->var_off) {
 			reject(k, PF_RULE_stack_frame, ev->func, ev->insn,
 			       "invalid variable-offset%s stack R%u var_off=(0x%" PRIx64 "; 0x%" PRIx64 ") off=%d size=%d",
@@ -1061,7 +1065,7 @@ static void engine_event(struct kprog *k, const struct pf_engine_event *ev)
 		char tn[48];
 
 		if (ev->tn_mask || dec == PF_NO)
-			snprintf(tn, sizeof(tn), "(%#" PRIx64 "; %#" PRIx64 ")", ev->tn_value, ev->tn_mask);
+			snprintf(tn, sizeof(tn), "(0x%" PRIx64 "; 0x%" PRIx64 ")", ev->tn_value, ev->tn_mask);
 		else if (dec == PF_UNKNOWN) {
 			cannot_predict(k, "kernel %s prints a known offset in \"misaligned stack access\" as a number or as a tnum (not known)",
 				       k->p->name);
@@ -1071,7 +1075,7 @@ static void engine_event(struct kprog *k, const struct pf_engine_event *ev)
 		} else if (ev->tn_value <= 65535)
 			snprintf(tn, sizeof(tn), "%" PRIu64, ev->tn_value);
 		else
-			snprintf(tn, sizeof(tn), "%#" PRIx64, ev->tn_value);
+			snprintf(tn, sizeof(tn), "0x%" PRIx64, ev->tn_value);
 		/* the kernel's %#llx prints 0 as 0x0 */
 		reject(k, PF_RULE_stack_frame, ev->func, ev->insn,
 		       "misaligned stack access off %s+%d+%d size %d", tn, ev->reg_off, ev->off, ev->size);

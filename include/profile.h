@@ -86,6 +86,8 @@ enum pf_fact {
 	PF_FACT_MAY_GOTO_TIMED,
 	/* tnum_strn() prints a known value as a number ("0"), not "(0x0; 0x0)" */
 	PF_FACT_TNUM_CONST_DECIMAL,
+	/* the variable-offset stack message prints the fixed offset ("off=%d") */
+	PF_FACT_VAR_OFF_MSG_OFF,
 	PF_FACT_NR,
 };
 

@@ -24,17 +24,19 @@ const struct pf_rule_impl pf_rule_impl_call_depth = {
 		   "or recursion where check_cfg() refuses it (\"back-edge from insn T to W\")",
 	.kernels = "all; async callbacks are roots of their own from 6.5 and 6.1.170, "
 		   "walked from the last subprogram down from 6.13 and 6.12.58; a recursive "
-		   "call is a back-edge on 6.1 and explored on 6.12",
+		   "call is a back-edge before 6.7 and 6.6.3, explored after",
 	.facts = (const enum pf_fact[]){ PF_FACT_ASYNC_CB_ROOT, PF_FACT_ROOTS_REVERSE, PF_FACT_CFG_CALL_LOOP_OK, PF_FACT_NR },
 };
 
 const struct pf_rule_impl pf_rule_impl_stack_frame = {
 	.summary = "one frame over 512 bytes: an explored access below r10-512, a helper buffer "
 		   "past it or of unbounded size, or a private-stack subprogram over 512",
-	.kernels = "all; a helper's access is \"read from\"/\"write to\" on 6.18 (\"indirect "
-		   "access to\" up to 6.12); private stacks x86-64 6.13+, arm64 6.17+ (kprobe, "
-		   "tracepoint, perf_event, raw_tp, tracing)",
-	.facts = (const enum pf_fact[]){ PF_FACT_HELPER_ACCESS_TYPED, PF_FACT_PRIV_STACK_KPROBE, PF_FACT_PRIV_STACK_TRACEPOINT, PF_FACT_PRIV_STACK_PERF_EVENT, PF_FACT_PRIV_STACK_RAW_TP, PF_FACT_PRIV_STACK_TRACING, PF_FACT_NR },
+	.kernels = "all; a helper's access is \"read from\"/\"write to\" from 6.14 (\"indirect "
+		   "access to\" before); a variable offset's message adds off= from 6.8, a known "
+		   "misaligned offset prints as a number from 6.12; private stacks x86-64 6.13+, "
+		   "arm64 6.17+ (kprobe, tracepoint, perf_event, raw_tp, tracing)",
+	.facts = (const enum pf_fact[]){ PF_FACT_HELPER_ACCESS_TYPED, PF_FACT_VAR_OFF_MSG_OFF,
+					 PF_FACT_TNUM_CONST_DECIMAL, PF_FACT_PRIV_STACK_KPROBE, PF_FACT_PRIV_STACK_TRACEPOINT, PF_FACT_PRIV_STACK_PERF_EVENT, PF_FACT_PRIV_STACK_RAW_TP, PF_FACT_PRIV_STACK_TRACING, PF_FACT_NR },
 };
 
 const struct pf_rule_impl pf_rule_impl_tailcall_mixing = {
