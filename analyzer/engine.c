@@ -215,7 +215,7 @@ struct eng {
 	const struct pf_rodata *ro;
 	struct pf_engine_result *res;
 	struct pf_engine_run *run;
-	struct { int func, sub; } *subs;	/* sorted by func */
+	struct pf_sub_ref *subs;	/* sorted by func */
 	struct visit **visited;	/* per loaded slot */
 	uint16_t *live;		/* per loaded slot: registers live on entry */
 	uint64_t *live_slots;	/* per loaded slot: own stack slots some path reads */
@@ -971,17 +971,7 @@ static bool state_safe(const struct state *o, const struct state *c, uint16_t li
 
 static int sub_of(const struct eng *e, int func)
 {
-	size_t lo = 0, hi = e->prog->func_cnt;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (e->subs[mid].func < func)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < e->prog->func_cnt && e->subs[lo].func == func ? e->subs[lo].sub : -1;
+	return pf_sub_ref__find(e->subs, e->prog->func_cnt, func);
 }
 
 static const struct pf_function *func_of(const struct eng *e, int sub)
@@ -1119,6 +1109,19 @@ static void mark_null(struct state *st, uint32_t id, bool nonnull)
 	}
 }
 
+/* "a > b" (">=" with @eq) over two unsigned ranges: 1 always, 0 never, -1 either. */
+static int range_gt(uint64_t amin, uint64_t amax, uint64_t bmin, uint64_t bmax, bool eq)
+{
+	if (eq ? amin >= bmax : amin > bmax)
+		return 1;
+	if (eq ? amax < bmin : amax <= bmin)
+		return 0;
+	return -1;
+}
+
+/* Signed order as unsigned order: flip the sign bit. */
+#define S2U(x)	((uint64_t)(x) ^ (1ULL << 63))
+
 /*
  * is_branch_taken(): 1 taken, 0 not taken, -1 unknown, for scalar @a
  * against scalar @b.
@@ -1161,37 +1164,21 @@ static int branch_taken(const struct reg *a, const struct reg *b, uint8_t op, bo
 			return 0;
 		return -1;
 	case BPF_JGT:
-		if (amin > bmax) return 1;
-		if (amax <= bmin) return 0;
-		return -1;
+		return range_gt(amin, amax, bmin, bmax, false);
 	case BPF_JGE:
-		if (amin >= bmax) return 1;
-		if (amax < bmin) return 0;
-		return -1;
+		return range_gt(amin, amax, bmin, bmax, true);
 	case BPF_JLT:
-		if (amax < bmin) return 1;
-		if (amin >= bmax) return 0;
-		return -1;
+		return range_gt(bmin, bmax, amin, amax, false);
 	case BPF_JLE:
-		if (amax <= bmin) return 1;
-		if (amin > bmax) return 0;
-		return -1;
+		return range_gt(bmin, bmax, amin, amax, true);
 	case BPF_JSGT:
-		if (asmin > bsmax) return 1;
-		if (asmax <= bsmin) return 0;
-		return -1;
+		return range_gt(S2U(asmin), S2U(asmax), S2U(bsmin), S2U(bsmax), false);
 	case BPF_JSGE:
-		if (asmin >= bsmax) return 1;
-		if (asmax < bsmin) return 0;
-		return -1;
+		return range_gt(S2U(asmin), S2U(asmax), S2U(bsmin), S2U(bsmax), true);
 	case BPF_JSLT:
-		if (asmax < bsmin) return 1;
-		if (asmin >= bsmax) return 0;
-		return -1;
+		return range_gt(S2U(bsmin), S2U(bsmax), S2U(asmin), S2U(asmax), false);
 	case BPF_JSLE:
-		if (asmax <= bsmin) return 1;
-		if (asmin > bsmax) return 0;
-		return -1;
+		return range_gt(S2U(bsmin), S2U(bsmax), S2U(asmin), S2U(asmax), true);
 	}
 	return -1;
 }
@@ -1229,6 +1216,83 @@ static uint8_t swap_op(uint8_t op)
 	}
 }
 
+/* Narrow [*lo, *hi] to the values v with "v OP c" (unsigned OP); empty: *lo > *hi. */
+static void narrow_u(uint64_t *lo, uint64_t *hi, uint8_t op, uint64_t c)
+{
+	switch (op) {
+	case BPF_JEQ:
+		*lo = MAX(*lo, c);
+		*hi = MIN(*hi, c);
+		break;
+	case BPF_JGT:
+		if (c == UINT64_MAX)
+			*lo = 1, *hi = 0;
+		else
+			*lo = MAX(*lo, c + 1);
+		break;
+	case BPF_JGE:
+		*lo = MAX(*lo, c);
+		break;
+	case BPF_JLT:
+		if (!c)
+			*lo = 1, *hi = 0;
+		else
+			*hi = MIN(*hi, c - 1);
+		break;
+	case BPF_JLE:
+		*hi = MIN(*hi, c);
+		break;
+	case BPF_JNE:
+		if (*lo == c && *lo < *hi)
+			(*lo)++;
+		else if (*hi == c && *hi > *lo)
+			(*hi)--;
+		break;
+	}
+}
+
+/*
+ * One of @a's four ranges narrowed by "@a OP @c": the signed ones through
+ * the unsigned order (sign bit flipped), the 32-bit ones sign- or
+ * zero-extended.
+ */
+static void narrow(struct reg *a, uint8_t op, uint64_t c, bool is32)
+{
+	static const uint8_t unsigned_of[16] = {
+		[BPF_JSGT >> 4] = BPF_JGT, [BPF_JSGE >> 4] = BPF_JGE,
+		[BPF_JSLT >> 4] = BPF_JLT, [BPF_JSLE >> 4] = BPF_JLE,
+	};
+	bool sgn = unsigned_of[op >> 4] != 0;
+	uint8_t uop = sgn ? unsigned_of[op >> 4] : op;
+	uint64_t lo, hi, k;
+
+	if (is32 && sgn) {
+		lo = S2U((int64_t)a->s32min), hi = S2U((int64_t)a->s32max), k = S2U((int64_t)(int32_t)c);
+	} else if (is32) {
+		lo = a->u32min, hi = a->u32max, k = (uint32_t)c;
+	} else if (sgn) {
+		lo = S2U(a->smin), hi = S2U(a->smax), k = S2U((int64_t)c);
+	} else {
+		lo = a->umin, hi = a->umax, k = c;
+	}
+	narrow_u(&lo, &hi, uop, k);
+	if (lo > hi) {
+		a->umin = 1, a->umax = 0;	/* the path cannot happen */
+		return;
+	}
+	if (is32 && sgn)
+		a->s32min = (int32_t)(int64_t)(lo ^ (1ULL << 63)), a->s32max = (int32_t)(int64_t)(hi ^ (1ULL << 63));
+	else if (is32)
+		a->u32min = (uint32_t)lo, a->u32max = (uint32_t)hi;
+	else if (sgn)
+		a->smin = (int64_t)(lo ^ (1ULL << 63)), a->smax = (int64_t)(hi ^ (1ULL << 63));
+	else
+		a->umin = lo, a->umax = hi;
+	if (uop == BPF_JEQ && !sgn)
+		a->var = is32 ? (struct tnum){ (a->var.v & ~0xffffffffULL) | (uint32_t)c,
+					       a->var.m & ~0xffffffffULL } : tn_const(c);
+}
+
 /*
  * reg_set_min_max() for "@a OP const @c" holding: narrow @a. JSET and
  * negations without a range form leave it as is.
@@ -1240,70 +1304,18 @@ static void refine(struct reg *a, uint8_t op, uint64_t c, bool is32, bool holds)
 	if (a->type != R_SCALAR)
 		return;
 	if (!holds && op == BPF_JSET) {
-		/* none of c's bits set */
-		struct tnum t = { 0, ~c };
+		/* none of @c's bits is set (of the low half, for JMP32) */
+		uint64_t m = is32 ? (uint32_t)c : c;
 
-		if (!is32 || c <= UINT32_MAX) {
-			t = is32 ? (struct tnum){ 0, ~c } : t;
-			a->var = tn_intersect(a->var, (struct tnum){ a->var.v & ~c, a->var.m & ~c });
-			(void)t;
-			sync_bounds(a);
-		}
+		a->var.v &= ~m;
+		a->var.m &= ~m;
+		sync_bounds(a);
 		return;
 	}
-	if (is32) {
-		uint32_t v = (uint32_t)c;
-		int32_t sv = (int32_t)v;
-
-		switch (o) {
-		case BPF_JEQ:
-			a->u32min = MAX(a->u32min, v); a->u32max = MIN(a->u32max, v);
-			a->var = (struct tnum){ (a->var.v & ~0xffffffffULL) | v, a->var.m & ~0xffffffffULL };
-			break;
-		case BPF_JGT: if (v == UINT32_MAX) { a->u32min = 1; a->u32max = 0; } else a->u32min = MAX(a->u32min, v + 1); break;
-		case BPF_JGE: a->u32min = MAX(a->u32min, v); break;
-		case BPF_JLT: if (!v) { a->u32min = 1; a->u32max = 0; } else a->u32max = MIN(a->u32max, v - 1); break;
-		case BPF_JLE: a->u32max = MIN(a->u32max, v); break;
-		case BPF_JSGT: if (sv == INT32_MAX) { a->s32min = 1; a->s32max = 0; } else a->s32min = MAX(a->s32min, sv + 1); break;
-		case BPF_JSGE: a->s32min = MAX(a->s32min, sv); break;
-		case BPF_JSLT: if (sv == INT32_MIN) { a->s32min = 1; a->s32max = 0; } else a->s32max = MIN(a->s32max, sv - 1); break;
-		case BPF_JSLE: a->s32max = MIN(a->s32max, sv); break;
-		case BPF_JNE:
-			if (a->u32min == v && a->u32min < a->u32max) a->u32min++;
-			else if (a->u32max == v && a->u32max > a->u32min) a->u32max--;
-			break;
-		default:
-			break;
-		}
-	} else {
-		int64_t sv = (int64_t)c;
-
-		switch (o) {
-		case BPF_JEQ:
-			a->umin = MAX(a->umin, c); a->umax = MIN(a->umax, c);
-			a->var = tn_const(c);
-			break;
-		case BPF_JGT: if (c == UINT64_MAX) { a->umin = 1; a->umax = 0; } else a->umin = MAX(a->umin, c + 1); break;
-		case BPF_JGE: a->umin = MAX(a->umin, c); break;
-		case BPF_JLT: if (!c) { a->umin = 1; a->umax = 0; } else a->umax = MIN(a->umax, c - 1); break;
-		case BPF_JLE: a->umax = MIN(a->umax, c); break;
-		case BPF_JSGT: if (sv == INT64_MAX) { a->smin = 1; a->smax = 0; } else a->smin = MAX(a->smin, sv + 1); break;
-		case BPF_JSGE: a->smin = MAX(a->smin, sv); break;
-		case BPF_JSLT: if (sv == INT64_MIN) { a->smin = 1; a->smax = 0; } else a->smax = MIN(a->smax, sv - 1); break;
-		case BPF_JSLE: a->smax = MIN(a->smax, sv); break;
-		case BPF_JNE:
-			if (a->umin == c && a->umin < a->umax) a->umin++;
-			else if (a->umax == c && a->umax > a->umin) a->umax--;
-			break;
-		default:
-			break;
-		}
-	}
+	narrow(a, o, c, is32);
 	if (!bounds_empty(a))
 		sync_bounds(a);
 }
-
-/* Copies of one scalar share nothing here; refine the register itself. */
 
 static const struct pf_insn *insn_at(const struct eng *e, int sub, size_t pc)
 {
@@ -2846,13 +2858,6 @@ static void mark_prune_points(struct eng *e)
 	}
 }
 
-static int sub_cmp(const void *a, const void *b)
-{
-	const int *x = a, *y = b;
-
-	return (x[0] > y[0]) - (x[0] < y[0]);
-}
-
 int pf_engine__run(const struct pf_object *obj, const struct pf_program *prog,
 		   const struct pf_rodata *ro, size_t budget, struct pf_engine_result *res)
 {
@@ -2864,7 +2869,7 @@ int pf_engine__run(const struct pf_object *obj, const struct pf_program *prog,
 	memset(res, 0, sizeof(*res));
 	res->sub_cnt = n;
 	res->base = calloc(n + 1, sizeof(*res->base));
-	e.subs = calloc(n + 1, sizeof(*e.subs));
+	pf_program__sub_refs(prog, &e.subs);
 	if (!res->base || !e.subs) {
 		err = -ENOMEM;
 		goto out;
@@ -2874,10 +2879,7 @@ int pf_engine__run(const struct pf_object *obj, const struct pf_program *prog,
 
 		res->base[i] = total;
 		total += f->end - f->start;
-		e.subs[i].func = prog->funcs[i];
-		e.subs[i].sub = (int)i;
 	}
-	qsort(e.subs, n, sizeof(*e.subs), sub_cmp);
 	res->insn_total = total;
 	res->insn_seen = calloc(total + 1, 1);
 	res->jump_target = calloc(total + 1, 1);

@@ -189,3 +189,39 @@ out:
 	free(order);
 	return err;
 }
+
+static int sub_ref_cmp(const void *a, const void *b)
+{
+	const struct pf_sub_ref *x = a, *y = b;
+
+	return (x->func > y->func) - (x->func < y->func);
+}
+
+int pf_program__sub_refs(const struct pf_program *prog, struct pf_sub_ref **out)
+{
+	struct pf_sub_ref *r = malloc((prog->func_cnt + 1) * sizeof(*r));
+	size_t i;
+
+	*out = r;
+	if (!r)
+		return -ENOMEM;
+	for (i = 0; i < prog->func_cnt; i++)
+		r[i] = (struct pf_sub_ref){ .func = prog->funcs[i], .sub = (int)i };
+	qsort(r, prog->func_cnt, sizeof(*r), sub_ref_cmp);
+	return 0;
+}
+
+int pf_sub_ref__find(const struct pf_sub_ref *refs, size_t n, int func)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (refs[mid].func < func)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && refs[lo].func == func ? refs[lo].sub : -1;
+}

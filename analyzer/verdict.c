@@ -35,7 +35,7 @@ struct kprog {
 	const struct pf_program *prog;
 	const struct pf_profile *p;
 	struct pf_verdict *v;
-	struct sub_ref { int func, sub; } *subs;	/* by func: sub_of() */
+	struct pf_sub_ref *subs;	/* by func: sub_of() */
 	bool *async_cb;		/* per subprog */
 	uint8_t *priv;		/* per subprog: 0 unknown, 1 adaptive, 2 normal */
 	const struct pf_engine_result *eng;	/* the exploration, NULL when it gave up */
@@ -73,31 +73,9 @@ static uint32_t kdepth(const struct kprog *k, int sub, bool *known)
 	return recorded(raw_depth(k, sub), k->p, known);
 }
 
-/*
- * Function index -> subprog index, -1 when not in the program. A sorted
- * array, not a table of every function of the object: programs x
- * functions would be quadratic on objects of many small programs.
- */
-static int sub_ref_cmp(const void *a, const void *b)
-{
-	const struct sub_ref *x = a, *y = b;
-
-	return (x->func > y->func) - (x->func < y->func);
-}
-
 static int sub_of(const struct kprog *k, int func)
 {
-	size_t lo = 0, hi = k->prog->func_cnt;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (k->subs[mid].func < func)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < k->prog->func_cnt && k->subs[lo].func == func ? k->subs[lo].sub : -1;
+	return pf_sub_ref__find(k->subs, k->prog->func_cnt, func);
 }
 
 static const struct pf_function *kfunc_of(const struct kprog *k, int sub)
@@ -365,25 +343,44 @@ static void do_check_from(struct kprog *k, int root)
  * tail-calling subprog first) and refuses LDX with a mode other than
  * BPF_MEM: the sign-extending loads of cpu v4 on kernels before 6.6.
  */
-static void check_ldx_fields(struct kprog *k)
+/*
+ * The first instruction of the loaded program (subprograms in index order)
+ * that @match picks among the cpu v4 encodings, on a kernel without them:
+ * its function index and slot, or false.
+ */
+static bool first_v4(const struct kprog *k, bool (*match)(const struct pf_insn *),
+		     int *func, size_t *slot)
 {
 	size_t i, pc;
 
 	if (pf_profile__has(k->p, PF_FACT_ISA_V4) == PF_YES)
-		return;
+		return false;
 	for (i = 0; i < k->prog->func_cnt; i++) {
 		const struct pf_function *f = kfunc_of(k, i);
 
 		for (pc = f->start; f->has_isa_v4 && pc < f->end; pc++) {
-			const struct pf_insn *insn = &k->obj->secs[f->sec].insns[pc];
-
-			if (pf_insn__class(insn) == BPF_LDX && BPF_MODE(insn->code) != BPF_MEM) {
-				reject(k, PF_RULE_isa_v4, k->prog->funcs[i], pc,
-				       "BPF_LDX uses reserved fields");
-				return;
+			if (match(&k->obj->secs[f->sec].insns[pc])) {
+				*func = k->prog->funcs[i];
+				*slot = pc;
+				return true;
 			}
 		}
 	}
+	return false;
+}
+
+static bool is_ldx_reserved(const struct pf_insn *insn)
+{
+	return pf_insn__class(insn) == BPF_LDX && BPF_MODE(insn->code) != BPF_MEM;
+}
+
+static void check_ldx_fields(struct kprog *k)
+{
+	int func;
+	size_t pc;
+
+	if (first_v4(k, is_ldx_reserved, &func, &pc))
+		reject(k, PF_RULE_isa_v4, func, pc, "BPF_LDX uses reserved fields");
 }
 
 static void do_check(struct kprog *k)
@@ -734,33 +731,30 @@ static void engine_setup(struct kprog *k)
  * gotol and may_goto on a kernel before cpu v4: check_cfg() meets them
  * before do_check(), with what message is not known.
  */
+static bool is_v4_jump(const struct pf_insn *insn)
+{
+	const char *isa = isa_v4_message(insn);
+
+	return isa && !*isa;
+}
+
 static void check_v4_jumps(struct kprog *k)
 {
-	size_t i, pc;
+	int func;
+	size_t pc;
 
-	if (pf_profile__has(k->p, PF_FACT_ISA_V4) == PF_YES)
+	if (!first_v4(k, is_v4_jump, &func, &pc))
 		return;
-	for (i = 0; i < k->prog->func_cnt; i++) {
-		const struct pf_function *f = kfunc_of(k, i);
-
-		for (pc = f->start; f->has_isa_v4 && pc < f->end; pc++) {
-			const char *isa = isa_v4_message(&k->obj->secs[f->sec].insns[pc]);
-
-			if (isa && !*isa) {
-				cannot_predict(k, "cpu v4 jump (gotol/may_goto) at %s insn %zu on a kernel before 6.6",
-					       k->obj->secs[f->sec].name, pc);
-				k->v->func = k->prog->funcs[i];
-				k->v->insn = pc;
-				return;
-			}
-		}
-	}
+	cannot_predict(k, "cpu v4 jump (gotol/may_goto) at %s insn %zu on a kernel before 6.6",
+		       k->obj->secs[k->obj->funcs[func].sec].name, pc);
+	k->v->func = func;
+	k->v->insn = pc;
 }
 
 /*
- * check_cfg() before 6.? treats a bpf-to-bpf call as an edge that must
- * not close a loop (push_insn(..., loop_ok = false)): recursion is
- * refused with "back-edge from insn T to W", numbered in the loaded
+ * check_cfg() before 6.7 (and 6.6.3) treats a bpf-to-bpf call as an edge
+ * that must not close a loop (push_insn(..., loop_ok = false)): recursion
+ * is refused with "back-edge from insn T to W", numbered in the loaded
  * program. The depth-first order is visit_insn()'s: the fall-through
  * first, then the jump or call target.
  */
@@ -1163,16 +1157,13 @@ void pf_verdict__what_if(struct pf_analysis *an, const struct pf_program *prog,
 	v->rule = PF_RULE_NONE;
 	v->tail_room = PF_TAILCALL_STACK_MAX;
 	v->func = prog->func;
-	k.subs = malloc((prog->func_cnt + 1) * sizeof(*k.subs));
+	pf_program__sub_refs(prog, &k.subs);
 	k.async_cb = calloc(prog->func_cnt + 1, sizeof(*k.async_cb));
 	k.priv = calloc(prog->func_cnt + 1, 1);
 	if (!k.subs || !k.async_cb || !k.priv) {
 		cannot_predict(&k, "out of memory");
 		goto out;
 	}
-	for (i = 0; i < prog->func_cnt; i++)
-		k.subs[i] = (struct sub_ref){ .func = prog->funcs[i], .sub = (int)i };
-	qsort(k.subs, prog->func_cnt, sizeof(*k.subs), sub_ref_cmp);
 	engine_setup(&k);
 	/* is_async_cb: the subprog is handed to bpf_timer_set_callback or a wq */
 	for (i = 0; i < prog->func_cnt; i++) {

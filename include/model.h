@@ -257,6 +257,18 @@ size_t pf_function__leaders(const struct pf_object *obj, const struct pf_functio
 			    uint32_t *leader_idx);
 /* The call site (or callback reference) at slot @insn of @f, or NULL. */
 const struct pf_call *pf_function__call_at(const struct pf_function *f, size_t insn);
+/*
+ * Function index -> subprog index of @prog, as a sorted array (a table of
+ * every function of the object per program would be quadratic on objects
+ * of many small programs). pf_program__sub_refs() allocates it (free());
+ * pf_sub_ref__find() gives the subprog, or -1 when @func is not in it.
+ */
+struct pf_sub_ref {
+	int func, sub;
+};
+int pf_program__sub_refs(const struct pf_program *prog, struct pf_sub_ref **out);
+int pf_sub_ref__find(const struct pf_sub_ref *refs, size_t n, int func);
+
 /* Map an ld_imm64 relocation refers to, or -1. */
 int pf_object__map_of_reloc(const struct pf_object *obj, const struct pf_reloc *r,
 			    const struct pf_insn *insn);
