@@ -435,6 +435,37 @@ static bool sub_overflows_s(int64_t a, int64_t b)
 	return __builtin_sub_overflow(a, b, &s);
 }
 
+/*
+ * scalar32_min_max_add/sub(): the 32-bit ranges of @d OP @s into @o,
+ * unsigned and signed apart (the kernel computes them for 64-bit ALU ops
+ * too, which keeps "x + c" sign-extended with "<<= 32; s>>= 32" bounded).
+ */
+static void bounds32_addsub(struct reg *o, const struct reg *d, const struct reg *s, uint8_t op)
+{
+	int64_t slo, shi;
+	uint64_t ulo, uhi;
+
+	if (op == BPF_ADD) {
+		ulo = (uint64_t)d->u32min + s->u32min;
+		uhi = (uint64_t)d->u32max + s->u32max;
+		slo = (int64_t)d->s32min + s->s32min;
+		shi = (int64_t)d->s32max + s->s32max;
+	} else {
+		ulo = d->u32min >= s->u32max ? (uint64_t)d->u32min - s->u32max : 1ULL << 32;
+		uhi = d->u32min >= s->u32max ? (uint64_t)d->u32max - s->u32min : 1ULL << 32;
+		slo = (int64_t)d->s32min - s->s32max;
+		shi = (int64_t)d->s32max - s->s32min;
+	}
+	if (uhi <= UINT32_MAX) {
+		o->u32min = MAX(o->u32min, (uint32_t)ulo);
+		o->u32max = MIN(o->u32max, (uint32_t)uhi);
+	}
+	if (slo >= INT32_MIN && shi <= INT32_MAX) {
+		o->s32min = MAX(o->s32min, (int32_t)slo);
+		o->s32max = MIN(o->s32max, (int32_t)shi);
+	}
+}
+
 /* dst = dst OP src on 64-bit scalars. */
 static void scalar_alu64(struct reg *d, const struct reg *s, uint8_t op, int16_t off)
 {
@@ -485,6 +516,7 @@ static void scalar_alu64(struct reg *d, const struct reg *s, uint8_t op, int16_t
 			o.smin = d->smin + s->smin;
 			o.smax = d->smax + s->smax;
 		}
+		bounds32_addsub(&o, d, s, BPF_ADD);
 		break;
 	case BPF_SUB:
 		o.var = tn_sub(d->var, s->var);
@@ -496,6 +528,7 @@ static void scalar_alu64(struct reg *d, const struct reg *s, uint8_t op, int16_t
 			o.smin = d->smin - s->smax;
 			o.smax = d->smax - s->smin;
 		}
+		bounds32_addsub(&o, d, s, BPF_SUB);
 		break;
 	case BPF_MUL:
 		if (d->umax <= UINT32_MAX && s->umax <= UINT32_MAX) {
@@ -506,6 +539,7 @@ static void scalar_alu64(struct reg *d, const struct reg *s, uint8_t op, int16_t
 	case BPF_AND:
 		o.var = tn_and(d->var, s->var);
 		o.umax = MIN(d->umax, s->umax);
+		o.u32max = MIN(d->u32max, s->u32max);
 		break;
 	case BPF_OR:
 		o.var = tn_or(d->var, s->var);
@@ -530,6 +564,15 @@ static void scalar_alu64(struct reg *d, const struct reg *s, uint8_t op, int16_t
 			if (!k || !(d->umax >> (64 - k))) {
 				o.umin = d->umin << k;
 				o.umax = d->umax << k;
+			}
+			/*
+			 * __scalar64_min_max_lsh(): "<<= 32; s>>= 32" is how
+			 * compilers sign-extend a subregister; the s32 bounds
+			 * carry over without flipping sign.
+			 */
+			if (k == 32) {
+				o.smin = (int64_t)((uint64_t)(int64_t)d->s32min << 32);
+				o.smax = (int64_t)((uint64_t)(int64_t)d->s32max << 32);
 			}
 		}
 		break;
@@ -601,34 +644,12 @@ static void scalar_alu32(struct reg *d, const struct reg *s, uint8_t op, int16_t
 		return;
 	}
 	if (op == BPF_ADD || op == BPF_SUB) {
-		/* scalar32_min_max_add/sub(): unsigned and signed 32-bit ranges apart */
 		struct reg o;
-		int64_t slo, shi;
-		uint64_t ulo, uhi;
 
 		mark_unknown(&o);
-		if (op == BPF_ADD) {
-			ulo = (uint64_t)d->u32min + s->u32min;
-			uhi = (uint64_t)d->u32max + s->u32max;
-			slo = (int64_t)d->s32min + s->s32min;
-			shi = (int64_t)d->s32max + s->s32max;
-			o.var = tn_add(tn_cast(d->var, 4), tn_cast(s->var, 4));
-		} else {
-			ulo = d->u32min >= s->u32max ? (uint64_t)d->u32min - s->u32max : 1ULL << 32;
-			uhi = d->u32min >= s->u32max ? (uint64_t)d->u32max - s->u32min : 1ULL << 32;
-			slo = (int64_t)d->s32min - s->s32max;
-			shi = (int64_t)d->s32max - s->s32min;
-			o.var = tn_sub(tn_cast(d->var, 4), tn_cast(s->var, 4));
-		}
-		o.var = tn_cast(o.var, 4);
-		if (uhi <= UINT32_MAX) {
-			o.u32min = (uint32_t)ulo;
-			o.u32max = (uint32_t)uhi;
-		}
-		if (slo >= INT32_MIN && shi <= INT32_MAX) {
-			o.s32min = (int32_t)slo;
-			o.s32max = (int32_t)shi;
-		}
+		o.var = tn_cast(op == BPF_ADD ? tn_add(tn_cast(d->var, 4), tn_cast(s->var, 4)) :
+				tn_sub(tn_cast(d->var, 4), tn_cast(s->var, 4)), 4);
+		bounds32_addsub(&o, d, s, op);
 		o.umin = 0;
 		o.umax = UINT32_MAX;
 		o.smin = 0;
@@ -968,6 +989,12 @@ static bool state_safe(const struct state *o, const struct state *c, uint16_t li
 }
 
 /* ---- where things are ---- */
+
+/* Register fields inside r0..r10 (a hostile object may hold anything there). */
+static bool regs_ok(const struct pf_insn *insn)
+{
+	return insn->dst <= BPF_REG_10 && insn->src <= BPF_REG_10;
+}
 
 static int sub_of(const struct eng *e, int func)
 {
@@ -2336,6 +2363,12 @@ static void explore(struct eng *e, struct state *st)
 			       e->obj->funcs[e->prog->funcs[f->sub]].name, pc);
 			break;
 		}
+		if (!regs_ok(insn)) {
+			/* the kernel refuses it ("R%d is invalid"); not a stack question */
+			cannot(e, "%s insn %zu: a register number past r10",
+			       e->obj->secs[func_of(e, f->sub)->sec].name, pc);
+			break;
+		}
 		idx = loaded_idx(e, f->sub, pc);
 		if (target[idx] && prune(e, st, idx, target[idx] == 2)) {
 			state_free(e, st);
@@ -2571,6 +2604,13 @@ static void compute_liveness(struct eng *e)
 		size_t n = f->end - f->start, i, rounds = 0;
 		bool changed = true;
 
+		for (i = 0; i < n && changed; i++)
+			changed = regs_ok(&insns[f->start + i]);
+		if (!changed) {
+			for (i = 0; i < n; i++)
+				live[i] = 0x7ff;
+			continue;
+		}
 		while (changed && rounds++ < 64) {
 			changed = false;
 			for (i = n; i-- > 0;) {
@@ -2674,7 +2714,10 @@ static void compute_slot_liveness(struct eng *e)
 		uint8_t *reached = calloc(n + 1, 1);
 		bool changed = true, spilled = false;
 
-		if (!in || !reads || !kills || !reached) {
+		for (i = 0; i < n && changed; i++)
+			changed = regs_ok(&insns[f->start + i]);
+		if (!in || !reads || !kills || !reached || !changed) {
+			changed = true;
 			for (i = 0; i < n; i++)
 				live[i] = UINT64_MAX;
 			goto next;
@@ -2839,6 +2882,12 @@ static void mark_prune_points(struct eng *e)
 		const struct pf_insn *insns = e->obj->secs[f->sec].insns;
 		size_t pc;
 
+		/*
+		 * A function's entry too: a timer callback that re-arms itself
+		 * pushes its own start again, and only pruning there ends it.
+		 */
+		if (f->end > f->start)
+			e->res->jump_target[e->res->base[s]] = 1;
 		for (pc = f->start; pc < f->end; pc++) {
 			int64_t t;
 
