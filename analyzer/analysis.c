@@ -118,16 +118,17 @@ static size_t engine_budget(struct pf_analysis *an, const struct pf_program *pro
 }
 
 const struct pf_engine_result *pf_analysis__engine(struct pf_analysis *an,
-						   const struct pf_program *prog)
+						   const struct pf_program *prog,
+						   struct pf_engine_sem sem)
 {
 	const struct pf_object *obj = an->obj;
-	size_t idx = (size_t)(prog - obj->progs);
+	size_t idx = (size_t)(prog - obj->progs), slot;
 
 	if (prog < obj->progs || idx >= obj->prog_cnt)
 		return NULL;
 	if (!an->eng) {
-		an->eng = calloc(obj->prog_cnt + 1, sizeof(*an->eng));
-		an->eng_done = calloc(obj->prog_cnt + 1, 1);
+		an->eng = calloc(2 * obj->prog_cnt + 1, sizeof(*an->eng));
+		an->eng_done = calloc(2 * obj->prog_cnt + 1, 1);
 		if (!an->eng || !an->eng_done) {
 			free(an->eng);
 			free(an->eng_done);
@@ -136,14 +137,19 @@ const struct pf_engine_result *pf_analysis__engine(struct pf_analysis *an,
 			return NULL;
 		}
 	}
-	if (!an->eng_done[idx]) {
-		if (pf_engine__run(obj, prog, an->ro, engine_budget(an, prog), &an->eng[idx])) {
-			pf_engine__free(&an->eng[idx]);
+	slot = 2 * idx + sem.jeq_tnum;
+	/* an exploration that never met the difference serves both */
+	if (!an->eng_done[slot] && an->eng_done[slot ^ 1] && an->eng[slot ^ 1].ok &&
+	    !an->eng[slot ^ 1].used_jeq_tnum)
+		return &an->eng[slot ^ 1];
+	if (!an->eng_done[slot]) {
+		if (pf_engine__run(obj, prog, an->ro, engine_budget(an, prog), sem, &an->eng[slot])) {
+			pf_engine__free(&an->eng[slot]);
 			return NULL;
 		}
-		an->eng_done[idx] = 1;
+		an->eng_done[slot] = 1;
 	}
-	return &an->eng[idx];
+	return &an->eng[slot];
 }
 
 void pf_analysis__free(struct pf_analysis *an)
@@ -153,7 +159,7 @@ void pf_analysis__free(struct pf_analysis *an)
 	for (i = 0; an->mv && i < an->obj->func_cnt; i++)
 		if (an->mv_done[i])
 			pf_mapvalue__free(&an->mv[i]);
-	for (i = 0; an->eng && i < an->obj->prog_cnt; i++)
+	for (i = 0; an->eng && i < 2 * an->obj->prog_cnt; i++)
 		if (an->eng_done[i])
 			pf_engine__free(&an->eng[i]);
 	free(an->mv);

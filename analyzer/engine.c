@@ -271,6 +271,8 @@ static struct pf_engine_event *event(struct eng *e, enum pf_ev_kind kind,
 		break;	/* the profile decides */
 	case PF_EV_NULL_USE:
 		break;	/* the caller decides (elision) */
+	case PF_EV_UNINIT_READ:
+		break;	/* the profile decides */
 	default:
 		e->stop = true;
 	}
@@ -1074,6 +1076,19 @@ static bool stack_access(struct eng *e, struct state *st, size_t pc, int regno,
 		}
 		return false;
 	}
+	/*
+	 * check_stack_slot_within_bounds() before 6b4a64bafd10 (6.8, 6.1.191):
+	 * a read may not go below the stack the path has written.
+	 */
+	if (acc == PF_ACC_READ && !var && -min_off > (int64_t)(owner->nslots * 8)) {
+		struct pf_engine_event *ev = event(e, PF_EV_UNINIT_READ, st, pc);
+
+		if (ev) {
+			ev->reg = (uint8_t)regno;
+			ev->off = reg->off + off;
+			ev->size = size;
+		}
+	}
 	if (size && -min_off > (int64_t)run->depth[sub]) {
 		run->depth[sub] = (uint32_t)-min_off;
 		run->deepest_insn[sub] = pc;
@@ -1153,7 +1168,8 @@ static int range_gt(uint64_t amin, uint64_t amax, uint64_t bmin, uint64_t bmax, 
  * is_branch_taken(): 1 taken, 0 not taken, -1 unknown, for scalar @a
  * against scalar @b.
  */
-static int branch_taken(const struct reg *a, const struct reg *b, uint8_t op, bool is32)
+static int branch_taken(struct eng *e, const struct reg *a, const struct reg *b, uint8_t op,
+			bool is32)
 {
 	uint64_t amin, amax, bmin, bmax;
 	int64_t asmin, asmax, bsmin, bsmax;
@@ -1176,11 +1192,14 @@ static int branch_taken(const struct reg *a, const struct reg *b, uint8_t op, bo
 			return at.v == bt.v;
 		if (amin > bmax || amax < bmin || asmin > bsmax || asmax < bsmin)
 			return 0;
-		if ((at.v ^ bt.v) & ~(at.m | bt.m))
-			return 0;
+		/* known bits that differ: tnum_overlap() in newer kernels only */
+		if ((at.v ^ bt.v) & ~(at.m | bt.m)) {
+			e->res->used_jeq_tnum = true;
+			return e->res->sem.jeq_tnum ? 0 : -1;
+		}
 		return -1;
 	case BPF_JNE: {
-		int r = branch_taken(a, b, BPF_JEQ, is32);
+		int r = branch_taken(e, a, b, BPF_JEQ, is32);
 
 		return r < 0 ? -1 : !r;
 	}
@@ -2205,7 +2224,7 @@ static int do_branch(struct eng *e, struct state *st, size_t pc, const struct pf
 		return 1;
 	}
 	if (a->type == R_SCALAR && bv.type == R_SCALAR)
-		taken = branch_taken(a, &bv, op, is32);
+		taken = branch_taken(e, a, &bv, op, is32);
 	else if (a->type != R_SCALAR && a->type != R_NOT_INIT && bv.type == R_SCALAR &&
 		 is_const(&bv) && bv.var.v == 0 && a->type != R_PTR_NULL && !is32 &&
 		 (op == BPF_JEQ || op == BPF_JNE))
@@ -2908,7 +2927,8 @@ static void mark_prune_points(struct eng *e)
 }
 
 int pf_engine__run(const struct pf_object *obj, const struct pf_program *prog,
-		   const struct pf_rodata *ro, size_t budget, struct pf_engine_result *res)
+		   const struct pf_rodata *ro, size_t budget, struct pf_engine_sem sem,
+		   struct pf_engine_result *res)
 {
 	struct eng e = { .obj = obj, .prog = prog, .ro = ro, .res = res,
 			 .budget = budget && budget < ENGINE_INSN_LIMIT ? budget : ENGINE_INSN_LIMIT };
@@ -2916,6 +2936,7 @@ int pf_engine__run(const struct pf_object *obj, const struct pf_program *prog,
 	int err = 0;
 
 	memset(res, 0, sizeof(*res));
+	res->sem = sem;
 	res->sub_cnt = n;
 	res->base = calloc(n + 1, sizeof(*res->base));
 	pf_program__sub_refs(prog, &e.subs);

@@ -114,6 +114,23 @@ static const struct fact_row facts[PF_FACT_NR] = {
 	 */
 	[PF_FACT_HELPER_ACCESS_TYPED] = { PF_FACT_HELPER_ACCESS_TYPED, ALL(PF_KV(6, 14, 0)), {},
 	  .jit = false },
+	/*
+	 * is_scalar_branch_taken() in Debian's 6.12.118 source refuses a JEQ
+	 * whose known bits differ (tnum_overlap()); 6.1's is_branch_taken()
+	 * decides JEQ only by a constant or the ranges. Measured: a
+	 * "(r & 15) * 4 + 3 == 62" branch is explored by 6.1.170/.192 and
+	 * pruned by 6.12.118 and 6.18. The release between is not known.
+	 */
+	[PF_FACT_JEQ_TNUM] = { PF_FACT_JEQ_TNUM, ALL(PF_KV(6, 12, 0)), {},
+	  .jit = false, .known_without = PF_KV(6, 1, 0) },
+	/*
+	 * 6b4a64bafd10 "bpf: Fix accesses to uninit stack slots" (v6.8;
+	 * 6.1.191, CVE-2023-52452): reads below the written stack are allowed
+	 * for privileged programs. Measured: 6.1.170 refuses "invalid read
+	 * from stack R10 off=-496 size=1", 6.1.192 accepts (tools/gen-programs.py).
+	 */
+	[PF_FACT_UNINIT_STACK_READ] = { PF_FACT_UNINIT_STACK_READ, ALL(PF_KV(6, 8, 0)),
+	  { { PF_KV(6, 1, 0), 191, 170 } }, .jit = false },
 	/* 5bd90cdc65ef "bpf: Minor logging improvement" (v6.8): "var_off=%s off=%d size=%d" */
 	[PF_FACT_VAR_OFF_MSG_OFF] = { PF_FACT_VAR_OFF_MSG_OFF, ALL(PF_KV(6, 8, 0)), {}, .jit = false },
 	/* 011832b97b31 "bpf: Introduce may_goto instruction" (v6.9, stack_extra 8); measured on 6.12.117 */
@@ -315,6 +332,8 @@ static const char *const fact_names[PF_FACT_NR] = {
 	[PF_FACT_MAY_GOTO_TIMED]	= "may_goto_timed",
 	[PF_FACT_TNUM_CONST_DECIMAL]	= "tnum_const_decimal",
 	[PF_FACT_VAR_OFF_MSG_OFF]	= "var_off_msg_off",
+	[PF_FACT_JEQ_TNUM]		= "jeq_tnum",
+	[PF_FACT_UNINIT_STACK_READ]	= "uninit_stack_read",
 };
 
 const char *pf_fact__since(enum pf_fact fact, enum pf_arch arch, char *buf, size_t len)

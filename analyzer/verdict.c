@@ -705,7 +705,9 @@ static bool engine_order(struct kprog *k);
 /* The exploration this kernel's walk follows; NULL (static bounds) when it gave up. */
 static void engine_setup(struct kprog *k)
 {
-	const struct pf_engine_result *r = pf_analysis__engine(k->an, k->prog);
+	enum pf_tristate jeq = pf_profile__has(k->p, PF_FACT_JEQ_TNUM);
+	struct pf_engine_sem sem = { .jeq_tnum = jeq == PF_YES };
+	const struct pf_engine_result *r = pf_analysis__engine(k->an, k->prog, sem);
 	size_t n = k->prog->func_cnt + 1;
 
 	if (!r) {
@@ -714,6 +716,12 @@ static void engine_setup(struct kprog *k)
 	}
 	if (!r->ok) {
 		snprintf(k->eng_why, sizeof(k->eng_why), "%s", r->why);
+		return;
+	}
+	if (jeq == PF_UNKNOWN && r->used_jeq_tnum) {
+		snprintf(k->eng_why, sizeof(k->eng_why),
+			 "kernel %s decides a JEQ by differing known bits or not (not known), and this program has such a branch",
+			 k->p->name);
 		return;
 	}
 	k->eng = r;
@@ -1075,6 +1083,21 @@ static void engine_event(struct kprog *k, const struct pf_engine_event *ev)
 		       "misaligned stack access off %s+%d+%d size %d", tn, ev->reg_off, ev->off, ev->size);
 		return;
 	}
+	case PF_EV_UNINIT_READ:
+		switch (pf_profile__has(k->p, PF_FACT_UNINIT_STACK_READ)) {
+		case PF_YES:
+			return;
+		case PF_NO:
+			reject(k, PF_RULE_stack_frame, ev->func, ev->insn,
+			       "invalid read from stack R%u off=%d size=%d", ev->reg, ev->off, ev->size);
+			return;
+		default:
+			cannot_predict(k, "kernel %s refuses a read of stack the path never wrote, or not (6b4a64bafd10 \"bpf: Fix accesses to uninit stack slots\", not known)",
+				       k->p->name);
+			k->v->func = ev->func;
+			k->v->insn = ev->insn;
+			return;
+		}
 	case PF_EV_FP_MATH:
 		switch (ev->math) {
 		case 0:

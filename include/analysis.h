@@ -19,7 +19,7 @@ struct pf_analysis {
 	const struct pf_rodata *ro;	/* --rodata values, or NULL */
 	struct pf_mv_report *mv;	/* per function, computed on first use */
 	uint8_t *mv_done;
-	struct pf_engine_result *eng;	/* per program, computed on first use */
+	struct pf_engine_result *eng;	/* per program and jeq_tnum (2 p + b), on first use */
 	uint8_t *eng_done;
 };
 
@@ -29,8 +29,9 @@ void pf_analysis__free(struct pf_analysis *an);
 /* Map-value facts of function @func, computed once; NULL when out of memory. */
 const struct pf_mv_report *pf_analysis__mapvalue(struct pf_analysis *an, int func);
 
-/* The engine's exploration of @prog, computed once; NULL when out of memory. */
+/* The engine's exploration of @prog under @sem, computed once; NULL when out of memory. */
 const struct pf_engine_result *pf_analysis__engine(struct pf_analysis *an,
-						   const struct pf_program *prog);
+						   const struct pf_program *prog,
+						   struct pf_engine_sem sem);
 
 #endif /* PF_ANALYSIS_H */

@@ -47,6 +47,7 @@ enum pf_ev_kind {
 	PF_EV_STACK_UNBOUNDED,	/* a variable stack offset without bounds: refused */
 	PF_EV_STACK_MISALIGNED,	/* a stack access not aligned to its size: refused */
 	PF_EV_FP_MATH,		/* stack pointer arithmetic out of range (check_reg_sane_offset) */
+	PF_EV_UNINIT_READ,	/* a read below the frame's written stack (refused before 6.8) */
 	PF_EV_TAIL_CALL,	/* a tail call met (the mixing gate is per kernel) */
 	PF_EV_ISA_V4,		/* a cpu v4 ALU encoding met (refused before 6.6) */
 	PF_EV_NULL_USE,		/* map_value_or_null dereferenced or offset */
@@ -93,7 +94,17 @@ struct pf_engine_run {
 	size_t ev_cnt, ev_cap;
 };
 
+/*
+ * The few points where kernels explore differently, so one exploration
+ * serves every profile that agrees on them.
+ */
+struct pf_engine_sem {
+	bool jeq_tnum;		/* JEQ/JNE decided by known bits that differ (fact jeq_tnum) */
+};
+
 struct pf_engine_result {
+	struct pf_engine_sem sem;	/* what this exploration assumed */
+	bool used_jeq_tnum;	/* a branch was decided only by known bits */
 	bool ok;		/* explored every run to its end or refusing event */
 	char why[200];		/* when !ok: what the engine could not follow */
 	size_t sub_cnt;		/* = prog->func_cnt */
@@ -112,7 +123,8 @@ struct pf_engine_result {
  * cannot follow leaves res->ok false with res->why. Returns -ENOMEM only.
  */
 int pf_engine__run(const struct pf_object *obj, const struct pf_program *prog,
-		   const struct pf_rodata *ro, size_t budget, struct pf_engine_result *res);
+		   const struct pf_rodata *ro, size_t budget, struct pf_engine_sem sem,
+		   struct pf_engine_result *res);
 
 /* The verifier's limit on processed instructions (BPF_COMPLEXITY_LIMIT_INSNS). */
 #define PF_ENGINE_KERNEL_BUDGET	1000000u

@@ -33,10 +33,12 @@ const struct pf_rule_impl pf_rule_impl_stack_frame = {
 		   "past it or of unbounded size, or a private-stack subprogram over 512",
 	.kernels = "all; a helper's access is \"read from\"/\"write to\" from 6.14 (\"indirect "
 		   "access to\" before); a variable offset's message adds off= from 6.8, a known "
-		   "misaligned offset prints as a number from 6.12; private stacks x86-64 6.13+, "
+		   "misaligned offset prints as a number from 6.12; a read below the written "
+		   "stack is refused before 6.8 and 6.1.191; private stacks x86-64 6.13+, "
 		   "arm64 6.17+ (kprobe, tracepoint, perf_event, raw_tp, tracing)",
 	.facts = (const enum pf_fact[]){ PF_FACT_HELPER_ACCESS_TYPED, PF_FACT_VAR_OFF_MSG_OFF,
-					 PF_FACT_TNUM_CONST_DECIMAL, PF_FACT_PRIV_STACK_KPROBE, PF_FACT_PRIV_STACK_TRACEPOINT, PF_FACT_PRIV_STACK_PERF_EVENT, PF_FACT_PRIV_STACK_RAW_TP, PF_FACT_PRIV_STACK_TRACING, PF_FACT_NR },
+					 PF_FACT_TNUM_CONST_DECIMAL, PF_FACT_UNINIT_STACK_READ,
+					 PF_FACT_PRIV_STACK_KPROBE, PF_FACT_PRIV_STACK_TRACEPOINT, PF_FACT_PRIV_STACK_PERF_EVENT, PF_FACT_PRIV_STACK_RAW_TP, PF_FACT_PRIV_STACK_TRACING, PF_FACT_NR },
 };
 
 const struct pf_rule_impl pf_rule_impl_tailcall_mixing = {
