@@ -9,15 +9,7 @@ out=${1:-build/test/objs}
 arch_inc=/usr/include/$(gcc -dumpmachine 2>/dev/null || echo x86_64-linux-gnu)
 common=(-O2 -g -Wall -Wno-unused-function -I"$arch_inc" -Itestdata/include)
 
-variant_cmd() {
-	case $1 in
-	clang14-v2)    echo "clang-14 -target bpf -mcpu=v2" ;;
-	clang14-v3)    echo "clang-14 -target bpf -mcpu=v3" ;;
-	clang19-v4)    echo "clang-19 -target bpf -mcpu=v4" ;;
-	clang19-bpfeb) echo "clang-19 -target bpfeb -mcpu=v3" ;;
-	gcc-bpf)       echo "bpf-gcc -gbtf -mco-re -idirafter /usr/include -idirafter $arch_inc" ;;
-	esac
-}
+source "$(dirname "${BASH_SOURCE[0]}")/lib/variants.sh"
 VARIANTS=${PF_VARIANTS:-"clang14-v2 clang14-v3 clang19-v4 clang19-bpfeb gcc-bpf"}
 
 for v in $VARIANTS; do

@@ -37,16 +37,7 @@ for f in "$out"/src/*.bpf.c; do
 	rm -f "$f" "$out"/objs/*/"${b%.bpf.c}".o*
 done
 
-variant_cmd() {
-	case $1 in
-	clang14-v2) echo "clang-14 -target bpf -mcpu=v2" ;;
-	clang14-v3) echo "clang-14 -target bpf -mcpu=v3" ;;
-	clang19-v2) echo "clang-19 -target bpf -mcpu=v2" ;;
-	clang19-v3) echo "clang-19 -target bpf -mcpu=v3" ;;
-	clang19-v4) echo "clang-19 -target bpf -mcpu=v4" ;;
-	*) return 1 ;;
-	esac
-}
+source "$(dirname "${BASH_SOURCE[0]}")/variants.sh"
 variants=()
 for v in ${PF_GEN_VARIANTS:-clang14-v3 clang19-v2 clang19-v3 clang19-v4}; do
 	cmd=$(variant_cmd "$v") || { echo "FAIL: unknown variant $v"; exit 1; }
