@@ -137,10 +137,10 @@ const struct pf_engine_result *pf_analysis__engine(struct pf_analysis *an,
 			return NULL;
 		}
 	}
-	slot = 2 * idx + sem.jeq_tnum;
+	slot = 2 * idx + sem.jeq_bounds;
 	/* an exploration that never met the difference serves both */
 	if (!an->eng_done[slot] && an->eng_done[slot ^ 1] && an->eng[slot ^ 1].ok &&
-	    !an->eng[slot ^ 1].used_jeq_tnum)
+	    !an->eng[slot ^ 1].used_jeq_bounds)
 		return &an->eng[slot ^ 1];
 	if (!an->eng_done[slot]) {
 		if (pf_engine__run(obj, prog, an->ro, engine_budget(an, prog), sem, &an->eng[slot])) {

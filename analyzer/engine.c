@@ -1190,12 +1190,15 @@ static int branch_taken(struct eng *e, const struct reg *a, const struct reg *b,
 	case BPF_JEQ:
 		if (tn_is_const(at) && tn_is_const(bt))
 			return at.v == bt.v;
-		if (amin > bmax || amax < bmin || asmin > bsmax || asmax < bsmin)
-			return 0;
-		/* known bits that differ: tnum_overlap() in newer kernels only */
-		if ((at.v ^ bt.v) & ~(at.m | bt.m)) {
-			e->res->used_jeq_tnum = true;
-			return e->res->sem.jeq_tnum ? 0 : -1;
+		/*
+		 * Disjoint ranges or known bits that differ: 6.1's
+		 * is_branch64/32_taken() decide JEQ/JNE only for a constant;
+		 * newer kernels by the bounds and tnum_overlap() too.
+		 */
+		if (amin > bmax || amax < bmin || asmin > bsmax || asmax < bsmin ||
+		    ((at.v ^ bt.v) & ~(at.m | bt.m))) {
+			e->res->used_jeq_bounds = true;
+			return e->res->sem.jeq_bounds ? 0 : -1;
 		}
 		return -1;
 	case BPF_JNE: {

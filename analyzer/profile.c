@@ -115,13 +115,14 @@ static const struct fact_row facts[PF_FACT_NR] = {
 	[PF_FACT_HELPER_ACCESS_TYPED] = { PF_FACT_HELPER_ACCESS_TYPED, ALL(PF_KV(6, 14, 0)), {},
 	  .jit = false },
 	/*
-	 * is_scalar_branch_taken() in Debian's 6.12.118 source refuses a JEQ
-	 * whose known bits differ (tnum_overlap()); 6.1's is_branch_taken()
-	 * decides JEQ only by a constant or the ranges. Measured: a
-	 * "(r & 15) * 4 + 3 == 62" branch is explored by 6.1.170/.192 and
-	 * pruned by 6.12.118 and 6.18. The release between is not known.
+	 * is_scalar_branch_taken() in Debian's 6.12.118 source decides a JEQ
+	 * or JNE by disjoint bounds and by known bits that differ
+	 * (tnum_overlap()); 6.1's is_branch64/32_taken() only for a constant.
+	 * Measured: "(r & 15) * 4 + 3 == 62" and "== 64" are explored by
+	 * 6.1.170/.192 and pruned by 6.12.118 and 6.18. The release between
+	 * that changed it is not known.
 	 */
-	[PF_FACT_JEQ_TNUM] = { PF_FACT_JEQ_TNUM, ALL(PF_KV(6, 12, 0)), {},
+	[PF_FACT_JEQ_BOUNDS] = { PF_FACT_JEQ_BOUNDS, ALL(PF_KV(6, 12, 0)), {},
 	  .jit = false, .known_without = PF_KV(6, 1, 0) },
 	/*
 	 * 6b4a64bafd10 "bpf: Fix accesses to uninit stack slots" (v6.8;
@@ -332,7 +333,7 @@ static const char *const fact_names[PF_FACT_NR] = {
 	[PF_FACT_MAY_GOTO_TIMED]	= "may_goto_timed",
 	[PF_FACT_TNUM_CONST_DECIMAL]	= "tnum_const_decimal",
 	[PF_FACT_VAR_OFF_MSG_OFF]	= "var_off_msg_off",
-	[PF_FACT_JEQ_TNUM]		= "jeq_tnum",
+	[PF_FACT_JEQ_BOUNDS]		= "jeq_bounds",
 	[PF_FACT_UNINIT_STACK_READ]	= "uninit_stack_read",
 };
 

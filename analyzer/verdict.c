@@ -705,8 +705,8 @@ static bool engine_order(struct kprog *k);
 /* The exploration this kernel's walk follows; NULL (static bounds) when it gave up. */
 static void engine_setup(struct kprog *k)
 {
-	enum pf_tristate jeq = pf_profile__has(k->p, PF_FACT_JEQ_TNUM);
-	struct pf_engine_sem sem = { .jeq_tnum = jeq == PF_YES };
+	enum pf_tristate jeq = pf_profile__has(k->p, PF_FACT_JEQ_BOUNDS);
+	struct pf_engine_sem sem = { .jeq_bounds = jeq == PF_YES };
 	const struct pf_engine_result *r = pf_analysis__engine(k->an, k->prog, sem);
 	size_t n = k->prog->func_cnt + 1;
 
@@ -718,9 +718,9 @@ static void engine_setup(struct kprog *k)
 		snprintf(k->eng_why, sizeof(k->eng_why), "%s", r->why);
 		return;
 	}
-	if (jeq == PF_UNKNOWN && r->used_jeq_tnum) {
+	if (jeq == PF_UNKNOWN && r->used_jeq_bounds) {
 		snprintf(k->eng_why, sizeof(k->eng_why),
-			 "kernel %s decides a JEQ by differing known bits or not (not known), and this program has such a branch",
+			 "kernel %s decides a JEQ/JNE by its bounds or only for constants (not known), and this program has such a branch",
 			 k->p->name);
 		return;
 	}
@@ -948,16 +948,18 @@ static bool engine_order(struct kprog *k)
 	const struct pf_engine_result *r = k->eng;
 	enum pf_tristate lazy = pf_profile__has(k->p, PF_FACT_GLOBAL_LAZY);
 	size_t i, j, n = 0;
-	bool again;
+	bool again, exc;
 
 	k->runs = calloc(r->run_cnt + 1, sizeof(*k->runs));
 	if (!k->runs)
 		return false;
 	if (lazy == PF_UNKNOWN && r->run_cnt > 1)
 		return false;
+	/* without exception callbacks (before 6.7) the callback is an ordinary global */
+	exc = pf_profile__has(k->p, PF_FACT_EXCEPTION_CB) == PF_YES;
 	if (lazy != PF_YES) {
 		for (i = 1; i < r->run_cnt; i++)
-			if (!r->runs[i].exception_cb)
+			if (!r->runs[i].exception_cb || !exc)
 				k->runs[n++] = (int)i;
 		k->runs[n++] = 0;
 	} else {
@@ -972,7 +974,7 @@ static bool engine_order(struct kprog *k)
 			for (i = 1; i < r->run_cnt; i++) {
 				bool called = false;
 
-				if (done[i] || r->runs[i].exception_cb)
+				if (done[i] || (r->runs[i].exception_cb && exc))
 					continue;
 				for (j = 0; j < r->run_cnt && !called; j++)
 					called = done[j] && r->runs[j].called[r->runs[i].root];
@@ -986,8 +988,7 @@ static bool engine_order(struct kprog *k)
 		free(done);
 	}
 	for (i = 1; i < r->run_cnt; i++)
-		if (r->runs[i].exception_cb &&
-		    pf_profile__has(k->p, PF_FACT_EXCEPTION_CB) == PF_YES)
+		if (r->runs[i].exception_cb && exc)
 			k->runs[n++] = (int)i;
 	k->run_cnt = n;
 	for (i = 0; i < n; i++) {

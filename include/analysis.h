@@ -19,7 +19,7 @@ struct pf_analysis {
 	const struct pf_rodata *ro;	/* --rodata values, or NULL */
 	struct pf_mv_report *mv;	/* per function, computed on first use */
 	uint8_t *mv_done;
-	struct pf_engine_result *eng;	/* per program and jeq_tnum (2 p + b), on first use */
+	struct pf_engine_result *eng;	/* per program and jeq_bounds (2 p + b), on first use */
 	uint8_t *eng_done;
 };
 

@@ -99,12 +99,12 @@ struct pf_engine_run {
  * serves every profile that agrees on them.
  */
 struct pf_engine_sem {
-	bool jeq_tnum;		/* JEQ/JNE decided by known bits that differ (fact jeq_tnum) */
+	bool jeq_bounds;	/* JEQ/JNE decided by bounds and known bits (fact jeq_bounds) */
 };
 
 struct pf_engine_result {
 	struct pf_engine_sem sem;	/* what this exploration assumed */
-	bool used_jeq_tnum;	/* a branch was decided only by known bits */
+	bool used_jeq_bounds;	/* a JEQ/JNE was decided by more than a constant */
 	bool ok;		/* explored every run to its end or refusing event */
 	char why[200];		/* when !ok: what the engine could not follow */
 	size_t sub_cnt;		/* = prog->func_cnt */

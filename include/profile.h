@@ -88,8 +88,8 @@ enum pf_fact {
 	PF_FACT_TNUM_CONST_DECIMAL,
 	/* the variable-offset stack message prints the fixed offset ("off=%d") */
 	PF_FACT_VAR_OFF_MSG_OFF,
-	/* is_branch_taken() decides JEQ/JNE when known bits differ (tnum_overlap()) */
-	PF_FACT_JEQ_TNUM,
+	/* is_branch_taken() decides JEQ/JNE by bounds and known bits, not only for a constant */
+	PF_FACT_JEQ_BOUNDS,
 	/* privileged programs may read stack slots the path never wrote */
 	PF_FACT_UNINIT_STACK_READ,
 	PF_FACT_NR,
