@@ -2188,6 +2188,17 @@ static bool do_exit(struct eng *e, struct state *st)
 
 /* ---- branches ---- */
 
+/* @st becomes @other (its frames released, @other's struct freed). */
+static void swap_into(struct eng *e, struct state *st, struct state *other)
+{
+	int i;
+
+	for (i = 0; i <= st->cur; i++)
+		frame_release(e, st->fr[i]);
+	*st = *other;
+	free(other);
+}
+
 /*
  * A conditional jump: which sides are possible, and each side's state.
  * Returns 1 to continue at the fall-through, 2 at the target, 0 when the
@@ -2258,8 +2269,7 @@ static int do_branch(struct eng *e, struct state *st, size_t pc, const struct pf
 			if (!other)
 				return 0;
 			/* only the target is possible */
-			*st = *other;
-			free(other);
+			swap_into(e, st, other);
 			return 2;
 		}
 	} else if (b && a->type == R_SCALAR && b->type == R_SCALAR && is_const(a)) {
@@ -2275,8 +2285,7 @@ static int do_branch(struct eng *e, struct state *st, size_t pc, const struct pf
 		if (bounds_empty(b)) {
 			if (!other)
 				return 0;
-			*st = *other;
-			free(other);
+			swap_into(e, st, other);
 			return 2;
 		}
 	}
