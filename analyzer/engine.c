@@ -468,42 +468,59 @@ static void bounds32_addsub(struct reg *o, const struct reg *d, const struct reg
 	}
 }
 
+/*
+ * dst OP src on two constants of @bits (64, or 32 zero-extended), as the
+ * interpreter computes them; @off 1 is the signed div/mod of cpu v4.
+ */
+static bool alu_const(uint8_t op, int16_t off, uint64_t a, uint64_t b, int bits, uint64_t *out)
+{
+	uint64_t mask = bits == 64 ? UINT64_MAX : UINT32_MAX, v;
+	int64_t sa = bits == 64 ? (int64_t)a : (int32_t)a, sb = bits == 64 ? (int64_t)b : (int32_t)b;
+	int64_t smin = bits == 64 ? INT64_MIN : INT32_MIN;
+
+	a &= mask;
+	b &= mask;
+	switch (op) {
+	case BPF_ADD: v = a + b; break;
+	case BPF_SUB: v = a - b; break;
+	case BPF_MUL: v = a * b; break;
+	case BPF_DIV:
+		if (off == 1)
+			v = !sb ? 0 : (sb == -1 && sa == smin) ? (uint64_t)sa : (uint64_t)(sa / sb);
+		else
+			v = b ? a / b : 0;
+		break;
+	case BPF_MOD:
+		if (off == 1)
+			v = !sb ? (uint64_t)sa : sb == -1 ? 0 : (uint64_t)(sa % sb);
+		else
+			v = b ? a % b : a;
+		break;
+	case BPF_OR: v = a | b; break;
+	case BPF_AND: v = a & b; break;
+	case BPF_XOR: v = a ^ b; break;
+	case BPF_LSH: v = b < (uint64_t)bits ? a << b : 0; break;
+	case BPF_RSH: v = b < (uint64_t)bits ? a >> b : 0; break;
+	case BPF_ARSH: v = b < (uint64_t)bits ? (uint64_t)(sa >> b) : 0; break;
+	default:
+		return false;
+	}
+	*out = v & mask;
+	return true;
+}
+
 /* dst = dst OP src on 64-bit scalars. */
 static void scalar_alu64(struct reg *d, const struct reg *s, uint8_t op, int16_t off)
 {
 	struct reg o;
 
 	if (tn_is_const(d->var) && tn_is_const(s->var)) {
-		uint64_t a = d->var.v, b = s->var.v, v = 0;
+		uint64_t v;
 
-		switch (op) {
-		case BPF_ADD: v = a + b; break;
-		case BPF_SUB: v = a - b; break;
-		case BPF_MUL: v = a * b; break;
-		case BPF_DIV:
-			if (off == 1)
-				v = !b ? 0 : (b == UINT64_MAX && a == (1ULL << 63)) ? a :
-				    (uint64_t)((int64_t)a / (int64_t)b);
-			else
-				v = b ? a / b : 0;
-			break;
-		case BPF_MOD:
-			if (off == 1)
-				v = !b ? a : b == UINT64_MAX ? 0 : (uint64_t)((int64_t)a % (int64_t)b);
-			else
-				v = b ? a % b : a;
-			break;
-		case BPF_OR: v = a | b; break;
-		case BPF_AND: v = a & b; break;
-		case BPF_XOR: v = a ^ b; break;
-		case BPF_LSH: v = b < 64 ? a << b : 0; break;
-		case BPF_RSH: v = b < 64 ? a >> b : 0; break;
-		case BPF_ARSH: v = b < 64 ? (uint64_t)((int64_t)a >> b) : 0; break;
-		default:
+		if (alu_const(op, off, d->var.v, s->var.v, 64, &v))
+			mark_const(d, v);
+		else
 			mark_unknown(d);
-			return;
-		}
-		mark_const(d, v);
 		return;
 	}
 	mark_unknown(&o);
@@ -612,37 +629,14 @@ static void scalar_alu32(struct reg *d, const struct reg *s, uint8_t op, int16_t
 	struct reg a = low32(d), b = low32(s);
 
 	if (tn_is_const(a.var) && tn_is_const(b.var)) {
-		uint32_t x = (uint32_t)a.var.v, y = (uint32_t)b.var.v, v = 0;
+		uint64_t v;
 
-		switch (op) {
-		case BPF_ADD: v = x + y; break;
-		case BPF_SUB: v = x - y; break;
-		case BPF_MUL: v = x * y; break;
-		case BPF_DIV:
-			if (off == 1)
-				v = !y ? 0 : ((int32_t)y == -1 && x == 0x80000000u) ? x :
-				    (uint32_t)((int32_t)x / (int32_t)y);
-			else
-				v = y ? x / y : 0;
-			break;
-		case BPF_MOD:
-			if (off == 1)
-				v = !y ? x : (int32_t)y == -1 ? 0 : (uint32_t)((int32_t)x % (int32_t)y);
-			else
-				v = y ? x % y : x;
-			break;
-		case BPF_OR: v = x | y; break;
-		case BPF_AND: v = x & y; break;
-		case BPF_XOR: v = x ^ y; break;
-		case BPF_LSH: v = y < 32 ? x << y : 0; break;
-		case BPF_RSH: v = y < 32 ? x >> y : 0; break;
-		case BPF_ARSH: v = y < 32 ? (uint32_t)((int32_t)x >> y) : 0; break;
-		default:
+		if (alu_const(op, off, a.var.v, b.var.v, 32, &v)) {
+			mark_const(d, v);
+		} else {
 			mark_unknown(d);
 			zext32(d);
-			return;
 		}
-		mark_const(d, v);
 		return;
 	}
 	if (op == BPF_ADD || op == BPF_SUB) {
@@ -1346,12 +1340,33 @@ static void narrow(struct reg *a, uint8_t op, uint64_t c, bool is32)
  * reg_set_min_max() for "@a OP const @c" holding: narrow @a. JSET and
  * negations without a range form leave it as is.
  */
-static void refine(struct reg *a, uint8_t op, uint64_t c, bool is32, bool holds)
+static void refine(struct eng *e, struct reg *a, uint8_t op, uint64_t c, bool is32, bool holds)
 {
 	uint8_t o = holds ? op : flip_op(op);
 
 	if (a->type != R_SCALAR)
 		return;
+	if (o == BPF_JEQ && !e->res->sem.jeq_bounds) {
+		/*
+		 * 6.1's reg_set_min_max(): the equal side becomes the constant
+		 * (__mark_reg_known(), __mark_reg32_known()), whatever the
+		 * bounds said: a branch is_branch_taken() did not decide is
+		 * explored on both sides.
+		 */
+		if (is32) {
+			uint64_t hi_m = a->var.m, hi_v = a->var.v;
+
+			mark_unknown(a);
+			a->var = (struct tnum){ (hi_v & ~0xffffffffULL) | (uint32_t)c,
+						hi_m & ~0xffffffffULL };
+			a->u32min = a->u32max = (uint32_t)c;
+			a->s32min = a->s32max = (int32_t)(uint32_t)c;
+			sync_bounds(a);
+		} else {
+			mark_const(a, c);
+		}
+		return;
+	}
 	if (!holds && op == BPF_JSET) {
 		/* none of @c's bits is set (of the low half, for JMP32) */
 		uint64_t m = is32 ? (uint32_t)c : c;
@@ -2259,8 +2274,8 @@ static int do_branch(struct eng *e, struct state *st, size_t pc, const struct pf
 	if (a->type == R_SCALAR && bv.type == R_SCALAR && is_const(&bv)) {
 		struct reg *oa = &other->fr[other->cur]->r[insn->dst & 0xf];
 
-		refine(oa, op, bv.var.v, is32, true);
-		refine(a, op, bv.var.v, is32, false);
+		refine(e, oa, op, bv.var.v, is32, true);
+		refine(e, a, op, bv.var.v, is32, false);
 		if (bounds_empty(oa)) {
 			state_free(e, other);
 			other = NULL;
@@ -2276,8 +2291,8 @@ static int do_branch(struct eng *e, struct state *st, size_t pc, const struct pf
 		struct reg *ob = &other->fr[other->cur]->r[insn->src & 0xf];
 		uint8_t sop = swap_op(op);
 
-		refine(ob, sop, a->var.v, is32, true);
-		refine(b, sop, a->var.v, is32, false);
+		refine(e, ob, sop, a->var.v, is32, true);
+		refine(e, b, sop, a->var.v, is32, false);
 		if (bounds_empty(ob)) {
 			state_free(e, other);
 			other = NULL;
