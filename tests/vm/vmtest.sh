@@ -5,7 +5,9 @@
 # usage: tests/vm/vmtest.sh [OBJ...]
 #   Without objects (as `make vmtest` calls it): every object that
 #   tests/build-testdata.sh compiles from testdata/, built into
-#   build/vm/objs, except the big-endian variant (x86 kernels).
+#   build/vm/objs, except the big-endian variant (x86 kernels), and the
+#   generated programs of tests/lib/gen-build.sh (build/vm/engine-gen;
+#   VMTEST_GEN=0 leaves them out).
 #
 # For each kernel, writes the loader's records (first lines: "KERNEL <uname -r
 # inside the VM>", "KVERSION <uname -v>") to
@@ -43,6 +45,20 @@ if [ $# -eq 0 ]; then
 		die "tests/build-testdata.sh failed"
 	mapfile -t objs < <(cd "$repo" && find build/vm/objs -name '*.o' -not -path '*bpfeb*' | sort)
 	[ ${#objs[@]} -gt 0 ] || die "tests/build-testdata.sh built no objects"
+	# and tools/gen-programs.py's programs (issue 14: seed 300, as in
+	# tests/t_engine_gen.sh, plus PF_GEN_SEED), unless VMTEST_GEN=0
+	if [ "${VMTEST_GEN:-1}" = 1 ]; then
+		st=0
+		(cd "$repo" && bash tests/lib/gen-build.sh build/vm/engine-gen 300:300 \
+			${PF_GEN_SEED:+"$PF_GEN_SEED:${PF_GEN_COUNT:-300}"}) || st=$?
+		case $st in
+		0) mapfile -t -O ${#objs[@]} objs <"$repo/build/vm/engine-gen/objs.list"
+		   # about 2000 more loads: 45-70 s a boot under TCG instead of 3
+		   export VM_TIMEOUT=${VM_TIMEOUT:-300} ;;
+		77) ;;	# no clang: said so above
+		*) die "tests/lib/gen-build.sh failed" ;;
+		esac
+	fi
 	set -- "${objs[@]}"
 	cd "$repo"	# the object paths above are relative to it
 fi
