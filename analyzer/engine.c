@@ -1523,7 +1523,7 @@ static void load_data(struct eng *e, const struct reg *base, int32_t off, int si
 static void load_result(struct reg *out, int size, bool sx)
 {
 	mark_unknown(out);
-	if (size == 8)
+	if (size <= 0 || size >= 8)
 		return;
 	if (!sx) {
 		mark_range(out, tn_cast(tn_unknown, size), 0, (1ULL << (size * 8)) - 1);
@@ -1764,8 +1764,9 @@ static bool do_alu(struct eng *e, struct state *st, size_t pc, const struct pf_i
 		return true;
 	}
 	if (op == BPF_MOV) {
-		if (insn->off && BPF_SRC(insn->code) == BPF_X) {
-			/* movsx */
+		if ((insn->off == 8 || insn->off == 16 || insn->off == 32) &&
+		    BPF_SRC(insn->code) == BPF_X) {
+			/* movsx (addr_space_cast, off 1, is a plain move here) */
 			*d = src.type == R_SCALAR ? src : (struct reg){ 0 };
 			if (d->type != R_SCALAR)
 				mark_unknown(d);
@@ -2409,9 +2410,9 @@ static void explore(struct eng *e, struct state *st)
 			       e->obj->funcs[e->prog->funcs[f->sub]].name, pc);
 			break;
 		}
-		if (!regs_ok(insn)) {
-			/* the kernel refuses it ("R%d is invalid"); not a stack question */
-			cannot(e, "%s insn %zu: a register number past r10",
+		if (!regs_ok(insn) || !pf_insn__valid(insn)) {
+			/* the kernel refuses it before any stack check; not a stack question */
+			cannot(e, "%s insn %zu: not a valid instruction",
 			       e->obj->secs[func_of(e, f->sub)->sec].name, pc);
 			break;
 		}
