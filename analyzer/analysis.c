@@ -94,8 +94,6 @@ static size_t engine_budget(struct pf_analysis *an, const struct pf_program *pro
 	const struct pf_object *obj = an->obj;
 	size_t i, insns = 0;
 	bool risky = prog->func_cnt >= PF_MAX_CALL_FRAMES;
-	uint8_t *on;
-	uint32_t *memo;
 
 	for (i = 0; i < prog->func_cnt && !risky; i++) {
 		const struct pf_function *f = &obj->funcs[prog->funcs[i]];
@@ -105,13 +103,19 @@ static size_t engine_budget(struct pf_analysis *an, const struct pf_program *pro
 		risky = f->stack.bounded || f->stack.inexact || f->has_isa_v4 ||
 			(f->has_tail_call && prog->func_cnt > 1) || !mv || mv->null_cnt;
 	}
-	on = risky ? NULL : calloc(obj->func_cnt + 1, 1);
-	memo = risky ? NULL : calloc(obj->func_cnt + 1, sizeof(*memo));
-	if (!risky && (!on || !memo ||
-		       static_chain(obj, prog->func, on, memo) > PF_MAX_BPF_STACK - 32))
+	/*
+	 * One walk state per object, not per program: a function's chain is
+	 * the same from every program (an object of many programs would
+	 * otherwise allocate programs x functions).
+	 */
+	if (!risky && !an->chain_on) {
+		an->chain_on = calloc(obj->func_cnt + 1, 1);
+		an->chain_memo = calloc(obj->func_cnt + 1, sizeof(*an->chain_memo));
+	}
+	if (!risky && (!an->chain_on || !an->chain_memo ||
+		       static_chain(obj, prog->func, an->chain_on, an->chain_memo) >
+		       PF_MAX_BPF_STACK - 32))
 		risky = true;
-	free(on);
-	free(memo);
 	if (risky)
 		return PF_ENGINE_RISKY_BUDGET;
 	return 4 * insns + 4096;
@@ -166,5 +170,7 @@ void pf_analysis__free(struct pf_analysis *an)
 	free(an->mv_done);
 	free(an->eng);
 	free(an->eng_done);
+	free(an->chain_on);
+	free(an->chain_memo);
 	memset(an, 0, sizeof(*an));
 }

@@ -146,14 +146,13 @@ static void rodata__note(struct pf_driver *ctx, const struct pf_object *obj)
 	for (i = 0; ctx->rodata && i < ctx->rodata->cnt && i < 64; i++) {
 		for (j = 0; j < obj->sym_cnt && !ctx->rodata_found[i]; j++) {
 			const struct pf_symbol *s = &obj->syms[j];
-			size_t k;
+			int k;
 
 			if (!s->name || strcmp(s->name, ctx->rodata->v[i].name))
 				continue;
-			for (k = 0; k < obj->sec_cnt; k++)
-				if (obj->secs[k].elf_index == s->shndx && s->shndx && obj->secs[k].name &&
-				    !strncmp(obj->secs[k].name, ".rodata", 7))
-					ctx->rodata_found[i] = 1;
+			k = pf_elf__sec_by_shndx(obj, s->shndx);
+			if (k >= 0 && obj->secs[k].name && !strncmp(obj->secs[k].name, ".rodata", 7))
+				ctx->rodata_found[i] = 1;
 		}
 	}
 }

@@ -1418,8 +1418,7 @@ static void do_ld_imm64(struct eng *e, struct frame *f, int sub, size_t pc,
 	}
 	if (r) {
 		const struct pf_symbol *sym = &e->obj->syms[r->sym];
-		int m = pf_object__map_of_reloc(e->obj, r, insn);
-		size_t i;
+		int m = pf_object__map_of_reloc(e->obj, r, insn), dsec;
 
 		mark_not_init(d);
 		d->var = tn_const(0);
@@ -1429,12 +1428,10 @@ static void do_ld_imm64(struct eng *e, struct frame *f, int sub, size_t pc,
 			return;
 		}
 		/* global data: a map value of its section's map (libbpf) */
-		for (i = 0; i < e->obj->sec_cnt; i++)
-			if (e->obj->secs[i].elf_index == sym->shndx && sym->shndx)
-				break;
-		if (i < e->obj->sec_cnt && !e->obj->secs[i].exec) {
+		dsec = pf_elf__sec_by_shndx(e->obj, sym->shndx);
+		if (dsec >= 0 && !e->obj->secs[dsec].exec) {
 			d->type = R_DATA;
-			d->aux = (int32_t)i;
+			d->aux = dsec;
 			d->off = (int32_t)(sym->value + (uint32_t)insn->imm + r->addend);
 			return;
 		}
@@ -1660,6 +1657,34 @@ static bool do_mem(struct eng *e, struct state *st, size_t pc, const struct pf_i
 
 /* ---- ALU ---- */
 
+/*
+ * Pointer @p moved by scalar @s (ADD or SUB): a constant into the fixed
+ * offset, as adjust_ptr_min_max_vals() does, anything else into the
+ * variable part.
+ */
+static void ptr_move(struct reg *p, const struct reg *s, uint8_t op)
+{
+	struct reg v = *p;
+
+	if (is_const(s)) {
+		int64_t delta = op == BPF_ADD ? (int64_t)s->var.v : -(int64_t)s->var.v;
+		int64_t n = (int64_t)p->off + delta;
+
+		if (n < INT32_MIN || n > INT32_MAX)
+			mark_unknown(p);
+		else
+			p->off = (int32_t)n;
+		return;
+	}
+	v.type = R_SCALAR;
+	scalar_alu64(&v, s, op, 0);
+	p->var = v.var;
+	p->umin = v.umin, p->umax = v.umax;
+	p->smin = v.smin, p->smax = v.smax;
+	p->u32min = v.u32min, p->u32max = v.u32max;
+	p->s32min = v.s32min, p->s32max = v.s32max;
+}
+
 static bool fp_math_event(struct eng *e, struct state *st, size_t pc, uint8_t which, int64_t v)
 {
 	struct pf_engine_event *ev = event(e, PF_EV_FP_MATH, st, pc);
@@ -1800,29 +1825,8 @@ static bool do_alu(struct eng *e, struct state *st, size_t pc, const struct pf_i
 		return false;
 	if (d->type != R_SCALAR && d->type != R_NOT_INIT) {
 		if (is64 && (op == BPF_ADD || op == BPF_SUB) && src.type == R_SCALAR) {
-			if (is_const(&src)) {
-				int64_t delta = op == BPF_ADD ? (int64_t)src.var.v : -(int64_t)src.var.v;
-				int64_t n = (int64_t)d->off + delta;
-
-				if (n < INT32_MIN || n > INT32_MAX) {
-					mark_unknown(d);
-					return true;
-				}
-				d->off = (int32_t)n;
-				return true;
-			}
-			{
-				struct reg v = *d;
-
-				v.type = R_SCALAR;
-				scalar_alu64(&v, &src, op, 0);
-				d->var = v.var;
-				d->umin = v.umin; d->umax = v.umax;
-				d->smin = v.smin; d->smax = v.smax;
-				d->u32min = v.u32min; d->u32max = v.u32max;
-				d->s32min = v.s32min; d->s32max = v.s32max;
-				return true;
-			}
+			ptr_move(d, &src, op);
+			return true;
 		}
 		if (is64 && op == BPF_SUB && src.type == d->type) {
 			if (d->type == R_FP && d->frame == src.frame && is_const(d) && is_const(&src))
@@ -1839,27 +1843,10 @@ static bool do_alu(struct eng *e, struct state *st, size_t pc, const struct pf_i
 	if (src.type != R_SCALAR) {
 		if (is64 && op == BPF_ADD && d->type == R_SCALAR && src.type != R_NOT_INIT) {
 			/* scalar += pointer: the pointer moves */
-			struct reg s = *d;
+			struct reg sc = *d;
 
 			*d = src;
-			if (is_const(&s)) {
-				int64_t n = (int64_t)d->off + (int64_t)s.var.v;
-
-				if (n < INT32_MIN || n > INT32_MAX)
-					mark_unknown(d);
-				else
-					d->off = (int32_t)n;
-			} else {
-				struct reg v = *d;
-
-				v.type = R_SCALAR;
-				scalar_alu64(&v, &s, BPF_ADD, 0);
-				d->var = v.var;
-				d->umin = v.umin; d->umax = v.umax;
-				d->smin = v.smin; d->smax = v.smax;
-				d->u32min = v.u32min; d->u32max = v.u32max;
-				d->s32min = v.s32min; d->s32max = v.s32max;
-			}
+			ptr_move(d, &sc, BPF_ADD);
 			return true;
 		}
 		mark_unknown(&src);

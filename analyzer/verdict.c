@@ -1005,21 +1005,28 @@ static bool engine_order(struct kprog *k)
 	return true;
 }
 
-static const char *access_text(const struct kprog *k, uint8_t acc)
+/* " read from", " write to" or " indirect access to"; NULL (and no verdict) when not known */
+static const char *access_text(struct kprog *k, const struct pf_engine_event *ev)
 {
-	switch (acc) {
+	enum pf_tristate typed;
+
+	switch (ev->access) {
 	case PF_ACC_READ:
 		return " read from";
 	case PF_ACC_WRITE:
 		return " write to";
-	default:
-		/* check_stack_access_within_bounds(): helpers were untyped before */
-		if (pf_profile__has(k->p, PF_FACT_HELPER_ACCESS_TYPED) == PF_YES)
-			return acc == PF_ACC_HELPER_WRITE ? " write to" : " read from";
-		if (pf_profile__has(k->p, PF_FACT_HELPER_ACCESS_TYPED) == PF_UNKNOWN)
-			return NULL;
-		return " indirect access to";
 	}
+	/* check_stack_access_within_bounds(): helpers were untyped before 6.14 */
+	typed = pf_profile__has(k->p, PF_FACT_HELPER_ACCESS_TYPED);
+	if (typed == PF_YES)
+		return ev->access == PF_ACC_HELPER_WRITE ? " write to" : " read from";
+	if (typed == PF_NO)
+		return " indirect access to";
+	cannot_predict(k, "kernel %s prints a helper's stack access as \"indirect access to\" or as \"read from\"/\"write to\" (not measured)",
+		       k->p->name);
+	k->v->func = ev->func;
+	k->v->insn = ev->insn;
+	return NULL;
 }
 
 static void null_event(struct kprog *k, const struct pf_engine_event *ev);
@@ -1032,13 +1039,10 @@ static void engine_event(struct kprog *k, const struct pf_engine_event *ev)
 
 	switch (ev->kind) {
 	case PF_EV_STACK_ACCESS:
-		acc = access_text(k, ev->access);
-		if (!acc) {
-			cannot_predict(k, "kernel %s prints a helper's stack access past 512 bytes as \"indirect access to\" or as \"read from\"/\"write to\" (not measured)",
-				       k->p->name);
-			k->v->func = ev->func;
-			k->v->insn = ev->insn;
-		} else if (ev->var_off && pf_profile__has(k->p, PF_FACT_VAR_OFF_MSG_OFF) == PF_NO) {
+		acc = access_text(k, ev);
+		if (!acc)
+			return;
+		if (ev->var_off && pf_profile__has(k->p, PF_FACT_VAR_OFF_MSG_OFF) == PF_NO) {
 			reject(k, PF_RULE_stack_frame, ev->func, ev->insn,
 			       "invalid variable-offset%s stack R%u var_off=(0x%" PRIx64 "; 0x%" PRIx64 ") size=%d",
 			       acc, ev->reg, ev->tn_value, ev->tn_mask, ev->size);
@@ -1052,14 +1056,9 @@ static void engine_event(struct kprog *k, const struct pf_engine_event *ev)
 		}
 		return;
 	case PF_EV_STACK_UNBOUNDED:
-		acc = access_text(k, ev->access);
-		if (!acc) {
-			cannot_predict(k, "kernel %s prints a helper's stack access as \"indirect access to\" or as \"read from\"/\"write to\" (not measured)",
-				       k->p->name);
-			k->v->func = ev->func;
-			k->v->insn = ev->insn;
+		acc = access_text(k, ev);
+		if (!acc)
 			return;
-		}
 		reject(k, PF_RULE_stack_frame, ev->func, ev->insn,
 		       "invalid unbounded variable-offset%s stack R%u", acc, ev->reg);
 		return;

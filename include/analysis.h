@@ -19,6 +19,8 @@ struct pf_analysis {
 	const struct pf_rodata *ro;	/* --rodata values, or NULL */
 	struct pf_mv_report *mv;	/* per function, computed on first use */
 	uint8_t *mv_done;
+	uint8_t *chain_on;		/* static_chain(): on the walk, per function */
+	uint32_t *chain_memo;		/* ... and its deepest chain, per function */
 	struct pf_engine_result *eng;	/* per program and jeq_bounds (2 p + b), on first use */
 	uint8_t *eng_done;
 };

@@ -38,8 +38,6 @@ int pf_object__keep_string(struct pf_object *obj, char *s);
 /* elf.c: sections, symbols, relocations, byte order. */
 int pf_elf__load(struct pf_build *b);
 int pf_elf__find_section(const struct pf_object *obj, const char *name);
-/* sec index (into obj->secs) of the section with ELF header index @shndx. */
-int pf_elf__sec_by_shndx(const struct pf_object *obj, uint32_t shndx);
 
 /* btf.c: .BTF through libbpf, .BTF.ext by hand. */
 struct btf_type;

@@ -269,6 +269,9 @@ struct pf_sub_ref {
 int pf_program__sub_refs(const struct pf_program *prog, struct pf_sub_ref **out);
 int pf_sub_ref__find(const struct pf_sub_ref *refs, size_t n, int func);
 
+/* Index into obj->secs of the section with ELF header index @shndx, or -1. */
+int pf_elf__sec_by_shndx(const struct pf_object *obj, uint32_t shndx);
+
 /* Map an ld_imm64 relocation refers to, or -1. */
 int pf_object__map_of_reloc(const struct pf_object *obj, const struct pf_reloc *r,
 			    const struct pf_insn *insn);
