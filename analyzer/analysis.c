@@ -142,9 +142,13 @@ const struct pf_engine_result *pf_analysis__engine(struct pf_analysis *an,
 		}
 	}
 	slot = 2 * idx + sem.jeq_bounds;
-	/* an exploration that never met the difference serves both */
-	if (!an->eng_done[slot] && an->eng_done[slot ^ 1] && an->eng[slot ^ 1].ok &&
-	    !an->eng[slot ^ 1].used_jeq_bounds)
+	/*
+	 * An exploration that never met the difference serves both, whether it
+	 * finished or gave up: it is deterministic, so the other one would
+	 * have followed the same paths to the same end.
+	 */
+	if (!an->eng_done[slot] && an->eng_done[slot ^ 1] &&
+	    !an->eng[slot ^ 1].used_jeq_bounds && !an->eng[slot ^ 1].used_jeq32_refine)
 		return &an->eng[slot ^ 1];
 	if (!an->eng_done[slot]) {
 		if (pf_engine__run(obj, prog, an->ro, engine_budget(an, prog), sem, &an->eng[slot])) {

@@ -42,6 +42,7 @@
 #define ENGINE_INSN_LIMIT	1000000u	/* BPF_COMPLEXITY_LIMIT_INSNS */
 #define ENGINE_STATES_PER_INSN	32u	/* kept for pruning at one instruction */
 #define ENGINE_STORE_EVERY	8u	/* instructions between a path's copies */
+#define ENGINE_HIST_MAX		65536u	/* instructions a path traces back */
 #define ENGINE_MAX_VAR_SIZE	(1u << 29)	/* BPF_MAX_VAR_SIZ */
 #define ENGINE_MAX_VAR_OFF	(1 << 29)	/* BPF_MAX_VAR_OFF */
 
@@ -159,6 +160,7 @@ struct reg {
 	uint8_t type;
 	uint8_t frame;		/* R_FP: the frame that owns the stack */
 	bool elide;		/* R_MAPVAL_NULL: the kernel may know it is not NULL */
+	bool precise;		/* scalars of stored states: some path from there needs the value */
 	int32_t off;		/* pointers: fixed offset */
 	uint32_t id;		/* or-NULL pointers: shared by copies */
 	int32_t aux;
@@ -192,16 +194,48 @@ struct frame {
 	struct frame *next_free;	/* on the engine's free list */
 };
 
+/*
+ * One processed instruction of a path since its last stored copy (the
+ * kernel's jmp_history, but every instruction): enough to walk the path
+ * backwards when a value turns out to matter. The entries form a tree
+ * (each points to the one before it), shared by the paths that branched
+ * from it, allocated in blocks that live as long as the run.
+ */
+enum { H_PUSH = 1, H_POP = 2, H_CB = 4 };
+
+struct hist {
+	struct hist *prev;
+	uint32_t pc;
+	uint16_t sub;
+	uint8_t frame;		/* the frame it ran in */
+	uint8_t flags;		/* H_PUSH: a call entered frame + 1; H_POP: an exit left it */
+	int8_t spi;		/* the stack slot it loaded or stored, -1 */
+	uint8_t sframe;		/* ... of this frame */
+};
+
 struct state {
 	int cur;		/* curframe */
 	size_t pc;		/* next slot (in the current function's section) */
 	size_t stored_at;	/* res->processed when this path last left a copy for pruning */
 	struct frame *fr[PF_MAX_CALL_FRAMES];
+	struct visit *parent;	/* the last stored copy on this path */
+	struct hist *hist;	/* the last instruction since, NULL if none */
+	size_t hist_cnt;	/* how many */
+};
+
+struct hist_block {
+	struct hist_block *next;
+	size_t used;
+	struct hist h[4096];
 };
 
 struct visit {
 	struct visit *next;
 	struct state *st;
+	size_t level;		/* e->stack_cnt when stored: its paths are pushed above */
+	bool complete;		/* every path from it has ended: its precise marks are final */
+	bool exact;		/* compare every value: precision could not be followed */
+	uint32_t hit, miss;	/* states it pruned, states it did not */
 };
 
 struct pending {
@@ -222,6 +256,10 @@ struct eng {
 	uint32_t *vis_cnt;
 	struct pending *stack;
 	size_t stack_cnt, stack_cap;
+	struct visit **open;	/* stored copies not yet complete, by level */
+	size_t open_cnt, open_cap;
+	struct hist_block *hist;	/* the run's history entries */
+	struct visit *evicted;	/* dropped from visited, still on paths' chains */
 	uint32_t next_id;
 	size_t budget;		/* instructions to process before giving up */
 	struct frame *free_frames;
@@ -879,6 +917,9 @@ static struct state *state_dup(struct eng *e, const struct state *st)
 	n->cur = st->cur;
 	n->pc = st->pc;
 	n->stored_at = st->stored_at;
+	n->parent = st->parent;
+	n->hist = st->hist;
+	n->hist_cnt = st->hist_cnt;
 	for (i = 0; i <= st->cur; i++) {
 		n->fr[i] = frame_dup(e, st->fr[i]);
 		if (!n->fr[i]) {
@@ -919,43 +960,81 @@ static bool range_within(const struct reg *o, const struct reg *c)
 	       o->s32min <= c->s32min && o->s32max >= c->s32max && tn_in(o->var, c->var);
 }
 
-static bool reg_safe(const struct reg *o, const struct reg *c)
+/*
+ * regsafe(): @relaxed when @o's paths have all ended with their precise
+ * marks (NOT_EXACT): a scalar no path from there needed may be anything,
+ * and a register it never initialised was never read.
+ */
+static bool reg_safe(const struct reg *o, const struct reg *c, bool relaxed)
 {
 	if (o->type == R_NOT_INIT)
-		return c->type == R_NOT_INIT;
+		return relaxed || c->type == R_NOT_INIT;
 	if (o->type != c->type)
 		return false;
 	if (o->type == R_SCALAR)
-		return range_within(o, c);
+		return (relaxed && !o->precise) || range_within(o, c);
 	return o->off == c->off && o->aux == c->aux && o->frame == c->frame &&
 	       o->elide == c->elide && range_within(o, c);
 }
 
+static bool slot_all(const struct slot *s, uint8_t t)
+{
+	int b;
+
+	for (b = 0; b < 8; b++)
+		if (s->t[b] != t)
+			return false;
+	return true;
+}
+
 /* @live: registers the code from here may read (bit r); others do not matter */
 static bool frame_safe(const struct frame *o, const struct frame *c, uint16_t live,
-		       uint64_t slots)
+		       uint64_t slots, bool relaxed)
 {
 	size_t i, n = MAX(o->nslots, c->nslots);
+	uint64_t want = slots & (n >= 64 ? UINT64_MAX : (1ULL << n) - 1);
 	int r, b;
 
 	if (o->sub != c->sub || o->ret_pc != c->ret_pc || o->callback != c->callback)
 		return false;
 	for (r = 0; r < 11; r++)
-		if ((live & (1u << r)) && !reg_safe(&o->r[r], &c->r[r]))
+		if ((live & (1u << r)) && !reg_safe(&o->r[r], &c->r[r], relaxed))
 			return false;
-	for (i = 0; i < n; i++) {
+	/* the slots some path from here reads */
+	for (; want; want &= want - 1) {
 		static const struct slot empty;
-		const struct slot *os = i < o->nslots ? &o->slots[i] : &empty;
+		const struct slot *os, *cs;
+		bool ospill, cspill;
 
-		if (!(slots & (1ULL << i)))
-			continue;	/* no path from here reads it */
-		{
-		const struct slot *cs = i < c->nslots ? &c->slots[i] : &empty;
-		bool ospill = os->t[0] == S_SPILL, cspill = cs->t[0] == S_SPILL;
+		i = (size_t)__builtin_ctzll(want);
+		os = i < o->nslots ? &o->slots[i] : &empty;
+		cs = i < c->nslots ? &c->slots[i] : &empty;
+		ospill = os->t[0] == S_SPILL;
+		cspill = cs->t[0] == S_SPILL;
+		if (!ospill && !cspill && !memcmp(os->t, cs->t, 8))
+			continue;
 
 		if (ospill || cspill) {
+			/*
+			 * stacksafe(): a 64-bit scalar spill and eight misc bytes
+			 * both read as a scalar (scalar_reg_for_stack()); misc is
+			 * the unknown one.
+			 */
+			bool oscalar = slot_all(os, S_SPILL) && os->spill.type == R_SCALAR;
+			bool cscalar = slot_all(cs, S_SPILL) && cs->spill.type == R_SCALAR;
+
+			if (slot_all(os, S_MISC) && cscalar)
+				continue;
+			if (oscalar && slot_all(cs, S_MISC)) {
+				struct reg unknown;
+
+				mark_unknown(&unknown);
+				if (!reg_safe(&os->spill, &unknown, relaxed))
+					return false;
+				continue;
+			}
 			if (ospill != cspill || memcmp(os->t, cs->t, 8) ||
-			    !reg_safe(&os->spill, &cs->spill))
+			    !reg_safe(&os->spill, &cs->spill, relaxed))
 				return false;
 			continue;
 		}
@@ -966,20 +1045,19 @@ static bool frame_safe(const struct frame *o, const struct frame *c, uint16_t li
 				continue;
 			return false;
 		}
-		}
 	}
 	return true;
 }
 
 static bool state_safe(const struct state *o, const struct state *c, uint16_t live,
-		       uint64_t slots)
+		       uint64_t slots, bool relaxed)
 {
 	int i;
 
-	if (o->cur != c->cur || !frame_safe(o->fr[o->cur], c->fr[c->cur], live, slots))
+	if (o->cur != c->cur || !frame_safe(o->fr[o->cur], c->fr[c->cur], live, slots, relaxed))
 		return false;
 	for (i = 0; i < o->cur; i++)
-		if (!frame_safe(o->fr[i], c->fr[i], 0x7ff, UINT64_MAX))
+		if (!frame_safe(o->fr[i], c->fr[i], 0x7ff, UINT64_MAX, relaxed))
 			return false;
 	return true;
 }
@@ -1346,6 +1424,8 @@ static void refine(struct eng *e, struct reg *a, uint8_t op, uint64_t c, bool is
 
 	if (a->type != R_SCALAR)
 		return;
+	if (o == BPF_JEQ && is32)
+		e->res->used_jeq32_refine = true;	/* the two semantics part here */
 	if (o == BPF_JEQ && !e->res->sem.jeq_bounds) {
 		/*
 		 * 6.1's reg_set_min_max(): the equal side becomes the constant
@@ -1389,6 +1469,303 @@ static const struct pf_insn *insn_at(const struct eng *e, int sub, size_t pc)
 		return NULL;
 	return &e->obj->secs[f->sec].insns[pc];
 }
+
+/* ---- precision: which values a path's future needed ---- */
+
+/*
+ * The verifier prunes a state against a stored one when the registers and
+ * stack the stored state's paths *needed* agree (mark_chain_precision():
+ * a scalar becomes precise when a decided branch, pointer arithmetic, a
+ * helper's size or a zero store used its value, and the mark walks back
+ * along the path to where the value came from). Without it a scalar that
+ * differs only in a counter or a checksum keeps every state apart, and
+ * a large program never converges. Only a stored state whose paths have
+ * all ended has final marks; the others are compared on every value, as
+ * is every state a loop closed on (their marks could miss what the next
+ * iteration needs): those become "exact", with all their ancestors.
+ */
+
+struct bt {
+	uint16_t regs[PF_MAX_CALL_FRAMES];
+	uint64_t slots[PF_MAX_CALL_FRAMES];
+};
+
+static bool bt_empty(const struct bt *bt)
+{
+	int f;
+
+	for (f = 0; f < PF_MAX_CALL_FRAMES; f++)
+		if (bt->regs[f] || bt->slots[f])
+			return false;
+	return true;
+}
+
+/* The path back from @v can no longer be followed: compare all of it exactly. */
+static void exact_chain(struct visit *v)
+{
+	for (; v && !v->exact; v = v->st->parent)
+		v->exact = true;
+}
+
+/*
+ * backtrack_insn(): @h ran; which registers and slots before it hold what
+ * @bt needs after it. False when the walk cannot say.
+ */
+static bool bt_insn(const struct eng *e, const struct hist *h, struct bt *bt)
+{
+	const struct pf_insn *insn = insn_at(e, h->sub, h->pc);
+	int fr = h->frame;
+	uint16_t *regs = &bt->regs[fr];
+	uint16_t dst, src;
+	uint8_t cls, op;
+
+	if (!insn || fr >= PF_MAX_CALL_FRAMES)
+		return false;
+	cls = pf_insn__class(insn);
+	op = BPF_OP(insn->code);
+	dst = (uint16_t)(1u << (insn->dst & 0xf));
+	src = (uint16_t)(1u << (insn->src & 0xf));
+	switch (cls) {
+	case BPF_ALU:
+	case BPF_ALU64:
+		if (!(*regs & dst))
+			return true;
+		if (op == BPF_MOV) {
+			*regs &= (uint16_t)~dst;
+			if (BPF_SRC(insn->code) == BPF_X)
+				*regs |= src;
+		} else if (BPF_SRC(insn->code) == BPF_X && op != BPF_END && op != BPF_NEG) {
+			*regs |= src;
+		}
+		return true;
+	case BPF_LD:
+		*regs &= pf_insn__is_ld_imm64(insn) ? (uint16_t)~dst : (uint16_t)~0x3fu;
+		return true;
+	case BPF_LDX:
+		if (!(*regs & dst))
+			return true;
+		*regs &= (uint16_t)~dst;
+		if (h->spi >= 0)
+			bt->slots[h->sframe] |= 1ULL << h->spi;
+		return true;
+	case BPF_STX:
+	case BPF_ST:
+		if (h->spi < 0 || !(bt->slots[h->sframe] & (1ULL << h->spi)))
+			return true;
+		if (BPF_MODE(insn->code) == BPF_ATOMIC)
+			return false;
+		if (pf_insn__mem_size(insn) == 8)
+			bt->slots[h->sframe] &= ~(1ULL << h->spi);
+		if (cls == BPF_STX)
+			*regs |= src;
+		return true;
+	case BPF_JMP:
+	case BPF_JMP32:
+		if (op == BPF_CALL && cls == BPF_JMP) {
+			if (h->flags & H_PUSH) {
+				if (fr + 1 >= PF_MAX_CALL_FRAMES)
+					return false;
+				/* a callback's arguments come from the helper, not from r1-r5 */
+				if ((h->flags & H_CB) && (bt->regs[fr + 1] || bt->slots[fr + 1]))
+					return false;
+				if (!(h->flags & H_CB))
+					*regs |= bt->regs[fr + 1] & 0x3e;
+				bt->regs[fr + 1] = 0;
+				bt->slots[fr + 1] = 0;
+				if (h->flags & H_CB)
+					*regs &= (uint16_t)~0x3fu;
+				return true;
+			}
+			*regs &= (uint16_t)~0x3fu;	/* r0 is the callee's, r1-r5 clobbered */
+			return true;
+		}
+		if (op == BPF_EXIT) {
+			if (!(h->flags & H_POP) || fr < 1)
+				return true;
+			{
+				uint16_t r0 = bt->regs[fr - 1] & 1u;
+
+				bt->regs[fr - 1] &= (uint16_t)~0x3fu;
+				bt->regs[fr] = (h->flags & H_CB) ? 0 : r0;
+				bt->slots[fr] = 0;
+			}
+			return true;
+		}
+		if (op == BPF_JA || op == BPF_JCOND || BPF_SRC(insn->code) != BPF_X)
+			return true;
+		/* dst <op> src narrowed one against the other: both */
+		if (*regs & (dst | src))
+			*regs |= dst | src;
+		return true;
+	}
+	return true;
+}
+
+/* Mark @bt in the stored state @ps; false when nothing was new. */
+static bool bt_apply(struct state *ps, struct bt *bt)
+{
+	bool changed = false;
+	int f, i;
+
+	for (f = 0; f < PF_MAX_CALL_FRAMES; f++) {
+		struct frame *fr = f <= ps->cur ? ps->fr[f] : NULL;
+
+		if (!fr) {
+			bt->regs[f] = 0;
+			bt->slots[f] = 0;
+			continue;
+		}
+		for (i = 0; i < 11; i++) {
+			struct reg *r = &fr->r[i];
+
+			if (!(bt->regs[f] & (1u << i)))
+				continue;
+			if (r->type != R_SCALAR) {
+				bt->regs[f] &= (uint16_t)~(1u << i);
+			} else if (!r->precise) {
+				r->precise = true;
+				changed = true;
+			}
+		}
+		for (i = 0; i < 64; i++) {
+			struct slot *sl = (size_t)i < fr->nslots ? &fr->slots[i] : NULL;
+
+			if (!(bt->slots[f] & (1ULL << i)))
+				continue;
+			if (!sl || sl->t[0] != S_SPILL || sl->spill.type != R_SCALAR) {
+				/* misc reads as unknown, zero is compared by type */
+				bt->slots[f] &= ~(1ULL << i);
+			} else if (!sl->spill.precise) {
+				sl->spill.precise = true;
+				changed = true;
+			}
+		}
+	}
+	return changed;
+}
+
+/*
+ * __mark_chain_precision(): @bt is needed before @st's next instruction
+ * (@skip_cur: before the instruction being processed, the last in its
+ * history). Walk the path back, marking each stored copy on the way.
+ */
+static void precise(const struct eng *e, struct state *st, struct bt *bt, bool skip_cur)
+{
+	const struct hist *h = st->hist;
+	struct visit *p = st->parent;
+
+	if (skip_cur && h)
+		h = h->prev;
+	for (;;) {
+		for (; h; h = h->prev) {
+			if (bt_empty(bt))
+				return;
+			if (!bt_insn(e, h, bt)) {
+				exact_chain(st->parent);
+				return;
+			}
+		}
+		if (!p || p->exact || bt_empty(bt) || !bt_apply(p->st, bt))
+			return;
+		h = p->st->hist;
+		p = p->st->parent;
+	}
+}
+
+/* One register of the current frame is needed before the instruction being processed. */
+static void precise_reg(const struct eng *e, struct state *st, int regno)
+{
+	struct bt bt = { 0 };
+
+	if (st->fr[st->cur]->r[regno].type != R_SCALAR)
+		return;
+	bt.regs[st->cur] = (uint16_t)(1u << regno);
+	precise(e, st, &bt, true);
+}
+
+/* The stack bytes [@off, @off + @size) of frame @frame are needed. */
+static void precise_stack(const struct eng *e, struct state *st, int frame, int32_t off, int size)
+{
+	struct bt bt = { 0 };
+	int32_t o;
+
+	if (frame < 0 || frame > st->cur || size <= 0 || off >= 0)
+		return;
+	for (o = off; o < off + size && o < 0; o++) {
+		int spi = (-o - 1) / 8;
+
+		if (spi < 64)
+			bt.slots[frame] |= 1ULL << spi;
+	}
+	precise(e, st, &bt, true);
+}
+
+/* propagate_precision(): @st is pruned against @old, so it needs what @old needed. */
+static void precise_from(const struct eng *e, struct state *st, const struct state *old)
+{
+	struct bt bt = { 0 };
+	int f, i;
+
+	for (f = 0; f <= old->cur; f++) {
+		const struct frame *fr = old->fr[f];
+
+		for (i = 0; i < 11; i++)
+			if (fr->r[i].type == R_SCALAR && fr->r[i].precise)
+				bt.regs[f] |= (uint16_t)(1u << i);
+		for (i = 0; (size_t)i < fr->nslots && i < 64; i++)
+			if (fr->slots[i].t[0] == S_SPILL && fr->slots[i].spill.type == R_SCALAR &&
+			    fr->slots[i].spill.precise)
+				bt.slots[f] |= 1ULL << i;
+	}
+	precise(e, st, &bt, false);
+}
+
+/*
+ * The path's history: this instruction runs now. A path that goes long
+ * without leaving a copy (a loop past ENGINE_STATES_PER_INSN copies) would
+ * copy an ever longer history at each branch: past ENGINE_HIST_MAX the
+ * path stops tracing, and what it came from is compared exactly.
+ */
+static bool hist_push(struct eng *e, struct state *st, int sub, size_t pc)
+{
+	struct hist *h;
+
+	if (st->hist_cnt >= ENGINE_HIST_MAX) {
+		exact_chain(st->parent);
+		st->parent = NULL;
+		st->hist = NULL;
+		st->hist_cnt = 0;
+	}
+	if (!e->hist || e->hist->used == sizeof(e->hist->h) / sizeof(e->hist->h[0])) {
+		struct hist_block *b = malloc(sizeof(*b));
+
+		if (!b) {
+			e->nomem = -ENOMEM;
+			e->stop = true;
+			return false;
+		}
+		b->next = e->hist;
+		b->used = 0;
+		e->hist = b;
+	}
+	h = &e->hist->h[e->hist->used++];
+	h->prev = st->hist;
+	st->hist = h;
+	st->hist_cnt++;
+	h->pc = (uint32_t)pc;
+	h->sub = (uint16_t)sub;
+	h->frame = (uint8_t)st->cur;
+	h->flags = 0;
+	h->spi = -1;
+	h->sframe = 0;
+	return true;
+}
+
+static struct hist *hist_cur(struct state *st)
+{
+	return st->hist;
+}
+
 
 /* ---- ld_imm64 ---- */
 
@@ -1604,6 +1981,10 @@ static bool do_mem(struct eng *e, struct state *st, size_t pc, const struct pf_i
 			return true;
 		}
 		off += (int32_t)base->var.v;
+		if (hist_cur(st) && off < 0 && off >= -PF_MAX_BPF_STACK) {
+			hist_cur(st)->spi = (int8_t)((-off - 1) / 8);
+			hist_cur(st)->sframe = base->frame;
+		}
 		if (load) {
 			stack_read(e, owner, off, size, &val);
 			if (mode == BPF_MEMSX)
@@ -1628,9 +2009,12 @@ static bool do_mem(struct eng *e, struct state *st, size_t pc, const struct pf_i
 				    insn->imm == 0);
 		} else {
 			const struct reg *src = &f->r[insn->src & 0xf];
+			bool zero = is_const(src) && src->var.v == 0 && src->type == R_SCALAR;
 
-			stack_write(e, owner, off, size, src, is_const(src) && src->var.v == 0 &&
-				    src->type == R_SCALAR);
+			/* check_stack_write_fixed_off(): STACK_ZERO needs the zero precise */
+			if (zero)
+				precise_reg(e, st, insn->src & 0xf);
+			stack_write(e, owner, off, size, src, zero);
 		}
 		return true;
 	}
@@ -1820,6 +2204,13 @@ static bool do_alu(struct eng *e, struct state *st, size_t pc, const struct pf_i
 		null_use(e, st, pc, insn->dst, p, true);
 		return false;
 	}
+	/* adjust_reg_min_max_vals(): the scalar moving a pointer is precise */
+	if (BPF_SRC(insn->code) == BPF_X && d->type != R_SCALAR && d->type != R_NOT_INIT &&
+	    src.type == R_SCALAR)
+		precise_reg(e, st, insn->src & 0xf);
+	if (BPF_SRC(insn->code) == BPF_X && d->type == R_SCALAR && src.type != R_SCALAR &&
+	    src.type != R_NOT_INIT)
+		precise_reg(e, st, insn->dst & 0xf);
 	if (d->type == R_FP && is64 && (op == BPF_ADD || op == BPF_SUB) && src.type == R_SCALAR &&
 	    !fp_math_sane(e, st, pc, d, &src, op))
 		return false;
@@ -1909,6 +2300,8 @@ static bool call_frame(struct eng *e, struct state *st, size_t pc, int callee_su
 	f = frame_new(e, callee_sub, st->cur + 1);
 	if (!f)
 		return false;
+	if (hist_cur(st))
+		hist_cur(st)->flags |= H_PUSH | (callback ? H_CB : 0);
 	f->ret_pc = pc + 1;
 	f->callback = callback;
 	if (!callback)
@@ -2007,6 +2400,7 @@ static bool do_helper(struct eng *e, struct state *st, size_t pc, const struct p
 				break;
 			if (sz->type != R_SCALAR)
 				break;
+			precise_reg(e, st, a + 2);	/* check_mem_size_reg() */
 			/* check_mem_size_reg() */
 			if (sz->smin < 0) {
 				struct pf_engine_event *ev = event(e, PF_EV_SIZE_NEGATIVE, st, pc);
@@ -2051,6 +2445,10 @@ static bool do_helper(struct eng *e, struct state *st, size_t pc, const struct p
 			const struct pf_map *mp = &e->obj->maps[ret.aux];
 
 			ret.key = constant_key(e, st, &saved[2], (int)mp->key_size);
+			if (saved[2].type == R_FP && tn_is_const(saved[2].var))
+				precise_stack(e, st, saved[2].frame,
+					      saved[2].off + (int32_t)saved[2].var.v,
+					      (int)(mp->key_size < 8 ? mp->key_size : 8));
 			ret.elide = mp->type == BPF_MAP_TYPE_ARRAY && ret.key >= 0 &&
 				    ret.key < mp->max_entries && id == BPF_FUNC_map_lookup_elem;
 		}
@@ -2124,6 +2522,7 @@ static bool do_kfunc(struct eng *e, struct state *st, size_t pc, const struct pf
 				const struct reg *sz = &f->r[a + 2];
 
 				size = sz->type == R_SCALAR ? (int64_t)sz->umax : 0;
+				precise_reg(e, st, a + 2);
 			} else if (pt->type) {
 				size = btf__resolve_size(btf, pt->type);
 			}
@@ -2181,6 +2580,8 @@ static bool do_exit(struct eng *e, struct state *st)
 	if (st->cur == 0)
 		return false;
 	caller = st->fr[st->cur - 1];
+	if (hist_cur(st))
+		hist_cur(st)->flags |= H_POP | (callee->callback ? H_CB : 0);
 	if (!callee->callback)
 		caller->r[BPF_REG_0] = callee->r[BPF_REG_0];
 	st->pc = callee->ret_pc;
@@ -2200,6 +2601,14 @@ static void swap_into(struct eng *e, struct state *st, struct state *other)
 		frame_release(e, st->fr[i]);
 	*st = *other;
 	free(other);
+}
+
+/* check_cond_jmp_op(): a decided branch needs its scalar operands precise. */
+static void precise_branch(const struct eng *e, struct state *st, const struct pf_insn *insn)
+{
+	precise_reg(e, st, insn->dst & 0xf);
+	if (BPF_SRC(insn->code) == BPF_X)
+		precise_reg(e, st, insn->src & 0xf);
 }
 
 /*
@@ -2246,6 +2655,8 @@ static int do_branch(struct eng *e, struct state *st, size_t pc, const struct pf
 		 is_const(&bv) && bv.var.v == 0 && a->type != R_PTR_NULL && !is32 &&
 		 (op == BPF_JEQ || op == BPF_JNE))
 		taken = op == BPF_JNE;	/* a non-NULL pointer against 0 */
+	if (taken >= 0)
+		precise_branch(e, st, insn);
 	if (taken == 1) {
 		st->pc = target;
 		return 2;
@@ -2265,12 +2676,14 @@ static int do_branch(struct eng *e, struct state *st, size_t pc, const struct pf
 		refine(e, oa, op, bv.var.v, is32, true);
 		refine(e, a, op, bv.var.v, is32, false);
 		if (bounds_empty(oa)) {
+			precise_branch(e, st, insn);
 			state_free(e, other);
 			other = NULL;
 		}
 		if (bounds_empty(a)) {
 			if (!other)
 				return 0;
+			precise_branch(e, st, insn);
 			/* only the target is possible */
 			swap_into(e, st, other);
 			return 2;
@@ -2282,12 +2695,14 @@ static int do_branch(struct eng *e, struct state *st, size_t pc, const struct pf
 		refine(e, ob, sop, a->var.v, is32, true);
 		refine(e, b, sop, a->var.v, is32, false);
 		if (bounds_empty(ob)) {
+			precise_branch(e, st, insn);
 			state_free(e, other);
 			other = NULL;
 		}
 		if (bounds_empty(b)) {
 			if (!other)
 				return 0;
+			precise_branch(e, st, insn);
 			swap_into(e, st, other);
 			return 2;
 		}
@@ -2333,14 +2748,36 @@ static void widen_at_may_goto(struct state *cur, const struct state *old)
 /* True when the state at loaded slot @idx is covered by one seen before. */
 static bool prune(struct eng *e, struct state *st, size_t idx, bool may_goto)
 {
-	struct visit *v;
+	struct visit *v, **pv;
 	struct state *copy;
 
 	if (may_goto && e->visited[idx])
 		widen_at_may_goto(st, e->visited[idx]->st);
-	for (v = e->visited[idx]; v; v = v->next)
-		if (state_safe(v->st, st, e->live[idx], e->live_slots[idx]))
+	for (pv = &e->visited[idx]; (v = *pv);) {
+		bool relaxed = v->complete && !v->exact;
+		uint32_t n = may_goto ? 64 : 3;
+
+		if (state_safe(v->st, st, e->live[idx], e->live_slots[idx], relaxed)) {
+			v->hit++;
+			if (relaxed)
+				precise_from(e, st, v->st);
+			else
+				exact_chain(st->parent);
 			return true;
+		}
+		/*
+		 * is_state_visited(): a copy that keeps missing is unlikely
+		 * to prune anything; comparing against it costs every path.
+		 */
+		if (++v->miss > v->hit * n + n) {
+			*pv = v->next;
+			v->next = e->evicted;
+			e->evicted = v;
+			e->vis_cnt[idx]--;
+			continue;
+		}
+		pv = &v->next;
+	}
 	if (e->vis_cnt[idx] >= ENGINE_STATES_PER_INSN)
 		return false;
 	/*
@@ -2360,10 +2797,24 @@ static bool prune(struct eng *e, struct state *st, size_t idx, bool may_goto)
 		e->stop = true;
 		return false;
 	}
+	if (pf_grow((void **)&e->open, &e->open_cap, e->open_cnt + 1, sizeof(*e->open))) {
+		free(v);
+		state_free(e, copy);
+		e->nomem = -ENOMEM;
+		e->stop = true;
+		return false;
+	}
+	memset(v, 0, sizeof(*v));
 	v->st = copy;
+	v->level = e->stack_cnt;
 	v->next = e->visited[idx];
 	e->visited[idx] = v;
 	e->vis_cnt[idx]++;
+	e->open[e->open_cnt++] = v;
+	/* the path goes on from the copy */
+	st->parent = v;
+	st->hist = NULL;
+	st->hist_cnt = 0;
 	return false;
 }
 
@@ -2383,6 +2834,9 @@ static void explore(struct eng *e, struct state *st)
 			if (!e->stack_cnt || e->stop || e->fail)
 				break;
 			st = e->stack[--e->stack_cnt].st;
+			/* every path of a copy stored above this level has ended */
+			while (e->open_cnt && e->open[e->open_cnt - 1]->level > e->stack_cnt)
+				e->open[--e->open_cnt]->complete = true;
 		}
 		if (e->stop || e->fail) {
 			state_free(e, st);
@@ -2416,6 +2870,8 @@ static void explore(struct eng *e, struct state *st)
 		}
 		e->res->insn_seen[idx] = 1;
 		e->run->explored[f->sub] = true;
+		if (!hist_push(e, st, f->sub, pc))
+			goto end_path;
 		switch (pf_insn__class(insn)) {
 		case BPF_ALU:
 		case BPF_ALU64:
@@ -2504,6 +2960,20 @@ static void visited_free(struct eng *e)
 		}
 		e->visited[i] = NULL;
 		e->vis_cnt[i] = 0;
+	}
+	e->open_cnt = 0;
+	while (e->evicted) {
+		struct visit *v = e->evicted;
+
+		e->evicted = v->next;
+		state_free(e, v->st);
+		free(v);
+	}
+	while (e->hist) {
+		struct hist_block *b = e->hist;
+
+		e->hist = b->next;
+		free(b);
 	}
 }
 
@@ -3000,12 +3470,14 @@ int pf_engine__run(const struct pf_object *obj, const struct pf_program *prog,
 	}
 	res->ok = !e.fail;
 	if (getenv("PF_ENGINE_DEBUG"))
-		fprintf(stderr, "engine: %s: %zu runs, %zu processed, %s\n",
-			obj->funcs[prog->func].name, res->run_cnt, res->processed,
+		fprintf(stderr, "engine: %s: jeq_bounds %d (used %d, jmp32 %d): %zu runs, %zu processed of %zu, %s\n",
+			obj->funcs[prog->func].name, sem.jeq_bounds, res->used_jeq_bounds,
+			res->used_jeq32_refine, res->run_cnt, res->processed, res->insn_total,
 			res->ok ? "ok" : res->why);
 out:
 	free(e.subs);
 	free(e.visited);
+	free(e.open);
 	while (e.free_frames) {
 		struct frame *f = e.free_frames;
 

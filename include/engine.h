@@ -105,6 +105,7 @@ struct pf_engine_sem {
 struct pf_engine_result {
 	struct pf_engine_sem sem;	/* what this exploration assumed */
 	bool used_jeq_bounds;	/* a JEQ/JNE was decided by more than a constant */
+	bool used_jeq32_refine;	/* a JMP32 JEQ/JNE narrowed a register (differs too) */
 	bool ok;		/* explored every run to its end or refusing event */
 	char why[200];		/* when !ok: what the engine could not follow */
 	size_t sub_cnt;		/* = prog->func_cnt */
