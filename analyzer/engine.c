@@ -253,6 +253,7 @@ struct eng {
 	struct visit **visited;	/* per loaded slot */
 	uint16_t *live;		/* per loaded slot: registers live on entry */
 	uint64_t *live_slots;	/* per loaded slot: own stack slots some path reads */
+	uint8_t *fc_member;	/* per loaded slot: a spill or fill of a bpf_fastcall pattern */
 	uint32_t *vis_cnt;
 	struct pending *stack;
 	size_t stack_cnt, stack_cap;
@@ -1160,6 +1161,14 @@ static bool stack_access(struct eng *e, struct state *st, size_t pc, int regno,
 			ev->off = reg->off + off;
 			ev->size = size;
 		}
+	}
+	/* check_fastcall_stack_contract(): the region is the patterns' alone */
+	{
+		struct pf_fastcall *fc = &e->res->fc[sub];
+
+		if (fc->pattern && min_off < fc->off &&
+		    !e->fc_member[loaded_idx(e, st->fr[st->cur]->sub, pc)])
+			fc->broken = true;
 	}
 	if (size && -min_off > (int64_t)run->depth[sub]) {
 		run->depth[sub] = (uint32_t)-min_off;
@@ -2542,6 +2551,11 @@ static bool do_call(struct eng *e, struct state *st, size_t pc, const struct pf_
 	const struct pf_function *fn = func_of(e, f->sub);
 	const struct pf_call *c = pf_function__call_at(fn, pc);
 
+	/* a kfunc is "call -1" with a relocation until libbpf resolves it */
+	if (c && c->kind == PF_CALL_KFUNC) {
+		st->pc = pc + 1;
+		return do_kfunc(e, st, pc, c);
+	}
 	if (insn->src == BPF_PSEUDO_CALL) {
 		int callee = c && c->target >= 0 ? sub_of(e, c->target) : -1;
 
@@ -2559,10 +2573,6 @@ static bool do_call(struct eng *e, struct state *st, size_t pc, const struct pf_
 			return true;
 		}
 		return call_frame(e, st, pc, callee, false);
-	}
-	if (c && c->kind == PF_CALL_KFUNC) {
-		st->pc = pc + 1;
-		return do_kfunc(e, st, pc, c);
 	}
 	st->pc = pc + 1;
 	if (insn->src == 0)
@@ -3442,11 +3452,14 @@ int pf_engine__run(const struct pf_object *obj, const struct pf_program *prog,
 	e.vis_cnt = calloc(total + 1, sizeof(*e.vis_cnt));
 	e.live = calloc(total + 1, sizeof(*e.live));
 	e.live_slots = calloc(total + 1, sizeof(*e.live_slots));
+	e.fc_member = calloc(total + 1, 1);
+	res->fc = calloc(n + 1, sizeof(*res->fc));
 	if (!res->insn_seen || !res->jump_target || !e.visited || !e.vis_cnt || !e.live ||
-	    !e.live_slots) {
+	    !e.live_slots || !e.fc_member || !res->fc) {
 		err = -ENOMEM;
 		goto out;
 	}
+	pf_fastcall__scan(obj, prog, res->base, res->fc, e.fc_member);
 	mark_prune_points(&e);
 	compute_liveness(&e);
 	compute_slot_liveness(&e);
@@ -3488,6 +3501,7 @@ out:
 	free(e.vis_cnt);
 	free(e.live);
 	free(e.live_slots);
+	free(e.fc_member);
 	free(e.stack);
 	return err;
 }
@@ -3510,6 +3524,7 @@ void pf_engine__free(struct pf_engine_result *res)
 	free(res->base);
 	free(res->insn_seen);
 	free(res->jump_target);
+	free(res->fc);
 	memset(res, 0, sizeof(*res));
 }
 

@@ -151,6 +151,24 @@ static const struct fact_row facts[PF_FACT_NR] = {
 	 */
 	[PF_FACT_MAY_GOTO_TIMED] = { PF_FACT_MAY_GOTO_TIMED, { PF_KV(6, 15, 0), 0, 0, 0, 0, 0 }, {},
 	  .jit = true },
+	/*
+	 * 5b5f51bff1b6 "bpf: no_caller_saved_registers attribute for helper
+	 * calls" (v6.12, renamed bpf_fastcall before the release):
+	 * mark_fastcall_patterns(), remove_fastcall_spills_fills(); the kfuncs
+	 * bpf_cast_to_kern_ctx and bpf_rdonly_cast (is_fastcall_kfunc_call())
+	 * are in Debian's 6.12.118 source. Measured on 6.18: the selftest
+	 * verifier_bpf_fastcall 'simple' prints "stack depth 8" (48 without).
+	 */
+	[PF_FACT_FASTCALL] = { PF_FACT_FASTCALL, ALL(PF_KV(6, 12, 0)), {}, .jit = false },
+	/*
+	 * bpf_get_smp_processor_id() is the one helper with .allow_fastcall;
+	 * the x86-64 verifier inlines it when the JIT is on (6.12's
+	 * verifier_inlines_helper_call()), the arm64 and riscv64 JITs do
+	 * (bpf_jit_inlines_helper_call(); 6.12's selftest
+	 * verifier_bpf_fastcall.c says so). Elsewhere the pairs stay.
+	 */
+	[PF_FACT_FASTCALL_HELPER] = { PF_FACT_FASTCALL_HELPER,
+	  { PF_KV(6, 12, 0), PF_KV(6, 12, 0), 0, 0, PF_KV(6, 12, 0), 0 }, {}, .jit = true },
 };
 
 enum pf_tristate pf_profile__has(const struct pf_profile *p, enum pf_fact fact)
@@ -335,6 +353,8 @@ static const char *const fact_names[PF_FACT_NR] = {
 	[PF_FACT_VAR_OFF_MSG_OFF]	= "var_off_msg_off",
 	[PF_FACT_JEQ_BOUNDS]		= "jeq_bounds",
 	[PF_FACT_UNINIT_STACK_READ]	= "uninit_stack_read",
+	[PF_FACT_FASTCALL]		= "fastcall",
+	[PF_FACT_FASTCALL_HELPER]	= "fastcall_helper",
 };
 
 const char *pf_fact__since(enum pf_fact fact, enum pf_arch arch, char *buf, size_t len)

@@ -728,9 +728,14 @@ static void engine_setup(struct kprog *k)
 	k->edepth = calloc(n, sizeof(*k->edepth));
 	k->edeep = calloc(n, sizeof(*k->edeep));
 	k->eexplored = calloc(n, sizeof(*k->eexplored));
-	if (!k->edepth || !k->edeep || !k->eexplored || !engine_order(k)) {
-		snprintf(k->eng_why, sizeof(k->eng_why),
-			 "kernel %s verifies global functions lazily or not (not known)", k->p->name);
+	if (!k->edepth || !k->edeep || !k->eexplored) {
+		snprintf(k->eng_why, sizeof(k->eng_why), "out of memory");
+		k->eng = NULL;
+	} else if (!engine_order(k)) {
+		if (!k->eng_why[0])
+			snprintf(k->eng_why, sizeof(k->eng_why),
+				 "kernel %s verifies global functions lazily or not (not known)",
+				 k->p->name);
 		k->eng = NULL;
 	}
 }
@@ -938,6 +943,41 @@ static void record_depths(struct kprog *k)
 /* ---- the engine's exploration, in this kernel's order ---- */
 
 /*
+ * remove_fastcall_spills_fills(), after do_check() and before
+ * check_max_stack_depth(): a subprog whose bpf_fastcall pairs this kernel
+ * drops (all of them, and nothing else explored touched their region)
+ * gets the frame above them. False when the kernel's answer is not known.
+ */
+static bool fastcall_depths(struct kprog *k)
+{
+	enum pf_tristate fc = pf_profile__has(k->p, PF_FACT_FASTCALL);
+	enum pf_tristate helper = pf_profile__has(k->p, PF_FACT_FASTCALL_HELPER);
+	size_t j;
+
+	for (j = 0; fc != PF_NO && j < k->eng->sub_cnt; j++) {
+		const struct pf_fastcall *f = &k->eng->fc[j];
+		bool removes, keeps;
+
+		if (!f->pattern || f->broken || (!f->inl_helper && !f->inl_kfunc))
+			continue;
+		if (fc == PF_UNKNOWN || f->uncertain || (f->inl_helper && helper == PF_UNKNOWN)) {
+			snprintf(k->eng_why, sizeof(k->eng_why),
+				 "kernel %s removes the bpf_fastcall spills and fills of %s or not (%s)",
+				 k->p->name, kfunc_of(k, (int)j)->name,
+				 fc == PF_UNKNOWN ? "not known for this kernel" :
+				 f->uncertain ? "a helper call whose clobbered registers the tool does not know" :
+				 "whether it inlines bpf_get_smp_processor_id() is not known");
+			return false;
+		}
+		removes = f->inl_kfunc || (f->inl_helper && helper == PF_YES);
+		keeps = f->other || (f->inl_helper && helper == PF_NO);
+		if (removes && !keeps)
+			k->edepth[j] = (uint32_t)-f->off;
+	}
+	return true;
+}
+
+/*
  * The runs this kernel makes: before lazy verification of global
  * functions (6.8), every global first, in index order, then main; from
  * it, main first, then each global a verified run calls, in passes over
@@ -1002,7 +1042,7 @@ static bool engine_order(struct kprog *k)
 			k->eexplored[j] |= run->explored[j];
 		}
 	}
-	return true;
+	return fastcall_depths(k);
 }
 
 /* " read from", " write to" or " indirect access to"; NULL (and no verdict) when not known */

@@ -102,6 +102,31 @@ struct pf_engine_sem {
 	bool jeq_bounds;	/* JEQ/JNE decided by bounds and known bits (fact jeq_bounds) */
 };
 
+/*
+ * bpf_fastcall (6.12+, mark_fastcall_patterns()): spill/fill pairs around a
+ * call that clang placed at the function's lowest stack offsets. Where
+ * every call with such pairs is inlined and nothing else explored touches
+ * that region, remove_fastcall_spills_fills() drops the pairs and the
+ * subprog's stack_depth becomes -off, before check_max_stack_depth().
+ */
+struct pf_fastcall {
+	int16_t off;		/* fastcall_stack_off: the region is below it */
+	bool pattern;		/* some call has spill/fill pairs */
+	bool inl_helper;	/* ... around bpf_get_smp_processor_id() (inlined with the JIT) */
+	bool inl_kfunc;		/* ... around bpf_cast_to_kern_ctx() / bpf_rdonly_cast() */
+	bool other;		/* ... around a call never inlined: keep_fastcall_stack */
+	bool uncertain;		/* a call whose clobbered registers are not known may form one */
+	bool broken;		/* an explored access below off from outside the pairs */
+};
+
+/*
+ * Find the patterns of @prog's subprogs (@base: each one's first loaded
+ * slot): @fc per subprog, @member per loaded slot (a spill or fill of one).
+ */
+void pf_fastcall__scan(const struct pf_object *obj, const struct pf_program *prog,
+		       const size_t *base,
+		       struct pf_fastcall *fc, uint8_t *member);
+
 struct pf_engine_result {
 	struct pf_engine_sem sem;	/* what this exploration assumed */
 	bool used_jeq_bounds;	/* a JEQ/JNE was decided by more than a constant */
@@ -116,6 +141,7 @@ struct pf_engine_result {
 	uint8_t *insn_seen;	/* per loaded slot: explored by any run */
 	uint8_t *jump_target;	/* per loaded slot: a prune point */
 	size_t processed;	/* instructions processed in all runs */
+	struct pf_fastcall *fc;	/* per subprog */
 };
 
 /*

@@ -92,6 +92,10 @@ enum pf_fact {
 	PF_FACT_JEQ_BOUNDS,
 	/* privileged programs may read stack slots the path never wrote */
 	PF_FACT_UNINIT_STACK_READ,
+	/* bpf_fastcall: spill/fill pairs around an inlined call are dropped, the frame lowered */
+	PF_FACT_FASTCALL,
+	/* ... and bpf_get_smp_processor_id() is such a call (inlined with the JIT) */
+	PF_FACT_FASTCALL_HELPER,
 	PF_FACT_NR,
 };
 
