@@ -89,7 +89,7 @@ static uint32_t static_chain(const struct pf_object *obj, int func, uint8_t *on,
  */
 #define PF_ENGINE_RISKY_BUDGET	200000u
 
-static size_t engine_budget(struct pf_analysis *an, const struct pf_program *prog)
+static size_t engine_budget(struct pf_analysis *an, const struct pf_program *prog, bool *safe)
 {
 	const struct pf_object *obj = an->obj;
 	size_t i, insns = 0;
@@ -116,6 +116,7 @@ static size_t engine_budget(struct pf_analysis *an, const struct pf_program *pro
 		       static_chain(obj, prog->func, an->chain_on, an->chain_memo) >
 		       PF_MAX_BPF_STACK - 32))
 		risky = true;
+	*safe = !risky;
 	if (risky)
 		return PF_ENGINE_RISKY_BUDGET;
 	return 4 * insns + 4096;
@@ -151,7 +152,11 @@ const struct pf_engine_result *pf_analysis__engine(struct pf_analysis *an,
 	    !an->eng[slot ^ 1].used_jeq_bounds && !an->eng[slot ^ 1].used_jeq32_refine)
 		return &an->eng[slot ^ 1];
 	if (!an->eng_done[slot]) {
-		if (pf_engine__run(obj, prog, an->ro, engine_budget(an, prog), sem, &an->eng[slot])) {
+		bool safe = false;
+		size_t budget = engine_budget(an, prog, &safe);
+
+		/* with no refusal to find, a run may stop once its depths are settled */
+		if (pf_engine__run(obj, prog, an->ro, budget, safe, sem, &an->eng[slot])) {
 			pf_engine__free(&an->eng[slot]);
 			return NULL;
 		}

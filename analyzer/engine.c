@@ -263,6 +263,10 @@ struct eng {
 	struct visit *evicted;	/* dropped from visited, still on paths' chains */
 	uint32_t next_id;
 	size_t budget;		/* instructions to process before giving up */
+	bool settle;		/* stop a run once no depth can change (pf_engine__run) */
+	uint8_t *unsettled;	/* per subprog: reached from this run's root, not yet at its bound */
+	size_t unsettled_cnt;
+	size_t settle_after;	/* ... and not before this many instructions */
 	struct frame *free_frames;
 	bool stop;		/* a refusing event: this run is over */
 	bool fail;		/* cannot follow */
@@ -1088,6 +1092,20 @@ static size_t loaded_idx(const struct eng *e, int sub, size_t pc)
 
 /* ---- stack accesses ---- */
 
+/* @sub was explored or went deeper: is it at its static bound now? */
+static void settle_check(struct eng *e, int sub)
+{
+	const struct pf_function *f;
+
+	if (!e->settle || !e->unsettled || !e->unsettled[sub] || !e->run->explored[sub])
+		return;
+	f = func_of(e, sub);
+	if (e->run->depth[sub] < f->stack.depth)
+		return;
+	e->unsettled[sub] = 0;
+	e->unsettled_cnt--;
+}
+
 /*
  * check_stack_access_within_bounds() and grow_stack_state(): an access
  * of @size bytes at @reg + @off. Returns false when refused.
@@ -1173,6 +1191,7 @@ static bool stack_access(struct eng *e, struct state *st, size_t pc, int regno,
 	if (size && -min_off > (int64_t)run->depth[sub]) {
 		run->depth[sub] = (uint32_t)-min_off;
 		run->deepest_insn[sub] = pc;
+		settle_check(e, sub);
 	}
 	return true;
 }
@@ -2879,7 +2898,14 @@ static void explore(struct eng *e, struct state *st)
 			break;
 		}
 		e->res->insn_seen[idx] = 1;
-		e->run->explored[f->sub] = true;
+		if (!e->run->explored[f->sub]) {
+			e->run->explored[f->sub] = true;
+			settle_check(e, f->sub);
+		}
+		if (e->settle && !e->unsettled_cnt && e->res->processed >= e->settle_after) {
+			e->res->settled = true;
+			break;
+		}
 		if (!hist_push(e, st, f->sub, pc))
 			goto end_path;
 		switch (pf_insn__class(insn)) {
@@ -3014,6 +3040,48 @@ static struct state *root_state(struct eng *e, int sub)
 	return st;
 }
 
+/*
+ * The subprograms a run from @root reaches through calls and callbacks
+ * (global functions are runs of their own): each unsettled until explored
+ * down to its static depth.
+ */
+static int settle_reach(struct eng *e, int root)
+{
+	size_t n = e->res->sub_cnt, top = 0, i;
+	int *todo;
+
+	free(e->unsettled);
+	e->unsettled = calloc(n + 1, 1);
+	todo = calloc(n + 1, sizeof(*todo));
+	if (!e->unsettled || !todo) {
+		free(todo);
+		return -ENOMEM;
+	}
+	e->unsettled_cnt = 0;
+	e->settle_after = e->res->processed + e->res->insn_total + 1024;
+	e->unsettled[root] = 1;
+	todo[top++] = root;
+	while (top) {
+		const struct pf_function *f = func_of(e, todo[--top]);
+
+		e->unsettled_cnt++;
+		for (i = 0; i < f->call_cnt; i++) {
+			const struct pf_call *c = &f->calls[i];
+			int callee;
+
+			if ((c->kind != PF_CALL_SUBPROG && c->kind != PF_CALL_CALLBACK) || c->target < 0)
+				continue;
+			callee = sub_of(e, c->target);
+			if (callee <= 0 || e->unsettled[callee] || func_of(e, callee)->global)
+				continue;
+			e->unsettled[callee] = 1;
+			todo[top++] = callee;
+		}
+	}
+	free(todo);
+	return 0;
+}
+
 static int run_root(struct eng *e, int sub)
 {
 	struct pf_engine_result *res = e->res;
@@ -3035,6 +3103,8 @@ static int run_root(struct eng *e, int sub)
 		return -ENOMEM;
 	e->run = run;
 	e->stop = false;
+	if (e->settle && settle_reach(e, sub))
+		return -ENOMEM;
 	st = root_state(e, sub);
 	if (!st)
 		return -ENOMEM;
@@ -3422,10 +3492,10 @@ static void mark_prune_points(struct eng *e)
 }
 
 int pf_engine__run(const struct pf_object *obj, const struct pf_program *prog,
-		   const struct pf_rodata *ro, size_t budget, struct pf_engine_sem sem,
-		   struct pf_engine_result *res)
+		   const struct pf_rodata *ro, size_t budget, bool settle,
+		   struct pf_engine_sem sem, struct pf_engine_result *res)
 {
-	struct eng e = { .obj = obj, .prog = prog, .ro = ro, .res = res,
+	struct eng e = { .obj = obj, .prog = prog, .ro = ro, .res = res, .settle = settle,
 			 .budget = budget && budget < ENGINE_INSN_LIMIT ? budget : ENGINE_INSN_LIMIT };
 	size_t n = prog->func_cnt, i, total = 0;
 	int err = 0;
@@ -3486,7 +3556,7 @@ int pf_engine__run(const struct pf_object *obj, const struct pf_program *prog,
 		fprintf(stderr, "engine: %s: jeq_bounds %d (used %d, jmp32 %d): %zu runs, %zu processed of %zu, %s\n",
 			obj->funcs[prog->func].name, sem.jeq_bounds, res->used_jeq_bounds,
 			res->used_jeq32_refine, res->run_cnt, res->processed, res->insn_total,
-			res->ok ? "ok" : res->why);
+			res->settled ? "settled" : res->ok ? "ok" : res->why);
 out:
 	free(e.subs);
 	free(e.visited);
@@ -3502,6 +3572,7 @@ out:
 	free(e.live);
 	free(e.live_slots);
 	free(e.fc_member);
+	free(e.unsettled);
 	free(e.stack);
 	return err;
 }

@@ -132,6 +132,7 @@ struct pf_engine_result {
 	bool used_jeq_bounds;	/* a JEQ/JNE was decided by more than a constant */
 	bool used_jeq32_refine;	/* a JMP32 JEQ/JNE narrowed a register (differs too) */
 	bool ok;		/* explored every run to its end or refusing event */
+	bool settled;		/* ... or until every depth was the static bound (see pf_engine__run) */
 	char why[200];		/* when !ok: what the engine could not follow */
 	size_t sub_cnt;		/* = prog->func_cnt */
 	struct pf_engine_run *runs;	/* runs[0] is main */
@@ -148,10 +149,17 @@ struct pf_engine_result {
  * Explore @prog of @obj, processing at most @budget instructions (0: the
  * verifier's own 1M). Never fails for a reason of the input: what it
  * cannot follow leaves res->ok false with res->why. Returns -ENOMEM only.
+ *
+ * @settle: the caller knows no refusal can come from the rest (the static
+ * bound accepts with room): once a run has processed as many instructions
+ * as the program has and every subprogram it reaches was explored down to
+ * its static depth, nothing left can change a depth, and the run stops
+ * there (res->settled). What the rest would read of unwritten stack is not
+ * looked at then.
  */
 int pf_engine__run(const struct pf_object *obj, const struct pf_program *prog,
-		   const struct pf_rodata *ro, size_t budget, struct pf_engine_sem sem,
-		   struct pf_engine_result *res);
+		   const struct pf_rodata *ro, size_t budget, bool settle,
+		   struct pf_engine_sem sem, struct pf_engine_result *res);
 
 /* The verifier's limit on processed instructions (BPF_COMPLEXITY_LIMIT_INSNS). */
 #define PF_ENGINE_KERNEL_BUDGET	1000000u
