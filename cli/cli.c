@@ -28,8 +28,52 @@ void pf_cli__warnings(const struct pf_object *obj)
 }
 
 /* One operand: report it, or hand its model to @fn; the worst status. */
+/*
+ * What -p NAME matched over the objects: a name that selects nothing (a
+ * typo, a subprogram) is an error, not an empty report.
+ */
+struct prog_find {
+	bool opened;		/* some object opened */
+	bool found;		/* ... and has a program NAME */
+	const char *subprog_in;	/* an object where NAME is a function, not a program */
+	char names[240];	/* the programs there are, for the message */
+	size_t names_len;
+	bool names_more;
+};
+
+static void prog_find__note(struct prog_find *pf, const char *want, const struct pf_object *obj,
+			    const char *path)
+{
+	size_t p;
+
+	pf->opened = true;
+	for (p = 0; p < obj->prog_cnt; p++) {
+		const char *name = obj->funcs[obj->progs[p].func].name;
+		int n;
+
+		if (!name)
+			continue;
+		if (!strcmp(name, want)) {
+			pf->found = true;
+			return;
+		}
+		n = snprintf(pf->names + pf->names_len, sizeof(pf->names) - pf->names_len, "%s%s",
+			     pf->names_len ? ", " : "", name);
+		if (n < 0 || (size_t)n >= sizeof(pf->names) - pf->names_len) {
+			pf->names[pf->names_len] = '\0';
+			pf->names_more = true;
+		} else {
+			pf->names_len += (size_t)n;
+		}
+	}
+	for (p = 0; p < obj->func_cnt && !pf->subprog_in; p++)
+		if (obj->funcs[p].name && !strcmp(obj->funcs[p].name, want))
+			pf->subprog_in = path;
+}
+
 static int for_one(const struct pf_opts *opts, int i, struct pf_object *obj,
-		   int open_err, const char *err, pf_object_fn fn, void *ctx, int ret)
+		   int open_err, const char *err, pf_object_fn fn, void *ctx, int ret,
+		   struct prog_find *pf)
 {
 	int r;
 
@@ -38,6 +82,8 @@ static int for_one(const struct pf_opts *opts, int i, struct pf_object *obj,
 		return ret > PF_EXIT_INPUT ? ret : PF_EXIT_INPUT;
 	}
 	pf_cli__warnings(obj);
+	if (opts->prog)
+		prog_find__note(pf, opts->prog, obj, opts->argv[i]);
 	r = fn(obj, opts, ctx);
 	pf_object__free(obj);
 	return r > ret ? r : ret;
@@ -89,7 +135,8 @@ static void *jobs_worker(void *arg)
 	}
 }
 
-static int for_each_parallel(const struct pf_opts *opts, pf_object_fn fn, void *ctx)
+static int for_each_parallel(const struct pf_opts *opts, pf_object_fn fn, void *ctx,
+			     struct prog_find *pf)
 {
 	struct jobs j = { .opts = opts };
 	unsigned int want = opts->jobs < (unsigned int)opts->argc ? opts->jobs
@@ -128,7 +175,7 @@ static int for_each_parallel(const struct pf_opts *opts, pf_object_fn fn, void *
 		} else {
 			s->err = pf_object__open(opts->argv[i], &s->obj, s->msg, sizeof(s->msg));
 		}
-		ret = for_one(opts, i, s->obj, s->err, s->msg, fn, ctx, ret);
+		ret = for_one(opts, i, s->obj, s->err, s->msg, fn, ctx, ret, pf);
 		pthread_mutex_lock(&j.lock);
 		j.consumed = i + 1;
 		pthread_cond_broadcast(&j.cond);
@@ -143,15 +190,30 @@ static int for_each_parallel(const struct pf_opts *opts, pf_object_fn fn, void *
 	return ret;
 }
 
+static int prog_find__result(const struct pf_opts *opts, const struct prog_find *pf, int ret)
+{
+	if (!opts->prog || !pf->opened || pf->found)
+		return ret;
+	if (pf->subprog_in)
+		fprintf(stderr, "bpf-preflight: -p %s: a function of %s, not a program (programs: %s%s)\n",
+			opts->prog, pf->subprog_in, pf->names_len ? pf->names : "none",
+			pf->names_more ? ", ..." : "");
+	else
+		fprintf(stderr, "bpf-preflight: -p %s: no program of that name (programs: %s%s)\n",
+			opts->prog, pf->names_len ? pf->names : "none", pf->names_more ? ", ..." : "");
+	return ret > PF_EXIT_INPUT ? ret : PF_EXIT_INPUT;
+}
+
 int pf_cli__for_each_object(const struct pf_opts *opts, pf_object_fn fn, void *ctx)
 {
+	struct prog_find pf = { 0 };
 	int ret = PF_EXIT_OK;
 	int i;
 
 	if (opts->jobs > 1 && opts->argc > 1) {
-		ret = for_each_parallel(opts, fn, ctx);
+		ret = for_each_parallel(opts, fn, ctx, &pf);
 		if (ret >= 0)
-			return ret;
+			return prog_find__result(opts, &pf, ret);
 		ret = PF_EXIT_OK;	/* out of memory for the slots: serially */
 	}
 	for (i = 0; i < opts->argc; i++) {
@@ -160,9 +222,9 @@ int pf_cli__for_each_object(const struct pf_opts *opts, pf_object_fn fn, void *c
 		int open_err;
 
 		open_err = pf_object__open(opts->argv[i], &obj, err, sizeof(err));
-		ret = for_one(opts, i, obj, open_err, err, fn, ctx, ret);
+		ret = for_one(opts, i, obj, open_err, err, fn, ctx, ret, &pf);
 	}
-	return ret;
+	return prog_find__result(opts, &pf, ret);
 }
 
 const char *pf_prog_type_str(int type)

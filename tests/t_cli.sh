@@ -27,6 +27,15 @@ expect_exit 2 "bad kernel" "$PF_BIN" check --kernel 6.x "$o/core/subprogs.o"
 expect_exit 2 "bad arch" "$PF_BIN" check --arch vax "$o/core/subprogs.o"
 expect_exit 2 "no operands" "$PF_BIN" check
 expect_exit 0 "--kernel none on a refused program" "$PF_BIN" check -k none "$o/stack/combined.o"
+# -p that selects nothing is an error naming the programs there are (issue 16)
+for cmd in check stack dump; do
+	expect_exit 2 "$cmd -p of no program" "$PF_BIN" $cmd -p chain4_20 "$o/stack/combined.o"
+	grep -q "no program of that name (programs: .*chain4_200" "$PF_BUILD/cli.err" ||
+		{ echo "FAIL $cmd -p of no program: $(cat "$PF_BUILD/cli.err")"; rc=1; }
+done
+expect_exit 2 "-p of a subprogram" "$PF_BIN" check -k none -j 2 -p report "$o/engine/explore.o" "$o/engine/explore.o"
+grep -q "a function of .*explore.o, not a program" "$PF_BUILD/cli.err" ||
+	{ echo "FAIL -p of a subprogram: $(cat "$PF_BUILD/cli.err")"; rc=1; }
 expect_exit 0 "--help" "$PF_BIN" --help
 expect_exit 0 "--version" "$PF_BIN" --version
 
