@@ -19,14 +19,13 @@ static const char *basename_of(const char *p)
 	return b ? b + 1 : (p ? p : "");
 }
 
-unsigned long long pf_finding__fingerprint(const struct pf_finding *d)
+/* FNV-1a over @n strings, each followed by a 0xff separator */
+static unsigned long long hash_parts(const char *const *parts, size_t n)
 {
-	const char *parts[3] = { basename_of(d->object), d->function ? d->function : "",
-				 pf_rule_id__name(d->rule) };
-	unsigned long long h = 1469598103934665603ULL;	/* FNV-1a */
+	unsigned long long h = 1469598103934665603ULL;
 	size_t i;
 
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < n; i++) {
 		const unsigned char *s = (const unsigned char *)parts[i];
 
 		for (; *s; s++) {
@@ -37,6 +36,14 @@ unsigned long long pf_finding__fingerprint(const struct pf_finding *d)
 		h *= 1099511628211ULL;
 	}
 	return h;
+}
+
+unsigned long long pf_finding__fingerprint(const struct pf_finding *d)
+{
+	const char *parts[3] = { basename_of(d->object), d->function ? d->function : "",
+				 pf_rule_id__name(d->rule) };
+
+	return hash_parts(parts, 3);
 }
 
 /* Line @n (1-based) of @path into @buf; false when unreadable. */
@@ -68,6 +75,77 @@ static bool read_line(const char *path, unsigned int n, char *buf, size_t len)
 	return ok;
 }
 
+/* Edit distance of @a[0..n) and @b, capped: for "did you mean". */
+static size_t distance(const char *a, size_t n, const char *b)
+{
+	size_t m = strlen(b), row[64], i, j;
+
+	if (n >= 63 || m >= 63)
+		return 64;
+	for (j = 0; j <= m; j++)
+		row[j] = j;
+	for (i = 1; i <= n; i++) {
+		size_t diag = row[0];
+
+		row[0] = i;
+		for (j = 1; j <= m; j++) {
+			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			diag = up;
+			row[j] = best;
+		}
+	}
+	return row[m];
+}
+
+/*
+ * A rule id in a suppression comment that names no rule would leave the
+ * finding standing with no word why: say so, once per comment, with the
+ * closest id.
+ */
+static void check_ids(const char *p, const char *where, unsigned int line)
+{
+	static unsigned long long warned[64];
+	static size_t warned_cnt;
+	const char *parts[2] = { where ? where : "", p };
+	unsigned long long h;
+	size_t i;
+
+	h = hash_parts(parts, 2) ^ line;
+	for (i = 0; i < warned_cnt; i++)
+		if (warned[i] == h)
+			return;
+	while (*p) {
+		size_t len = strcspn(p, ", \t*"), best = SIZE_MAX, d;
+		const char *near = NULL;
+		char id[64];
+
+		snprintf(id, sizeof(id), "%.*s", (int)(len < 63 ? len : 63), p);
+		if (len && strcmp(id, "all") && !pf_rule__find(id)) {
+			for (i = 0; pf_rules[i]; i++) {
+				d = distance(p, len, pf_rules[i]->id);
+				if (d < best) {
+					best = d;
+					near = pf_rules[i]->id;
+				}
+			}
+			fprintf(stderr, "bpf-preflight: %s:%u: warning: 'bpf-preflight: disable=%s' names no rule%s%s%s (bpf-preflight rules lists them)\n",
+				where ? where : "?", line, id, near && best <= 3 ? "; did you mean '" : "",
+				near && best <= 3 ? near : "", near && best <= 3 ? "'?" : "");
+		}
+		p += len;
+		if (*p != ',')
+			break;
+		p++;
+	}
+	if (warned_cnt < sizeof(warned) / sizeof(warned[0]))
+		warned[warned_cnt++] = h;
+}
+
 static bool line_disables(const char *text, const char *rule)
 {
 	const char *p = text ? strstr(text, "bpf-preflight: disable=") : NULL;
@@ -89,17 +167,29 @@ static bool line_disables(const char *text, const char *rule)
 	return false;
 }
 
+static bool line_disables_checked(const char *text, const char *rule, const char *file,
+				  unsigned int line)
+{
+	const char *p = text ? strstr(text, "bpf-preflight: disable=") : NULL;
+
+	if (!p)
+		return false;
+	check_ids(p + strlen("bpf-preflight: disable="), file, line);
+	return line_disables(text, rule);
+}
+
 bool pf_finding__suppressed_inline(const struct pf_finding *d)
 {
 	char buf[1024];
 	const char *rule = pf_rule_id__name(d->rule);
 
-	if (line_disables(d->src_text, rule))
+	if (line_disables_checked(d->src_text, rule, d->file, d->line))
 		return true;
-	if (read_line(d->file, d->line, buf, sizeof(buf)) && line_disables(buf, rule))
+	if (read_line(d->file, d->line, buf, sizeof(buf)) &&
+	    line_disables_checked(buf, rule, d->file, d->line))
 		return true;
 	return d->line > 1 && read_line(d->file, d->line - 1, buf, sizeof(buf)) &&
-	       line_disables(buf, rule);
+	       line_disables_checked(buf, rule, d->file, d->line - 1);
 }
 
 /* ---- text ---- */

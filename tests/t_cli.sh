@@ -179,4 +179,14 @@ grep -q 'bpf-preflight: disable=stack-tailcall-frames' "$PF_BUILD/supp/acl.bpf.c
 	-I/usr/include/$(gcc -dumpmachine) -c acl.bpf.c -o acl.o)
 expect_exit 0 "inline suppression" "$PF_BIN" check -k 6.1.192 --disable printk-stack \
 	"$PF_BUILD/supp/acl.o"
+# ... misspelt, it suppresses nothing, and says so with the id meant (issue 16)
+sed 's|^\tbpf_tail_call(ctx, &acl_progs, verdict & 7);|\t// bpf-preflight: disable=stack-tailcal-frames\n&|' \
+	testdata/explain/acl.bpf.c >"$PF_BUILD/supp/acl.bpf.c"
+(cd "$PF_BUILD/supp" && clang -target bpf -O2 -g -DBPF_NO_GLOBAL_DATA \
+	-I/usr/include/$(gcc -dumpmachine) -c acl.bpf.c -o acl.o)
+expect_exit 1 "misspelt inline suppression" "$PF_BIN" check -k 6.1.192 --disable printk-stack \
+	"$PF_BUILD/supp/acl.o"
+[ "$(grep -c "disable=stack-tailcal-frames' names no rule; did you mean 'stack-tailcall-frames'?" \
+	"$PF_BUILD/cli.err")" = 1 ] ||
+	{ echo "FAIL misspelt inline suppression: $(cat "$PF_BUILD/cli.err")"; rc=1; }
 exit $rc
