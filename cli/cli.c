@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include <bpf/libbpf.h>
 #include <cjson/cJSON.h>
@@ -225,6 +226,22 @@ int pf_cli__for_each_object(const struct pf_opts *opts, pf_object_fn fn, void *c
 		ret = for_one(opts, i, obj, open_err, err, fn, ctx, ret, &pf);
 	}
 	return prog_find__result(opts, &pf, ret);
+}
+
+/*
+ * --color=auto: a terminal, unless NO_COLOR is set to something
+ * (no-color.org: "present and not an empty string") or TERM says the
+ * terminal is dumb.
+ */
+bool pf_cli__color_auto(void)
+{
+	const char *no = getenv("NO_COLOR"), *term = getenv("TERM");
+
+	if (no && *no)
+		return false;
+	if (term && !strcmp(term, "dumb"))
+		return false;
+	return isatty(STDOUT_FILENO);
 }
 
 const char *pf_prog_type_str(int type)

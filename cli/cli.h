@@ -114,6 +114,8 @@ void pf_cli__warnings(const struct pf_object *obj);
 typedef int (*pf_object_fn)(const struct pf_object *obj,
 			    const struct pf_opts *opts, void *ctx);
 int pf_cli__for_each_object(const struct pf_opts *opts, pf_object_fn fn, void *ctx);
+/* --color=auto: stdout is a terminal that takes colour */
+bool pf_cli__color_auto(void);
 
 int cmd_dump(struct pf_opts *opts);
 int cmd_graph(struct pf_opts *opts);

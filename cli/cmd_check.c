@@ -241,8 +241,7 @@ static int render(struct check_ctx *ctx, cJSON *root)
 		break;
 	}
 	default:
-		color = opts->color > 0 ||
-			(opts->color < 0 && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
+		color = opts->color > 0 || (opts->color < 0 && pf_cli__color_auto());
 		pf_report__text(&ctx->d.findings, color);
 		return PF_EXIT_OK;
 	}

@@ -501,7 +501,8 @@ const struct pf_option pf_options[] = {
 	{ "exit-zero", 0, false, NULL, NULL, CHECK,
 	  "exit 0 even with findings", parse_exit_zero },
 	{ "color", 0, true, "WHEN", NULL, CHECK,
-	  "auto (default; off when NO_COLOR is set), always, never", parse_color },
+	  "auto (default; off when NO_COLOR is set and not empty,\n"
+	  "or TERM=dumb), always, never", parse_color },
 	{ "enable", 'e', true, "RULE", "enable", CHECK,
 	  "run RULE (after --disable or the config file)", parse_enable },
 	{ "disable", 'd', true, "RULE", "disable", CHECK,

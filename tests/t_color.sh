@@ -65,6 +65,9 @@ on_tty tty -- "${args[@]}" && check colour "terminal, default --color=auto" "$d/
 [ "$(cat "$d/tty.rc" 2>/dev/null)" = 1 ] || { echo "FAIL terminal run: exit $(cat "$d/tty.rc" 2>/dev/null), want 1"; rc=1; }
 on_tty nocolor NO_COLOR=1 -- "${args[@]}" && check plain "terminal, NO_COLOR=1" "$d/nocolor.screen"
 on_tty never -- --color=never "${args[@]}" && check plain "terminal, --color=never" "$d/never.screen"
+# no-color.org: NO_COLOR counts when set and not empty; TERM=dumb takes no colour
+on_tty nocolor_empty NO_COLOR= -- "${args[@]}" && check colour "terminal, NO_COLOR empty" "$d/nocolor_empty.screen"
+on_tty dumb TERM=dumb -- "${args[@]}" && check plain "terminal, TERM=dumb" "$d/dumb.screen"
 on_tty always -- --color=always "${args[@]}" && check colour "terminal, --color=always" "$d/always.screen"
 
 "$PF_BIN" "${args[@]}" 2>&1 | cat >"$d/pipe.out"
