@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include <bpf/libbpf.h>
+#include <elfutils/version.h>
+#include <libdwarf.h>
 
 #include "cli.h"
 #include "bpf_preflight.h"
@@ -320,7 +322,14 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (opts.version) {
-		printf("bpf-preflight %s (libbpf %s)\n", PF_VERSION, libbpf_version_string());
+		const char *const *k = pf_profile__known();
+		size_t n = 0;
+
+		while (k[n])
+			n++;
+		printf("bpf-preflight %s (libbpf %s, libelf %d.%d, libdwarf %s); kernels %s to %s\n",
+		       PF_VERSION, libbpf_version_string(), _ELFUTILS_VERSION / 1000,
+		       _ELFUTILS_VERSION % 1000, dwarf_package_version(), k[0], n ? k[n - 1] : "?");
 		ret = PF_EXIT_OK;
 		goto out;
 	}

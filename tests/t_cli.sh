@@ -38,6 +38,8 @@ grep -q "a function of .*explore.o, not a program" "$PF_BUILD/cli.err" ||
 	{ echo "FAIL -p of a subprogram: $(cat "$PF_BUILD/cli.err")"; rc=1; }
 expect_exit 0 "--help" "$PF_BIN" --help
 expect_exit 0 "--version" "$PF_BIN" --version
+grep -Eq '^bpf-preflight [0-9.]+ \(libbpf v?[0-9.]+, libelf [0-9.]+, libdwarf [0-9.]+\); kernels [0-9.]+ to [0-9.]+$' \
+	"$PF_BUILD/cli.out" || { echo "FAIL --version: $(cat "$PF_BUILD/cli.out")"; rc=1; }
 
 # The stack table's worst chain equals the number in the verdict message.
 for k in 6.1.192 6.18; do
