@@ -82,6 +82,38 @@ expect pass "Passed" "bpf-preflight-build on the accepted source" \
 expect pass "Skipped" "bpf-preflight-build ignores objects" \
 	pre-commit try-repo "$hooks" bpf-preflight-build --ref "$rev" --files build/bad.bpf.o
 
+# Many objects at once: pre-commit splits the files of a hook into parallel
+# batches unless the hook says require_serial. An extension (acl.o) and its
+# target (dispatcher.o) refused only together must still fail the hook when
+# 18 other objects sit between them (issue 16: the hook printed Passed).
+fo=$PF_BUILD/objs/clang14-v3/freplace
+m=$d/many
+mkdir -p "$m/build"
+cp "$fo/dispatcher.o" "$m/build/a_dispatcher.bpf.o"
+cp "$fo/acl.o" "$m/build/z_acl.bpf.o"
+for i in $(seq -w 1 18); do cp "$good_o" "$m/build/m$i.bpf.o"; done
+(cd "$m" && q init -q && q add -A && q commit -q -m many) || { echo "FAIL: cannot make $m"; exit 1; }
+many=$(cd "$m" && ls build/*.bpf.o)
+s_saved=$s
+s=$m
+# shellcheck disable=SC2086
+expect fail "Extension program changes packet data" "bpf-preflight on 20 objects, extension and target far apart" \
+	pre-commit try-repo "$hooks" bpf-preflight --ref "$rev" --files $many
+# The control: the same hook without require_serial passes where pre-commit
+# batches (more than one CPU), which is what the key prevents.
+if [ "$(nproc)" -gt 1 ]; then
+	loose=$d/hooks-loose
+	cp -r "$hooks" "$loose"
+	sed -i '/require_serial: true/d' "$loose/.pre-commit-hooks.yaml"
+	(cd "$loose" && q commit -q -a -m loose) || { echo "FAIL: cannot make $loose"; rc=1; }
+	# shellcheck disable=SC2086
+	expect pass "Passed" "control: without require_serial the batches miss the pair" \
+		pre-commit try-repo "$loose" bpf-preflight --ref "$(git -C "$loose" rev-parse HEAD)" --files $many
+else
+	echo "skip part: one CPU: pre-commit does not batch, so the control without require_serial cannot show the split"
+fi
+s=$s_saved
+
 # As a project uses it: a config, `pre-commit install`, a commit.
 cat >"$s/.pre-commit-config.yaml" <<EOF
 repos:
