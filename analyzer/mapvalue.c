@@ -61,7 +61,8 @@ enum mv_kind {
 #define MVF_ARITH	0x04	/* LOADED: computed with since it was read */
 #define MVF_UNLOCKED	0x08	/* LOADED: read with no bpf_spin_lock held on any path */
 #define MVF_CPUID	0x10	/* SCALAR: bpf_get_smp_processor_id() on every path */
-#define MVF_CPUKEY	0x20	/* PTR: looked up with the CPU id as key on every path */
+#define MVF_CPUKEY	0x20	/* PTR: looked up, on every path, with a key no two CPUs hold at once */
+#define MVF_TID		0x40	/* SCALAR: the current thread's id (bpf_get_current_pid_tgid()'s low half) */
 
 /* No implicit padding: states are compared with memcmp(). */
 struct mv_val {
@@ -433,6 +434,8 @@ static void write_stack(struct mv_state *s, int64_t o, int size, const struct mv
 	}
 	if (size < 8 && !is_number(&v))
 		v = unk();	/* part of a pointer */
+	if (size < 4)
+		v.flags &= (uint8_t)~(MVF_CPUID | MVF_TID);	/* part of an id names nobody */
 	if (v.kind == MV_UNK || v.kind == MV_NONE) {
 		s->slot[k] = unk();
 		return;
@@ -757,7 +760,11 @@ static struct mv_val lookup(struct walk *w, const struct mv_state *s, int helper
 	if (s->r[2].kind == MV_FP && m->key_size <= 8) {
 		struct mv_val kv = read_stack(s, s->r[2].v, (int)m->key_size, false);
 
-		if (kv.kind == MV_SCALAR && (kv.flags & MVF_CPUID))
+		/*
+		 * The CPU id, or the current thread's id (a thread runs on one
+		 * CPU at a time): no other CPU updates that element meanwhile.
+		 */
+		if (kv.kind == MV_SCALAR && (kv.flags & (MVF_CPUID | MVF_TID)))
 			v.flags |= MVF_CPUKEY;
 	}
 	v.id = (uint32_t)(i - w->f->start);
@@ -827,6 +834,9 @@ static void step_call(struct walk *w, struct mv_state *s, const struct pf_insn *
 			r0 = scalar();
 			if (id == BPF_FUNC_get_smp_processor_id)
 				r0.flags = MVF_CPUID;
+			/* pid_tgid, and its low 32 bits (the pid), name the thread; >> 32 does not */
+			else if (id == BPF_FUNC_get_current_pid_tgid)
+				r0.flags = MVF_TID;
 		}
 	} else {
 		/* resilient spin locks (6.15) are kfuncs; "unlock" sorts before "lock" checks */

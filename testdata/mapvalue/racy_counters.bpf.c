@@ -15,6 +15,9 @@
  *   array_counter  ARRAY     *cnt += 1
  *   lru_upsert     LRU_HASH  insert when absent, look up again, then ++
  *   array_slot     ARRAY     val->slot[i & 7]++ (a variable index)
+ *   process_slot   HASH      val->packets++ keyed by the tgid
+ *                            (bpf_get_current_pid_tgid() >> 32): the threads
+ *                            of one process share it, on different CPUs
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -28,8 +31,10 @@
 void *mv_lookup_elem(void *, const void *) __attribute__((kernel_helper(BPF_FUNC_map_lookup_elem)));
 long mv_update_elem(void *, const void *, const void *, __u64)
 	__attribute__((kernel_helper(BPF_FUNC_map_update_elem)));
+__u64 mv_pid_tgid(void) __attribute__((kernel_helper(BPF_FUNC_get_current_pid_tgid)));
 #define bpf_map_lookup_elem(m, k) mv_lookup_elem(m, k)
 #define bpf_map_update_elem(m, k, v, f) mv_update_elem(m, k, v, f)
+#define bpf_get_current_pid_tgid() mv_pid_tgid()
 #endif
 
 struct stats {
@@ -135,6 +140,18 @@ int array_slot(struct xdp_md *ctx)
 		return XDP_PASS;
 	val->slot[i & 7]++; // expect: map-value-race
 	return XDP_PASS;
+}
+
+SEC("tracepoint/syscalls/sys_enter_execve")
+int process_slot(void *ctx)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	struct stats *val = bpf_map_lookup_elem(&hash_stats, &tgid);
+
+	if (!val)
+		return 0;
+	val->packets++; // expect: map-value-race
+	return 0;
 }
 
 char LICENSE[] SEC("license") = "GPL";

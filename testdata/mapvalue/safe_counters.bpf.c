@@ -14,6 +14,10 @@
  *   copy_field     HASH              val->bytes = val->packets (no arithmetic)
  *   cpu_slot       ARRAY             val->packets++ on the element of this CPU
  *                                    (key bpf_get_smp_processor_id()): per-CPU too
+ *   thread_slot    HASH              val->packets++ on the element of this thread
+ *                                    (key: the pid, bpf_get_current_pid_tgid()'s
+ *                                    low half, as execsnoop keys its events): a
+ *                                    thread runs on one CPU at a time
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -28,10 +32,12 @@ void *mv_lookup_elem(void *, const void *) __attribute__((kernel_helper(BPF_FUNC
 long mv_spin_lock(struct bpf_spin_lock *) __attribute__((kernel_helper(BPF_FUNC_spin_lock)));
 long mv_spin_unlock(struct bpf_spin_lock *) __attribute__((kernel_helper(BPF_FUNC_spin_unlock)));
 __u32 mv_cpu(void) __attribute__((kernel_helper(BPF_FUNC_get_smp_processor_id)));
+__u64 mv_pid_tgid(void) __attribute__((kernel_helper(BPF_FUNC_get_current_pid_tgid)));
 #define bpf_map_lookup_elem(m, k) mv_lookup_elem(m, k)
 #define bpf_spin_lock(l) mv_spin_lock(l)
 #define bpf_spin_unlock(l) mv_spin_unlock(l)
 #define bpf_get_smp_processor_id() mv_cpu()
+#define bpf_get_current_pid_tgid() mv_pid_tgid()
 #endif
 
 struct stats {
@@ -159,6 +165,18 @@ int cpu_slot(struct xdp_md *ctx)
 		return XDP_PASS;
 	val->packets++;
 	return XDP_PASS;
+}
+
+SEC("tracepoint/syscalls/sys_enter_execve")
+int thread_slot(void *ctx)
+{
+	__u32 pid = (__u32)bpf_get_current_pid_tgid();
+	struct stats *val = bpf_map_lookup_elem(&hash_stats, &pid);
+
+	if (!val)
+		return 0;
+	val->packets++;
+	return 0;
 }
 
 char LICENSE[] SEC("license") = "GPL";
