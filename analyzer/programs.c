@@ -96,6 +96,13 @@ static void program__type(struct pf_program *prog, const char *sec_name)
 	enum bpf_attach_type attach;
 
 	prog->sec_name = sec_name;
+	/*
+	 * SEC("?raw_tp"): a program libbpf does not load by default
+	 * (bpf_program__set_autoload() turns it on); the type is the rest's.
+	 * libbpf_prog_type_by_name() does not take the '?'.
+	 */
+	if (sec_name[0] == '?')
+		sec_name++;
 	if (!libbpf_prog_type_by_name(sec_name, &type, &attach)) {
 		prog->type_known = true;
 		prog->prog_type = type;

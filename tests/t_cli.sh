@@ -191,4 +191,13 @@ expect_exit 1 "misspelt inline suppression" "$PF_BIN" check -k 6.1.192 --disable
 [ "$(grep -c "disable=stack-tailcal-frames' names no rule; did you mean 'stack-tailcall-frames'?" \
 	"$PF_BUILD/cli.err")" = 1 ] ||
 	{ echo "FAIL misspelt inline suppression: $(cat "$PF_BUILD/cli.err")"; rc=1; }
+# SEC("?raw_tp"): not loaded by default, but a raw_tracepoint all the same
+mkdir -p "$PF_BUILD/qsec"
+printf '%s\n' '#include <linux/bpf.h>' '#include <bpf/bpf_helpers.h>' \
+	'SEC("?raw_tp") int q(void *ctx) { return 0; }' 'char LICENSE[] SEC("license") = "GPL";' \
+	>"$PF_BUILD/qsec/q.bpf.c"
+clang -target bpf -O2 -g -I/usr/include/$(gcc -dumpmachine) -c "$PF_BUILD/qsec/q.bpf.c" -o "$PF_BUILD/qsec/q.o"
+expect_exit 0 "SEC(\"?raw_tp\")" "$PF_BIN" check -k 6.18 --format=json "$PF_BUILD/qsec/q.o"
+grep -q '"type":[[:space:]]*"raw_tracepoint"' "$PF_BUILD/cli.out" && [ ! -s "$PF_BUILD/cli.err" ] ||
+	{ echo "FAIL SEC(\"?raw_tp\"): $(cat "$PF_BUILD/cli.err") $(grep '"type"' "$PF_BUILD/cli.out")"; rc=1; }
 exit $rc
