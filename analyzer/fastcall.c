@@ -19,27 +19,6 @@
 
 #define CALLER_SAVED	0x3fu	/* r0-r5 */
 
-/* jump_target as check_cfg() marks it: branch and ja targets, not fall-throughs */
-static void mark_targets(const struct pf_function *f, const struct pf_insn *insns,
-			 uint8_t *target)
-{
-	size_t pc;
-
-	for (pc = f->start; pc < f->end; pc++) {
-		int64_t t;
-
-		if (pf_insn__is_ld_imm64(&insns[pc])) {
-			pc++;
-			continue;
-		}
-		if (!pf_insn__is_jump(&insns[pc]))
-			continue;
-		t = pf_insn__jump_target(&insns[pc], pc);
-		if (t >= (int64_t)f->start && t < (int64_t)f->end)
-			target[t - (int64_t)f->start] = 1;
-	}
-}
-
 /*
  * Which bpf_get_smp_processor_id() a program type gets (6.12 source):
  * bpf_get_smp_processor_id_proto, the one with .allow_fastcall, from
@@ -198,7 +177,7 @@ void pf_fastcall__scan(const struct pf_object *obj, const struct pf_program *pro
 			r->uncertain = true;
 			continue;
 		}
-		mark_targets(f, insns, target);
+		pf_function__jump_targets(obj, f, target);
 		/* the lowest offset any 64-bit spill of the subprog uses */
 		for (pc = f->start; pc < f->end; pc++)
 			if (is_spill(&insns[pc]) && insns[pc].off < lowest)

@@ -85,6 +85,25 @@ const struct pf_call *pf_function__call_at(const struct pf_function *f, size_t i
 	return lo < f->call_cnt && f->calls[lo].insn == insn ? &f->calls[lo] : NULL;
 }
 
+void pf_function__jump_targets(const struct pf_object *obj, const struct pf_function *f,
+			       uint8_t *target)
+{
+	const struct pf_section *sec = &obj->secs[f->sec];
+	size_t i;
+
+	for (i = f->start; i < f->end; i++) {
+		const struct pf_insn *insn = &sec->insns[i];
+
+		if (pf_insn__is_ld_imm64(insn)) {
+			i++;
+			continue;
+		}
+		/* The model already refused jumps out of the function. */
+		if (pf_insn__is_jump(insn))
+			target[pf_insn__jump_target(insn, i) - f->start] = 1;
+	}
+}
+
 size_t pf_function__leaders(const struct pf_object *obj, const struct pf_function *f,
 			    uint32_t *leader_idx)
 {

@@ -255,6 +255,12 @@ int pf_object__find_func(const struct pf_object *obj, const char *name);
  */
 size_t pf_function__leaders(const struct pf_object *obj, const struct pf_function *f,
 			    uint32_t *leader_idx);
+/*
+ * Mark in @target (one byte per slot of @f) the slots a jump of @f goes to:
+ * check_cfg()'s jump targets (branch and ja targets, not fall-throughs).
+ */
+void pf_function__jump_targets(const struct pf_object *obj, const struct pf_function *f,
+			       uint8_t *target);
 /* The call site (or callback reference) at slot @insn of @f, or NULL. */
 const struct pf_call *pf_function__call_at(const struct pf_function *f, size_t insn);
 /*
