@@ -204,7 +204,7 @@ struct frame {
 enum { H_PUSH = 1, H_POP = 2, H_CB = 4 };
 
 struct hist {
-	struct hist *prev;
+	uint32_t prev;		/* the entry before (an index, 0: none) */
 	uint32_t pc;
 	uint16_t sub;
 	uint8_t frame;		/* the frame it ran in */
@@ -219,15 +219,11 @@ struct state {
 	size_t stored_at;	/* res->processed when this path last left a copy for pruning */
 	struct frame *fr[PF_MAX_CALL_FRAMES];
 	struct visit *parent;	/* the last stored copy on this path */
-	struct hist *hist;	/* the last instruction since, NULL if none */
+	uint32_t hist;		/* the last instruction since (an index, 0: none) */
 	size_t hist_cnt;	/* how many */
 };
 
-struct hist_block {
-	struct hist_block *next;
-	size_t used;
-	struct hist h[4096];
-};
+#define HIST_BLOCK_SHIFT	12	/* entries come in blocks of 4096 */
 
 struct visit {
 	struct visit *next;
@@ -259,7 +255,9 @@ struct eng {
 	size_t stack_cnt, stack_cap;
 	struct visit **open;	/* stored copies not yet complete, by level */
 	size_t open_cnt, open_cap;
-	struct hist_block *hist;	/* the run's history entries */
+	struct hist **hblk;	/* the history entries, in blocks (kept for every run) */
+	size_t hblk_cnt;
+	uint32_t hnext;		/* the next entry's index (from 1) */
 	struct visit *evicted;	/* dropped from visited, still on paths' chains */
 	uint32_t next_id;
 	size_t budget;		/* instructions to process before giving up */
@@ -1539,6 +1537,11 @@ static void exact_chain(struct visit *v)
  * backtrack_insn(): @h ran; which registers and slots before it hold what
  * @bt needs after it. False when the walk cannot say.
  */
+static struct hist *hist_at(const struct eng *e, uint32_t i)
+{
+	return &e->hblk[i >> HIST_BLOCK_SHIFT][i & ((1u << HIST_BLOCK_SHIFT) - 1)];
+}
+
 static bool bt_insn(const struct eng *e, const struct hist *h, struct bt *bt)
 {
 	const struct pf_insn *insn = insn_at(e, h->sub, h->pc);
@@ -1679,16 +1682,16 @@ static bool bt_apply(struct state *ps, struct bt *bt)
  */
 static void precise(const struct eng *e, struct state *st, struct bt *bt, bool skip_cur)
 {
-	const struct hist *h = st->hist;
+	uint32_t h = st->hist;
 	struct visit *p = st->parent;
 
 	if (skip_cur && h)
-		h = h->prev;
+		h = hist_at(e, h)->prev;
 	for (;;) {
-		for (; h; h = h->prev) {
+		for (; h; h = hist_at(e, h)->prev) {
 			if (bt_empty(bt))
 				return;
-			if (!bt_insn(e, h, bt)) {
+			if (!bt_insn(e, hist_at(e, h), bt)) {
 				exact_chain(st->parent);
 				return;
 			}
@@ -1761,24 +1764,24 @@ static bool hist_push(struct eng *e, struct state *st, int sub, size_t pc)
 	if (st->hist_cnt >= ENGINE_HIST_MAX) {
 		exact_chain(st->parent);
 		st->parent = NULL;
-		st->hist = NULL;
+		st->hist = 0;
 		st->hist_cnt = 0;
 	}
-	if (!e->hist || e->hist->used == sizeof(e->hist->h) / sizeof(e->hist->h[0])) {
-		struct hist_block *b = malloc(sizeof(*b));
+	if ((e->hnext >> HIST_BLOCK_SHIFT) >= e->hblk_cnt) {
+		size_t cap = e->hblk_cnt;
+		struct hist *b = malloc(sizeof(*b) << HIST_BLOCK_SHIFT);
 
-		if (!b) {
+		if (!b || pf_grow((void **)&e->hblk, &cap, e->hblk_cnt + 1, sizeof(*e->hblk))) {
+			free(b);
 			e->nomem = -ENOMEM;
 			e->stop = true;
 			return false;
 		}
-		b->next = e->hist;
-		b->used = 0;
-		e->hist = b;
+		e->hblk[e->hblk_cnt++] = b;
 	}
-	h = &e->hist->h[e->hist->used++];
+	h = hist_at(e, e->hnext);
 	h->prev = st->hist;
-	st->hist = h;
+	st->hist = e->hnext++;
 	st->hist_cnt++;
 	h->pc = (uint32_t)pc;
 	h->sub = (uint16_t)sub;
@@ -1789,9 +1792,9 @@ static bool hist_push(struct eng *e, struct state *st, int sub, size_t pc)
 	return true;
 }
 
-static struct hist *hist_cur(struct state *st)
+static struct hist *hist_cur(const struct eng *e, const struct state *st)
 {
-	return st->hist;
+	return st->hist ? hist_at(e, st->hist) : NULL;
 }
 
 
@@ -2009,9 +2012,9 @@ static bool do_mem(struct eng *e, struct state *st, size_t pc, const struct pf_i
 			return true;
 		}
 		off += (int32_t)base->var.v;
-		if (hist_cur(st) && off < 0 && off >= -PF_MAX_BPF_STACK) {
-			hist_cur(st)->spi = (int8_t)((-off - 1) / 8);
-			hist_cur(st)->sframe = base->frame;
+		if (hist_cur(e, st) && off < 0 && off >= -PF_MAX_BPF_STACK) {
+			hist_cur(e, st)->spi = (int8_t)((-off - 1) / 8);
+			hist_cur(e, st)->sframe = base->frame;
 		}
 		if (load) {
 			stack_read(e, owner, off, size, &val);
@@ -2328,8 +2331,8 @@ static bool call_frame(struct eng *e, struct state *st, size_t pc, int callee_su
 	f = frame_new(e, callee_sub, st->cur + 1);
 	if (!f)
 		return false;
-	if (hist_cur(st))
-		hist_cur(st)->flags |= H_PUSH | (callback ? H_CB : 0);
+	if (hist_cur(e, st))
+		hist_cur(e, st)->flags |= H_PUSH | (callback ? H_CB : 0);
 	f->ret_pc = pc + 1;
 	f->callback = callback;
 	if (!callback)
@@ -2609,8 +2612,8 @@ static bool do_exit(struct eng *e, struct state *st)
 	if (st->cur == 0)
 		return false;
 	caller = st->fr[st->cur - 1];
-	if (hist_cur(st))
-		hist_cur(st)->flags |= H_POP | (callee->callback ? H_CB : 0);
+	if (hist_cur(e, st))
+		hist_cur(e, st)->flags |= H_POP | (callee->callback ? H_CB : 0);
 	if (!callee->callback)
 		caller->r[BPF_REG_0] = callee->r[BPF_REG_0];
 	st->pc = callee->ret_pc;
@@ -2842,7 +2845,7 @@ static bool prune(struct eng *e, struct state *st, size_t idx, bool may_goto)
 	e->open[e->open_cnt++] = v;
 	/* the path goes on from the copy */
 	st->parent = v;
-	st->hist = NULL;
+	st->hist = 0;
 	st->hist_cnt = 0;
 	return false;
 }
@@ -3005,12 +3008,7 @@ static void visited_free(struct eng *e)
 		state_free(e, v->st);
 		free(v);
 	}
-	while (e->hist) {
-		struct hist_block *b = e->hist;
-
-		e->hist = b->next;
-		free(b);
-	}
+	e->hnext = 1;	/* the blocks serve the next run */
 }
 
 /* Entry state of a root: r1 is the context (main) or unknown (a global). */
@@ -3472,21 +3470,14 @@ static void mark_prune_points(struct eng *e)
 		 */
 		if (f->end > f->start)
 			e->res->jump_target[e->res->base[s]] = 1;
+		pf_function__jump_targets(e->obj, f, &e->res->jump_target[e->res->base[s]]);
 		for (pc = f->start; pc < f->end; pc++) {
-			int64_t t;
-
 			if (pf_insn__is_ld_imm64(&insns[pc])) {
 				pc++;
 				continue;
 			}
-			if (!pf_insn__is_jump(&insns[pc]))
-				continue;
 			if (pf_insn__class(&insns[pc]) == BPF_JMP && BPF_OP(insns[pc].code) == BPF_JCOND)
 				e->res->jump_target[loaded_idx(e, (int)s, pc)] = 2;	/* may_goto */
-			t = pf_insn__jump_target(&insns[pc], pc);
-			if (t >= (int64_t)f->start && t < (int64_t)f->end &&
-			    !e->res->jump_target[loaded_idx(e, (int)s, (size_t)t)])
-				e->res->jump_target[loaded_idx(e, (int)s, (size_t)t)] = 1;
 		}
 	}
 }
@@ -3495,7 +3486,7 @@ int pf_engine__run(const struct pf_object *obj, const struct pf_program *prog,
 		   const struct pf_rodata *ro, size_t budget, bool settle,
 		   struct pf_engine_sem sem, struct pf_engine_result *res)
 {
-	struct eng e = { .obj = obj, .prog = prog, .ro = ro, .res = res, .settle = settle,
+	struct eng e = { .obj = obj, .prog = prog, .ro = ro, .res = res, .settle = settle, .hnext = 1,
 			 .budget = budget && budget < ENGINE_INSN_LIMIT ? budget : ENGINE_INSN_LIMIT };
 	size_t n = prog->func_cnt, i, total = 0;
 	int err = 0;
@@ -3561,6 +3552,9 @@ out:
 	free(e.subs);
 	free(e.visited);
 	free(e.open);
+	for (i = 0; i < e.hblk_cnt; i++)
+		free(e.hblk[i]);
+	free(e.hblk);
 	while (e.free_frames) {
 		struct frame *f = e.free_frames;
 
