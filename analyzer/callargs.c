@@ -16,24 +16,6 @@
 #include "callargs.h"
 #include "model.h"
 
-void pf_callargs__targets(const struct pf_object *obj, const struct pf_function *f,
-			  uint8_t *targets)
-{
-	const struct pf_section *sec = &obj->secs[f->sec];
-	size_t i;
-
-	for (i = f->start; i < f->end; i++) {
-		const struct pf_insn *insn = &sec->insns[i];
-		int64_t t;
-
-		if (!pf_insn__is_jump(insn))
-			continue;
-		t = pf_insn__jump_target(insn, i);
-		if (t >= (int64_t)f->start && t < (int64_t)f->end)
-			targets[t - (int64_t)f->start] = 1;
-	}
-}
-
 static bool is_imm64_first(const struct pf_section *sec, size_t i)
 {
 	return pf_insn__is_ld_imm64(&sec->insns[i]);
@@ -216,7 +198,7 @@ int pf_callargs__mark(const struct pf_object *obj, const int *prog_type, uint8_t
 					cap = n;
 				}
 				memset(targets, 0, n);
-				pf_callargs__targets(obj, f, targets);
+				pf_function__jump_targets(obj, f, targets);
 				have = true;
 			}
 			for (a = 0; a < nargs; a++) {

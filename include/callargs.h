@@ -24,13 +24,11 @@ enum pf_argk {
 /*
  * The kind of register @reg (1..5) at the call in slot @call of @f, from a
  * walk back through straight-line code; @targets marks jump targets of @f
- * (one byte per slot from f->start), where paths merge and the walk stops.
+ * (pf_function__jump_targets(): one byte per slot from f->start), where
+ * paths merge and the walk stops.
  */
 enum pf_argk pf_callargs__kind(const struct pf_object *obj, const struct pf_function *f,
 			       const uint8_t *targets, size_t call, int reg);
-/* Mark the jump targets of @f in @targets (f->end - f->start bytes, zeroed). */
-void pf_callargs__targets(const struct pf_object *obj, const struct pf_function *f,
-			  uint8_t *targets);
 /*
  * Set @unreliable[f] for every static function f of @obj that a call
  * passes something its BTF prototype does not say (one pass over all
