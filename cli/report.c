@@ -102,80 +102,76 @@ static size_t distance(const char *a, size_t n, const char *b)
 	return row[m];
 }
 
-/*
- * A rule id in a suppression comment that names no rule would leave the
- * finding standing with no word why: say so, once per comment, with the
- * closest id.
- */
-static void check_ids(const char *p, const char *where, unsigned int line)
+#define DISABLE_MARK	"bpf-preflight: disable="
+
+/* An id that names no rule: say so, with the closest one. */
+static void unknown_id(const char *p, size_t len, const char *where, unsigned int line)
 {
-	static unsigned long long warned[64];
-	static size_t warned_cnt;
-	const char *parts[2] = { where ? where : "", p };
-	unsigned long long h;
-	size_t i;
+	size_t best = SIZE_MAX, d, i;
+	const char *near = NULL;
+	char id[64];
 
-	h = hash_parts(parts, 2) ^ line;
-	for (i = 0; i < warned_cnt; i++)
-		if (warned[i] == h)
-			return;
-	while (*p) {
-		size_t len = strcspn(p, ", \t*"), best = SIZE_MAX, d;
-		const char *near = NULL;
-		char id[64];
-
-		snprintf(id, sizeof(id), "%.*s", (int)(len < 63 ? len : 63), p);
-		if (len && strcmp(id, "all") && !pf_rule__find(id)) {
-			for (i = 0; pf_rules[i]; i++) {
-				d = distance(p, len, pf_rules[i]->id);
-				if (d < best) {
-					best = d;
-					near = pf_rules[i]->id;
-				}
-			}
-			fprintf(stderr, "bpf-preflight: %s:%u: warning: 'bpf-preflight: disable=%s' names no rule%s%s%s (bpf-preflight rules lists them)\n",
-				where ? where : "?", line, id, near && best <= 3 ? "; did you mean '" : "",
-				near && best <= 3 ? near : "", near && best <= 3 ? "'?" : "");
+	snprintf(id, sizeof(id), "%.*s", (int)(len < 63 ? len : 63), p);
+	if (!strcmp(id, "all") || pf_rule__find(id))
+		return;
+	for (i = 0; pf_rules[i]; i++) {
+		d = distance(p, len, pf_rules[i]->id);
+		if (d < best) {
+			best = d;
+			near = pf_rules[i]->id;
 		}
-		p += len;
-		if (*p != ',')
-			break;
-		p++;
 	}
-	if (warned_cnt < sizeof(warned) / sizeof(warned[0]))
-		warned[warned_cnt++] = h;
+	fprintf(stderr, "bpf-preflight: %s:%u: warning: '" DISABLE_MARK "%s' names no rule%s%s%s (bpf-preflight rules lists them)\n",
+		where ? where : "?", line, id, near && best <= 3 ? "; did you mean '" : "",
+		near && best <= 3 ? near : "", near && best <= 3 ? "'?" : "");
 }
 
-static bool line_disables(const char *text, const char *rule)
+/* The first time the comment @ids at @where:@line is read (one warning per comment). */
+static bool first_reading(const char *ids, const char *where, unsigned int line)
 {
-	const char *p = text ? strstr(text, "bpf-preflight: disable=") : NULL;
+	static unsigned long long seen[64];
+	static size_t seen_cnt;
+	const char *parts[2] = { where ? where : "", ids };
+	unsigned long long h = hash_parts(parts, 2) ^ line;
+	size_t i;
+
+	for (i = 0; i < seen_cnt; i++)
+		if (seen[i] == h)
+			return false;
+	if (seen_cnt < sizeof(seen) / sizeof(seen[0]))
+		seen[seen_cnt++] = h;
+	return true;
+}
+
+/*
+ * Does the suppression comment in @text (@where:@line) disable @rule? A
+ * rule id in it that names no rule would leave the finding standing with
+ * no word why: it warns, once per comment.
+ */
+static bool line_disables(const char *text, const char *rule, const char *where,
+			  unsigned int line)
+{
+	const char *p = text ? strstr(text, DISABLE_MARK) : NULL;
 	size_t n = strlen(rule);
+	bool hit = false, warn;
 
 	if (!p)
 		return false;
-	p += strlen("bpf-preflight: disable=");
+	p += strlen(DISABLE_MARK);
+	warn = first_reading(p, where, line);
 	while (*p) {
 		size_t len = strcspn(p, ", \t*");
 
 		if ((len == n && !strncmp(p, rule, n)) || (len == 3 && !strncmp(p, "all", 3)))
-			return true;
+			hit = true;
+		else if (warn && len)
+			unknown_id(p, len, where, line);
 		p += len;
 		if (*p != ',')
 			break;
 		p++;
 	}
-	return false;
-}
-
-static bool line_disables_checked(const char *text, const char *rule, const char *file,
-				  unsigned int line)
-{
-	const char *p = text ? strstr(text, "bpf-preflight: disable=") : NULL;
-
-	if (!p)
-		return false;
-	check_ids(p + strlen("bpf-preflight: disable="), file, line);
-	return line_disables(text, rule);
+	return hit;
 }
 
 bool pf_finding__suppressed_inline(const struct pf_finding *d)
@@ -183,13 +179,13 @@ bool pf_finding__suppressed_inline(const struct pf_finding *d)
 	char buf[1024];
 	const char *rule = pf_rule_id__name(d->rule);
 
-	if (line_disables_checked(d->src_text, rule, d->file, d->line))
+	if (line_disables(d->src_text, rule, d->file, d->line))
 		return true;
 	if (read_line(d->file, d->line, buf, sizeof(buf)) &&
-	    line_disables_checked(buf, rule, d->file, d->line))
+	    line_disables(buf, rule, d->file, d->line))
 		return true;
 	return d->line > 1 && read_line(d->file, d->line - 1, buf, sizeof(buf)) &&
-	       line_disables_checked(buf, rule, d->file, d->line - 1);
+	       line_disables(buf, rule, d->file, d->line - 1);
 }
 
 /* ---- text ---- */
