@@ -84,6 +84,19 @@ const struct btf_type *pf_btf__skip_mods(const struct btf *btf, uint32_t id)
 	return NULL;
 }
 
+const struct btf_type *pf_btf__func_proto(const struct btf *btf, const char *name)
+{
+	const struct btf_type *t;
+	int id;
+
+	if (!btf || !name)
+		return NULL;
+	id = btf__find_by_name_kind(btf, name, BTF_KIND_FUNC);
+	t = id > 0 ? btf__type_by_id(btf, id) : NULL;
+	t = t ? btf__type_by_id(btf, t->type) : NULL;
+	return t && btf_is_func_proto(t) ? t : NULL;
+}
+
 /*
  * Walk one .BTF.ext subsection (func_info or line_info): a record size,
  * then per ELF section {name_off, count, records}. @fn sees each record.

@@ -2528,14 +2528,10 @@ static bool do_kfunc(struct eng *e, struct state *st, size_t pc, const struct pf
 {
 	struct frame *f = st->fr[st->cur];
 	const struct btf *btf = e->obj->btf;
-	const struct btf_type *t = NULL;
-	int id = -1, a, n;
+	const struct btf_type *t = pf_btf__func_proto(btf, c ? c->sym_name : NULL);
+	int a, n;
 
-	if (btf && c && c->sym_name)
-		id = btf__find_by_name_kind(btf, c->sym_name, BTF_KIND_FUNC);
-	t = id > 0 ? btf__type_by_id(btf, id) : NULL;
-	t = t ? btf__type_by_id(btf, t->type) : NULL;
-	if (t && btf_is_func_proto(t)) {
+	if (t) {
 		const struct btf_param *params = btf_params(t);
 
 		n = btf_vlen(t) < 5 ? btf_vlen(t) : 5;

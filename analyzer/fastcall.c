@@ -74,7 +74,6 @@ static uint32_t clobbers(const struct pf_object *obj, const struct pf_program *p
 {
 	const struct pf_call *c;
 	const struct btf_type *t;
-	int id;
 
 	*inlinable = 0;
 	/* a kfunc call is "call -1" with a relocation until libbpf resolves it */
@@ -98,12 +97,8 @@ static uint32_t clobbers(const struct pf_object *obj, const struct pf_program *p
 	if (call->src != BPF_PSEUDO_KFUNC_CALL)
 		return CALLER_SAVED;
 kfunc:
-	if (!obj->btf || !c || !c->sym_name)
-		return 0;
-	id = btf__find_by_name_kind(obj->btf, c->sym_name, BTF_KIND_FUNC);
-	t = id > 0 ? btf__type_by_id(obj->btf, id) : NULL;
-	t = t ? btf__type_by_id(obj->btf, t->type) : NULL;
-	if (!t || !btf_is_func_proto(t))
+	t = pf_btf__func_proto(obj->btf, c ? c->sym_name : NULL);
+	if (!t)
 		return 0;
 	/* is_fastcall_kfunc_call() */
 	if (!strcmp(c->sym_name, "bpf_cast_to_kern_ctx") || !strcmp(c->sym_name, "bpf_rdonly_cast"))

@@ -393,15 +393,10 @@ static void step_kfunc(struct walk *w, struct state *s, const char *name, size_t
 {
 	const struct btf *btf = w->obj->btf;
 	const struct btf_param *params;
-	const struct btf_type *t;
-	int id, a, n;
+	const struct btf_type *t = pf_btf__func_proto(btf, name);
+	int a, n;
 
-	if (!btf || !name)
-		return;
-	id = btf__find_by_name_kind(btf, name, BTF_KIND_FUNC);
-	t = id > 0 ? btf__type_by_id(btf, id) : NULL;
-	t = t ? btf__type_by_id(btf, t->type) : NULL;
-	if (!t || !btf_is_func_proto(t))
+	if (!t)
 		return;
 	params = btf_params(t);
 	n = btf_vlen(t) < 5 ? btf_vlen(t) : 5;

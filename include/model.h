@@ -295,6 +295,8 @@ int pf_helper__max_id(void);
  * build use it too.
  */
 const struct btf_type *pf_btf__skip_mods(const struct btf *btf, uint32_t id);
+/* The prototype of the function (a kfunc, an extern) @name in @btf, or NULL. */
+const struct btf_type *pf_btf__func_proto(const struct btf *btf, const char *name);
 /*
  * The exception callback @prog's main names with the BTF decl tag
  * "exception_callback:NAME" (__exception_cb(), 6.7+): a function index,
