@@ -42,7 +42,7 @@
 #define ENGINE_INSN_LIMIT	1000000u	/* BPF_COMPLEXITY_LIMIT_INSNS */
 #define ENGINE_STATES_PER_INSN	32u	/* kept for pruning at one instruction */
 #define ENGINE_STORE_EVERY	8u	/* instructions between a path's copies */
-#define ENGINE_HIST_MAX		65536u	/* instructions a path traces back */
+#define ENGINE_HIST_MAX		65536u	/* instructions a precision walk goes back, at most */
 #define ENGINE_MAX_VAR_SIZE	(1u << 29)	/* BPF_MAX_VAR_SIZ */
 #define ENGINE_MAX_VAR_OFF	(1 << 29)	/* BPF_MAX_VAR_OFF */
 
@@ -256,7 +256,7 @@ struct eng {
 	struct visit **open;	/* stored copies not yet complete, by level */
 	size_t open_cnt, open_cap;
 	struct hist **hblk;	/* the history entries, in blocks (kept for every run) */
-	size_t hblk_cnt;
+	size_t hblk_cnt, hblk_cap;
 	uint32_t hnext;		/* the next entry's index (from 1) */
 	struct visit *evicted;	/* dropped from visited, still on paths' chains */
 	uint32_t next_id;
@@ -1533,15 +1533,15 @@ static void exact_chain(struct visit *v)
 		v->exact = true;
 }
 
-/*
- * backtrack_insn(): @h ran; which registers and slots before it hold what
- * @bt needs after it. False when the walk cannot say.
- */
 static struct hist *hist_at(const struct eng *e, uint32_t i)
 {
 	return &e->hblk[i >> HIST_BLOCK_SHIFT][i & ((1u << HIST_BLOCK_SHIFT) - 1)];
 }
 
+/*
+ * backtrack_insn(): @h ran; which registers and slots before it hold what
+ * @bt needs after it. False when the walk cannot say.
+ */
 static bool bt_insn(const struct eng *e, const struct hist *h, struct bt *bt)
 {
 	const struct pf_insn *insn = insn_at(e, h->sub, h->pc);
@@ -1754,8 +1754,8 @@ static void precise_from(const struct eng *e, struct state *st, const struct sta
 /*
  * The path's history: this instruction runs now. A path that goes long
  * without leaving a copy (a loop past ENGINE_STATES_PER_INSN copies) would
- * copy an ever longer history at each branch: past ENGINE_HIST_MAX the
- * path stops tracing, and what it came from is compared exactly.
+ * make every precision walk on it as long: past ENGINE_HIST_MAX the path
+ * stops tracing, and what it came from is compared exactly.
  */
 static bool hist_push(struct eng *e, struct state *st, int sub, size_t pc)
 {
@@ -1768,10 +1768,9 @@ static bool hist_push(struct eng *e, struct state *st, int sub, size_t pc)
 		st->hist_cnt = 0;
 	}
 	if ((e->hnext >> HIST_BLOCK_SHIFT) >= e->hblk_cnt) {
-		size_t cap = e->hblk_cnt;
 		struct hist *b = malloc(sizeof(*b) << HIST_BLOCK_SHIFT);
 
-		if (!b || pf_grow((void **)&e->hblk, &cap, e->hblk_cnt + 1, sizeof(*e->hblk))) {
+		if (!b || pf_grow((void **)&e->hblk, &e->hblk_cap, e->hblk_cnt + 1, sizeof(*e->hblk))) {
 			free(b);
 			e->nomem = -ENOMEM;
 			e->stop = true;
@@ -1796,7 +1795,6 @@ static struct hist *hist_cur(const struct eng *e, const struct state *st)
 {
 	return st->hist ? hist_at(e, st->hist) : NULL;
 }
-
 
 /* ---- ld_imm64 ---- */
 
@@ -2431,8 +2429,8 @@ static bool do_helper(struct eng *e, struct state *st, size_t pc, const struct p
 				break;
 			if (sz->type != R_SCALAR)
 				break;
-			precise_reg(e, st, a + 2);	/* check_mem_size_reg() */
-			/* check_mem_size_reg() */
+			/* check_mem_size_reg(): the size is precise */
+			precise_reg(e, st, a + 2);
 			if (sz->smin < 0) {
 				struct pf_engine_event *ev = event(e, PF_EV_SIZE_NEGATIVE, st, pc);
 
@@ -2778,12 +2776,12 @@ static bool prune(struct eng *e, struct state *st, size_t idx, bool may_goto)
 {
 	struct visit *v, **pv;
 	struct state *copy;
+	uint32_t n = may_goto ? 64 : 3;	/* misses per hit before a copy goes */
 
 	if (may_goto && e->visited[idx])
 		widen_at_may_goto(st, e->visited[idx]->st);
 	for (pv = &e->visited[idx]; (v = *pv);) {
 		bool relaxed = v->complete && !v->exact;
-		uint32_t n = may_goto ? 64 : 3;
 
 		if (state_safe(v->st, st, e->live[idx], e->live_slots[idx], relaxed)) {
 			v->hit++;
