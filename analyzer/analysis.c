@@ -149,7 +149,7 @@ const struct pf_engine_result *pf_analysis__engine(struct pf_analysis *an,
 	 * have followed the same paths to the same end.
 	 */
 	if (!an->eng_done[slot] && an->eng_done[slot ^ 1] &&
-	    !an->eng[slot ^ 1].used_jeq_bounds && !an->eng[slot ^ 1].used_jeq32_refine)
+	    !an->eng[slot ^ 1].used_jeq_bounds && !an->eng[slot ^ 1].used_jeq_refine)
 		return &an->eng[slot ^ 1];
 	if (!an->eng_done[slot]) {
 		bool safe = false;

@@ -1441,6 +1441,40 @@ static void narrow(struct reg *a, uint8_t op, uint64_t c, bool is32)
 }
 
 /*
+ * The equal side of a JEQ/JNE on a constant, as each semantics narrows it.
+ * 6.1's reg_set_min_max(): the register becomes the constant
+ * (__mark_reg_known(), __mark_reg32_known()), whatever the bounds said (a
+ * branch is_branch_taken() did not decide is explored on both sides);
+ * newer kernels narrow the bounds they had.
+ */
+static void refine_jeq(struct reg *a, uint64_t c, bool is32, bool jeq_bounds)
+{
+	if (jeq_bounds) {
+		narrow(a, BPF_JEQ, c, is32);
+		if (!bounds_empty(a))
+			sync_bounds(a);
+	} else if (is32) {
+		uint64_t hi_m = a->var.m, hi_v = a->var.v;
+
+		mark_unknown(a);
+		a->var = (struct tnum){ (hi_v & ~0xffffffffULL) | (uint32_t)c, hi_m & ~0xffffffffULL };
+		a->u32min = a->u32max = (uint32_t)c;
+		a->s32min = a->s32max = (int32_t)(uint32_t)c;
+		sync_bounds(a);
+	} else {
+		mark_const(a, c);
+	}
+}
+
+static bool reg_same_value(const struct reg *a, const struct reg *b)
+{
+	return a->var.v == b->var.v && a->var.m == b->var.m &&
+	       a->umin == b->umin && a->umax == b->umax && a->smin == b->smin && a->smax == b->smax &&
+	       a->u32min == b->u32min && a->u32max == b->u32max &&
+	       a->s32min == b->s32min && a->s32max == b->s32max;
+}
+
+/*
  * reg_set_min_max() for "@a OP const @c" holding: narrow @a. JSET and
  * negations without a range form leave it as is.
  */
@@ -1450,27 +1484,19 @@ static void refine(struct eng *e, struct reg *a, uint8_t op, uint64_t c, bool is
 
 	if (a->type != R_SCALAR)
 		return;
-	if (o == BPF_JEQ && is32)
-		e->res->used_jeq32_refine = true;	/* the two semantics part here */
-	if (o == BPF_JEQ && !e->res->sem.jeq_bounds) {
-		/*
-		 * 6.1's reg_set_min_max(): the equal side becomes the constant
-		 * (__mark_reg_known(), __mark_reg32_known()), whatever the
-		 * bounds said: a branch is_branch_taken() did not decide is
-		 * explored on both sides.
-		 */
-		if (is32) {
-			uint64_t hi_m = a->var.m, hi_v = a->var.v;
+	if (o == BPF_JEQ) {
+		struct reg other = *a;
+		bool sem = e->res->sem.jeq_bounds;
 
-			mark_unknown(a);
-			a->var = (struct tnum){ (hi_v & ~0xffffffffULL) | (uint32_t)c,
-						hi_m & ~0xffffffffULL };
-			a->u32min = a->u32max = (uint32_t)c;
-			a->s32min = a->s32max = (int32_t)(uint32_t)c;
-			sync_bounds(a);
-		} else {
-			mark_const(a, c);
-		}
+		/*
+		 * A JMP32 JEQ can part the semantics (6.1 forgets the upper
+		 * half's bounds); only a narrowing that really differs makes
+		 * the other semantics explore on its own.
+		 */
+		refine_jeq(a, c, is32, sem);
+		refine_jeq(&other, c, is32, !sem);
+		if (!reg_same_value(a, &other))
+			e->res->used_jeq_refine = true;
 		return;
 	}
 	if (!holds && op == BPF_JSET) {
@@ -3540,7 +3566,7 @@ int pf_engine__run(const struct pf_object *obj, const struct pf_program *prog,
 	if (getenv("PF_ENGINE_DEBUG"))
 		fprintf(stderr, "engine: %s: jeq_bounds %d (used %d, jmp32 %d): %zu runs, %zu processed of %zu, %s\n",
 			obj->funcs[prog->func].name, sem.jeq_bounds, res->used_jeq_bounds,
-			res->used_jeq32_refine, res->run_cnt, res->processed, res->insn_total,
+			res->used_jeq_refine, res->run_cnt, res->processed, res->insn_total,
 			res->settled ? "settled" : res->ok ? "ok" : res->why);
 out:
 	free(e.subs);

@@ -718,7 +718,7 @@ static void engine_setup(struct kprog *k)
 		snprintf(k->eng_why, sizeof(k->eng_why), "%s", r->why);
 		return;
 	}
-	if (jeq == PF_UNKNOWN && r->used_jeq_bounds) {
+	if (jeq == PF_UNKNOWN && (r->used_jeq_bounds || r->used_jeq_refine)) {
 		snprintf(k->eng_why, sizeof(k->eng_why),
 			 "kernel %s decides a JEQ/JNE by its bounds or only for constants (not known), and this program has such a branch",
 			 k->p->name);

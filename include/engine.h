@@ -130,7 +130,7 @@ void pf_fastcall__scan(const struct pf_object *obj, const struct pf_program *pro
 struct pf_engine_result {
 	struct pf_engine_sem sem;	/* what this exploration assumed */
 	bool used_jeq_bounds;	/* a JEQ/JNE was decided by more than a constant */
-	bool used_jeq32_refine;	/* a JMP32 JEQ/JNE narrowed a register (differs too) */
+	bool used_jeq_refine;	/* a JEQ/JNE narrowed a register as the other would not */
 	bool ok;		/* explored every run to its end or refusing event */
 	bool settled;		/* ... or until every depth was the static bound (see pf_engine__run) */
 	char why[200];		/* when !ok: what the engine could not follow */
