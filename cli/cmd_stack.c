@@ -4,6 +4,11 @@
  * the verifier records it and as check_max_stack_depth() counts it on each
  * kernel, the worst chain, the headroom to 512 bytes, and for every
  * tail-calling subprogram the headroom of its caller frames to 256.
+ *
+ * The kernel columns are the program's verdict's depths (what `check`
+ * prints and the kernel's "stack depth" line holds: explored accesses
+ * only, fastcall and may_goto slots per kernel), so that a subprogram the
+ * verifier never explores counts nothing and is marked as dropped.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +27,9 @@ struct stack_ctx {
 	const struct pf_opts *opts;
 	/* per function x profile, memoised: counted frame, worst chain below */
 	uint32_t *frame;
+	uint8_t *dropped;	/* never explored: opt_remove_dead_code() drops it */
+	struct pf_analysis an;	/* the engine's explorations, per program */
+	struct pf_verdict *vs;	/* one program's verdicts, per profile */
 	int64_t *worst;		/* -1: not computed */
 	/*
 	 * Per function x profile, the worst frames above it (tail_headroom),
@@ -84,7 +92,10 @@ static void print_tree(struct stack_ctx *sc, int func, unsigned int depth,
 		 f->has_tail_call ? " *" : "");
 	printf("  %-32s %6u", name, f->stack.depth);
 	for (k = 0; k < opts->profile_cnt; k++) {
-		printf(" %9u", frame_of(sc, func, k));
+		if (sc->dropped[func * opts->profile_cnt + k])
+			printf(" %9s", "-");
+		else
+			printf(" %9u", frame_of(sc, func, k));
 		below[k] = above[k] + frame_of(sc, func, k);
 	}
 	printf("\n");
@@ -160,7 +171,8 @@ static void stack_program(struct stack_ctx *sc, const struct pf_program *prog)
 		for (k = 0; k < opts->profile_cnt; k++)
 			worst_above[prog->funcs[i] * opts->profile_cnt + k] = -1;
 	printf("  (* tail-calls; depth: bytes below r10 the function touches; kernel columns:\n"
-	       "   the frame as check_max_stack_depth() counts it)\n\n");
+	       "   the frame as check_max_stack_depth() counts it, from the accesses the\n"
+	       "   verifier explores; -: never explored, the kernel drops it)\n\n");
 }
 
 static int explain_object(const struct pf_object *obj, const struct pf_opts *opts,
@@ -187,42 +199,71 @@ static int explain_object(const struct pf_object *obj, const struct pf_opts *opt
 	return ret;
 }
 
+/*
+ * The frames of @prog's functions on every profile, from its verdicts: the
+ * depth check_max_stack_depth() counts once the kernel has explored it.
+ */
+static void program_frames(struct stack_ctx *sc, const struct pf_program *prog)
+{
+	const struct pf_opts *opts = sc->opts;
+	size_t i, k, K = opts->profile_cnt;
+
+	for (k = 0; k < K; k++)
+		pf_verdict__program(&sc->an, prog, &opts->profiles[k], &sc->vs[k]);
+	for (i = 0; i < prog->func_cnt; i++) {
+		size_t f = (size_t)prog->funcs[i];
+
+		for (k = 0; k < K; k++) {
+			const struct pf_verdict *v = &sc->vs[k];
+			bool known = true;
+			uint32_t d = pf_verdict__recorded_depth(&sc->obj->funcs[f],
+								&opts->profiles[k], &known);
+
+			/* a program too large for the verdict's line keeps the static depth */
+			if (i < v->depth_cnt && v->depth_known)
+				d = v->depths[i];
+			sc->dropped[f * K + k] = i < v->depth_cnt && v->removed[i];
+			sc->frame[f * K + k] = sc->dropped[f * K + k] ? 0 :
+				pf_verdict__round_frame(d, &opts->profiles[k]);
+			sc->worst[f * K + k] = -1;
+			sc->above[f * K + k] = -1;
+		}
+	}
+}
+
 static int stack_object(const struct pf_object *obj, const struct pf_opts *opts,
 			void *ctx)
 {
 	struct stack_ctx sc = { .obj = obj, .opts = opts };
-	size_t p, f, k, n = obj->func_cnt * opts->profile_cnt;
+	size_t p, n = obj->func_cnt * opts->profile_cnt;
+	int ret = PF_EXIT_INTERNAL;
 
 	if (opts->explain)
 		return explain_object(obj, opts, ctx);
+	pf_analysis__init(&sc.an, obj);
+	sc.an.ro = opts->rodata_set.cnt ? &opts->rodata_set : NULL;
 	sc.frame = calloc(n + 1, sizeof(*sc.frame));
+	sc.dropped = calloc(n + 1, 1);
 	sc.worst = malloc((n + 1) * sizeof(*sc.worst));
 	sc.above = malloc((n + 1) * sizeof(*sc.above));
-	if (!sc.frame || !sc.worst || !sc.above) {
-		free(sc.frame);
-		free(sc.worst);
-		free(sc.above);
-		return PF_EXIT_INTERNAL;
+	sc.vs = calloc(opts->profile_cnt + 1, sizeof(*sc.vs));
+	if (!sc.frame || !sc.dropped || !sc.worst || !sc.above || !sc.vs)
+		goto out;
+	for (p = 0; p < obj->prog_cnt; p++) {
+		if (opts->prog && strcmp(opts->prog, obj->funcs[obj->progs[p].func].name))
+			continue;
+		program_frames(&sc, &obj->progs[p]);
+		stack_program(&sc, &obj->progs[p]);
 	}
-	for (f = 0; f < obj->func_cnt; f++) {
-		for (k = 0; k < opts->profile_cnt; k++) {
-			bool known = true;
-			uint32_t d = pf_verdict__recorded_depth(&obj->funcs[f],
-								&opts->profiles[k], &known);
-
-			sc.frame[f * opts->profile_cnt + k] =
-				pf_verdict__round_frame(d, &opts->profiles[k]);
-			sc.worst[f * opts->profile_cnt + k] = -1;
-			sc.above[f * opts->profile_cnt + k] = -1;
-		}
-	}
-	for (p = 0; p < obj->prog_cnt; p++)
-		if (!opts->prog || !strcmp(opts->prog, obj->funcs[obj->progs[p].func].name))
-			stack_program(&sc, &obj->progs[p]);
+	ret = PF_EXIT_OK;
+out:
+	pf_analysis__free(&sc.an);
 	free(sc.frame);
+	free(sc.dropped);
 	free(sc.worst);
 	free(sc.above);
-	return PF_EXIT_OK;
+	free(sc.vs);
+	return ret;
 }
 
 int cmd_stack(struct pf_opts *opts)
