@@ -313,6 +313,7 @@ static struct pf_engine_event *event(struct eng *e, enum pf_ev_kind kind,
 	case PF_EV_NULL_USE:
 		break;	/* the caller decides (elision) */
 	case PF_EV_UNINIT_READ:
+	case PF_EV_STACK_ZERO_SIZE:
 		break;	/* the profile decides */
 	default:
 		e->stop = true;
@@ -2309,6 +2310,58 @@ static bool do_alu(struct eng *e, struct state *st, size_t pc, const struct pf_i
 /* ---- calls ---- */
 
 /* The stack bytes a helper's memory argument touches: check_helper_mem_access(). */
+/*
+ * A helper's memory argument whose size register is 0 (umax 0): the
+ * kernel still checks the range with access_size 0
+ * (check_stack_access_within_bounds()): its start must lie in the frame
+ * (-512 .. -1), and since a833a17aeac7 ("bpf: Fix verification of
+ * indirect var-off stack access", 6.8, in 6.1.170) its end, smax + off,
+ * may not pass 0; before, a zero-sized range ended at its start. Where
+ * both rules refuse it is an ordinary out-of-frame access; where only the
+ * new one does, the profile decides (the walk goes on for the old).
+ * A zero-sized range counts for the depth on no measured kernel.
+ */
+static bool helper_mem_zero(struct eng *e, struct state *st, size_t pc, int regno, bool write)
+{
+	const struct reg *r = &st->fr[st->cur]->r[regno];
+	bool var = !tn_is_const(r->var);
+	int64_t lo, hi;
+	bool before, after;
+	struct pf_engine_event *ev;
+
+	if (r->type != R_FP)
+		return true;
+	if (var && (r->smax >= ENGINE_MAX_VAR_OFF || r->smin <= -ENGINE_MAX_VAR_OFF))
+		return stack_access(e, st, pc, regno, r, 0, 0,
+				    write ? PF_ACC_HELPER_WRITE : PF_ACC_HELPER_READ);
+	lo = (var ? r->smin : (int64_t)r->var.v) + r->off;
+	hi = (var ? r->smax : (int64_t)r->var.v) + r->off;
+	before = lo < -PF_MAX_BPF_STACK || lo > -1;
+	after = before || hi > 0;
+	if (!after) {
+		int sub = st->fr[r->frame]->sub;
+
+		if (-lo > (int64_t)e->run->zdepth[sub]) {
+			e->run->zdepth[sub] = (uint32_t)-lo;
+			e->run->zdeepest_insn[sub] = pc;
+		}
+		return true;
+	}
+	ev = event(e, before ? PF_EV_STACK_ACCESS : PF_EV_STACK_ZERO_SIZE, st, pc);
+	if (ev) {
+		ev->access = (uint8_t)(write ? PF_ACC_HELPER_WRITE : PF_ACC_HELPER_READ);
+		ev->reg = (uint8_t)regno;
+		ev->var_off = var;
+		ev->off = r->off;
+		ev->size = 0;
+		ev->tn_value = r->var.v;
+		ev->tn_mask = r->var.m;
+		ev->refused_before = before;
+		ev->refused_after = after;
+	}
+	return !before;
+}
+
 static bool helper_mem(struct eng *e, struct state *st, size_t pc, int regno,
 		       int64_t size, bool write)
 {
@@ -2481,6 +2534,9 @@ static bool do_helper(struct eng *e, struct state *st, size_t pc, const struct p
 			break;
 		}
 		if (size > 0 && !helper_mem(e, st, pc, a + 1, size, p->writes & (1u << a)))
+			return false;
+		if (size == 0 && p->arg[a] == PF_ARG_MEM &&
+		    !helper_mem_zero(e, st, pc, a + 1, p->writes & (1u << a)))
 			return false;
 	}
 	/* the return value, from the proto */
@@ -3114,10 +3170,13 @@ static int run_root(struct eng *e, int sub)
 	run->root = sub;
 	run->depth = calloc(n, sizeof(*run->depth));
 	run->deepest_insn = calloc(n, sizeof(*run->deepest_insn));
+	run->zdepth = calloc(n, sizeof(*run->zdepth));
+	run->zdeepest_insn = calloc(n, sizeof(*run->zdeepest_insn));
 	run->explored = calloc(n, sizeof(*run->explored));
 	run->called = calloc(n, sizeof(*run->called));
 	run->may_goto = calloc(n, sizeof(*run->may_goto));
-	if (!run->depth || !run->deepest_insn || !run->explored || !run->called || !run->may_goto)
+	if (!run->depth || !run->deepest_insn || !run->zdepth || !run->zdeepest_insn ||
+	    !run->explored || !run->called || !run->may_goto)
 		return -ENOMEM;
 	e->run = run;
 	e->stop = false;
@@ -3600,6 +3659,8 @@ void pf_engine__free(struct pf_engine_result *res)
 
 		free(r->depth);
 		free(r->deepest_insn);
+		free(r->zdepth);
+		free(r->zdeepest_insn);
 		free(r->explored);
 		free(r->called);
 		free(r->may_goto);

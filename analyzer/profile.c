@@ -132,6 +132,16 @@ static const struct fact_row facts[PF_FACT_NR] = {
 	 */
 	[PF_FACT_UNINIT_STACK_READ] = { PF_FACT_UNINIT_STACK_READ, ALL(PF_KV(6, 8, 0)),
 	  { { PF_KV(6, 1, 0), 191, 170 } }, .jit = false },
+	/*
+	 * a833a17aeac7 "bpf: Fix verification of indirect var-off stack
+	 * access" (v6.8; the int-overflow fix of v6.9 names it): a zero-sized
+	 * range ends at smax + off, which may not pass 0; before, it ended at
+	 * its start. Measured (testdata/engine/zero_size.bpf.c): 6.1.170,
+	 * 6.1.192, 6.12.118 and 6.18 refuse "r1 in fp-16 .. fp+47, size 0".
+	 * Which 6.1 release took the backport is not known.
+	 */
+	[PF_FACT_ZERO_SIZE_END] = { PF_FACT_ZERO_SIZE_END, ALL(PF_KV(6, 8, 0)),
+	  { { PF_KV(6, 1, 0), 170, 0 } }, .jit = false },
 	/* 5bd90cdc65ef "bpf: Minor logging improvement" (v6.8): "var_off=%s off=%d size=%d" */
 	[PF_FACT_VAR_OFF_MSG_OFF] = { PF_FACT_VAR_OFF_MSG_OFF, ALL(PF_KV(6, 8, 0)), {}, .jit = false },
 	/* 011832b97b31 "bpf: Introduce may_goto instruction" (v6.9, stack_extra 8); measured on 6.12.117 */
@@ -353,6 +363,7 @@ static const char *const fact_names[PF_FACT_NR] = {
 	[PF_FACT_VAR_OFF_MSG_OFF]	= "var_off_msg_off",
 	[PF_FACT_JEQ_BOUNDS]		= "jeq_bounds",
 	[PF_FACT_UNINIT_STACK_READ]	= "uninit_stack_read",
+	[PF_FACT_ZERO_SIZE_END]		= "zero_size_end",
 	[PF_FACT_FASTCALL]		= "fastcall",
 	[PF_FACT_FASTCALL_HELPER]	= "fastcall_helper",
 };

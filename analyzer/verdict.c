@@ -987,6 +987,7 @@ static bool engine_order(struct kprog *k)
 {
 	const struct pf_engine_result *r = k->eng;
 	enum pf_tristate lazy = pf_profile__has(k->p, PF_FACT_GLOBAL_LAZY);
+	bool grow_any = pf_profile__has(k->p, PF_FACT_DEPTH_ROUND8) == PF_YES;
 	size_t i, j, n = 0;
 	bool again, exc;
 
@@ -1039,6 +1040,11 @@ static bool engine_order(struct kprog *k)
 				k->edepth[j] = run->depth[j];
 				k->edeep[j] = run->deepest_insn[j];
 			}
+			/* grow_stack_state() for every access, zero-sized too (6b4a64bafd10) */
+			if (grow_any && run->zdepth[j] > k->edepth[j]) {
+				k->edepth[j] = run->zdepth[j];
+				k->edeep[j] = run->zdeepest_insn[j];
+			}
 			k->eexplored[j] |= run->explored[j];
 		}
 	}
@@ -1078,6 +1084,26 @@ static void engine_event(struct kprog *k, const struct pf_engine_event *ev)
 	const char *isa, *acc;
 
 	switch (ev->kind) {
+	case PF_EV_STACK_ZERO_SIZE:
+		/* which bounds rule the kernel has for a zero-sized range */
+		switch (pf_profile__has(k->p, PF_FACT_ZERO_SIZE_END)) {
+		case PF_YES:
+			if (!ev->refused_after)
+				return;
+			break;
+		case PF_NO:
+			if (!ev->refused_before)
+				return;
+			break;
+		default:
+			cannot_predict(k, "kernel %s checks a zero-sized stack range by its start or by its end (a833a17aeac7 \"bpf: Fix verification of indirect var-off stack access\", not known)",
+				       k->p->name);
+			k->v->func = ev->func;
+			k->v->insn = ev->insn;
+			return;
+		}
+		/* refused as any access outside the frame */
+		/* fall through */
 	case PF_EV_STACK_ACCESS:
 		acc = access_text(k, ev);
 		if (!acc)

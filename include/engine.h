@@ -48,6 +48,7 @@ enum pf_ev_kind {
 	PF_EV_STACK_MISALIGNED,	/* a stack access not aligned to its size: refused */
 	PF_EV_FP_MATH,		/* stack pointer arithmetic out of range (check_reg_sane_offset) */
 	PF_EV_UNINIT_READ,	/* a read below the frame's written stack (refused before 6.8) */
+	PF_EV_STACK_ZERO_SIZE,	/* a helper's zero-sized stack access one bounds rule refuses */
 	PF_EV_TAIL_CALL,	/* a tail call met (the mixing gate is per kernel) */
 	PF_EV_ISA_V4,		/* a cpu v4 ALU encoding met (refused before 6.6) */
 	PF_EV_NULL_USE,		/* map_value_or_null dereferenced or offset */
@@ -70,6 +71,8 @@ struct pf_engine_event {
 	int frames;		/* PF_EV_CALL_DEPTH: the frame count printed */
 	int32_t reg_off;	/* PF_EV_STACK_MISALIGNED: the pointer's fixed offset */
 	uint8_t math;		/* PF_EV_FP_MATH: which of check_reg_sane_offset()'s messages */
+	bool refused_before;	/* PF_EV_STACK_ZERO_SIZE: refused by the rule before a833a17aeac7 */
+	bool refused_after;	/* ... by the rule since (6.8, 6.1.170) */
 	int64_t value;		/* PF_EV_FP_MATH: the number it prints */
 	int map;		/* PF_EV_NULL_USE: map index */
 	int lookup_func;	/* PF_EV_NULL_USE: the lookup's function and slot */
@@ -87,6 +90,13 @@ struct pf_engine_run {
 	bool exception_cb;	/* the program's exception callback (6.7+ verifies it) */
 	uint32_t *depth;	/* per subprog: deepest explored byte below its r10 */
 	size_t *deepest_insn;	/* per subprog: the access that set it */
+	/*
+	 * Per subprog: the deepest start of a zero-sized helper range, which
+	 * only kernels whose grow_stack_state() sees every access count
+	 * (fact depth_round8), and where it is.
+	 */
+	uint32_t *zdepth;
+	size_t *zdeepest_insn;
 	bool *explored;		/* per subprog: any of its code was explored */
 	bool *called;		/* per subprog: a global function this run calls */
 	uint32_t *may_goto;	/* per subprog: may_goto instructions explored */

@@ -92,6 +92,8 @@ enum pf_fact {
 	PF_FACT_JEQ_BOUNDS,
 	/* privileged programs may read stack slots the path never wrote */
 	PF_FACT_UNINIT_STACK_READ,
+	/* a zero-sized stack range ends at smax + off, which may not pass 0 */
+	PF_FACT_ZERO_SIZE_END,
 	/* bpf_fastcall: spill/fill pairs around an inlined call are dropped, the frame lowered */
 	PF_FACT_FASTCALL,
 	/* ... and bpf_get_smp_processor_id() is such a call (inlined with the JIT) */
