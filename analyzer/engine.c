@@ -2823,36 +2823,6 @@ static int do_branch(struct eng *e, struct state *st, size_t pc, const struct pf
 
 /* ---- pruning at jump targets ---- */
 
-/*
- * At a may_goto the kernel prunes a loop iteration against the one before
- * it even when counters differ (is_state_visited(): may_goto states
- * compare with RANGE_WITHIN whatever their may_goto_depth): the loop may
- * end at any iteration. The engine does the same by forgetting the values
- * of the current frame's scalars that moved since the last visit.
- */
-static void widen_at_may_goto(struct state *cur, const struct state *old)
-{
-	struct frame *c = cur->fr[cur->cur];
-	const struct frame *o = old->fr[old->cur];
-	size_t i;
-	int r;
-
-	if (cur->cur != old->cur || c->sub != o->sub)
-		return;
-	for (r = 0; r < 10; r++)
-		if (c->r[r].type == R_SCALAR && o->r[r].type == R_SCALAR &&
-		    !range_within(&o->r[r], &c->r[r]))
-			mark_unknown(&c->r[r]);
-	for (i = 0; i < c->nslots && i < o->nslots; i++) {
-		struct slot *cs = &c->slots[i];
-		const struct slot *os = &o->slots[i];
-
-		if (cs->t[0] == S_SPILL && os->t[0] == S_SPILL && cs->spill.type == R_SCALAR &&
-		    os->spill.type == R_SCALAR && !range_within(&os->spill, &cs->spill))
-			mark_unknown(&cs->spill);
-	}
-}
-
 /* True when the state at loaded slot @idx is covered by one seen before. */
 static bool prune(struct eng *e, struct state *st, size_t idx, bool may_goto)
 {
@@ -2860,10 +2830,15 @@ static bool prune(struct eng *e, struct state *st, size_t idx, bool may_goto)
 	struct state *copy;
 	uint32_t n = may_goto ? 64 : 3;	/* misses per hit before a copy goes */
 
-	if (may_goto && e->visited[idx])
-		widen_at_may_goto(st, e->visited[idx]->st);
 	for (pv = &e->visited[idx]; (v = *pv);) {
-		bool relaxed = v->complete && !v->exact;
+		/*
+		 * is_state_visited(): states_equal(NOT_EXACT) whether the
+		 * copy's paths have all ended or not (the kernel compares
+		 * RANGE_WITHIN only against a loop entry on the current path,
+		 * which iterators and may_goto hits set): an imprecise scalar
+		 * matches anything, with the precise marks known so far.
+		 */
+		bool relaxed = !v->exact;
 
 		if (state_safe(v->st, st, e->live[idx], e->live_slots[idx], relaxed)) {
 			v->hit++;
@@ -2972,6 +2947,7 @@ static void explore(struct eng *e, struct state *st)
 			continue;
 		}
 		if (++e->res->processed > e->budget) {
+			e->res->exhausted = true;
 			cannot(e, "more than the %zu instructions the engine explores for this program "
 			       "(it prunes less than the verifier)", e->budget);
 			break;
@@ -3031,16 +3007,20 @@ static void explore(struct eng *e, struct state *st)
 				break;
 			}
 			if (op == BPF_JCOND) {
-				/* may_goto: both ways; the counter lives in the stack */
+				/*
+				 * may_goto: both ways; the counter lives in the
+				 * stack. check_cond_jmp_op() follows the jump (the
+				 * counter spent) and pushes the fall-through.
+				 */
 				struct state *o = state_dup(e, st);
 
 				e->run->may_goto[f->sub]++;
 				if (!o)
 					goto end_path;
-				o->pc = (size_t)pf_insn__jump_target(insn, pc);
+				o->pc = pc + 1;
 				if (!push_state(e, o))
 					goto end_path;
-				st->pc = pc + 1;
+				st->pc = (size_t)pf_insn__jump_target(insn, pc);
 				break;
 			}
 			if (!do_branch(e, st, pc, insn))

@@ -45,6 +45,7 @@ struct kprog {
 	size_t *edeep;		/* per subprog: the access that set it */
 	bool *eexplored;	/* per subprog: explored by those runs */
 	char eng_why[200];	/* why the engine's exploration is not used */
+	bool eng_exhausted;	/* ... it ran out of instructions */
 	int override_func;	/* what-if: this function's raw depth is ... */
 	uint32_t override_depth;	/* ... this instead (explain) */
 	size_t steps;		/* call-graph steps replayed (over_budget) */
@@ -374,13 +375,49 @@ static bool is_ldx_reserved(const struct pf_insn *insn)
 	return pf_insn__class(insn) == BPF_LDX && BPF_MODE(insn->code) != BPF_MEM;
 }
 
+/*
+ * The same scan refuses an opcode the kernel's instruction table lacks
+ * (bpf_opcode_in_insntable(): "unknown opcode %02x"): may_goto (BPF_JCOND,
+ * 0xe5) before 6.9, measured "unknown opcode e5" on 6.1.170 and 6.1.192
+ * (6.6 and 6.8 share the table's code: inferred). gotol (BPF_JMP32 | BPF_JA)
+ * before 6.6 is not measured: cannot predict. Whichever comes first in the
+ * loaded program is what the kernel prints.
+ */
+static bool is_v4_jump(const struct pf_insn *insn);
+
 static void check_ldx_fields(struct kprog *k)
 {
-	int func;
-	size_t pc;
+	bool v4 = pf_profile__has(k->p, PF_FACT_ISA_V4) == PF_YES;
+	enum pf_tristate mg = pf_profile__has(k->p, PF_FACT_MAY_GOTO_STACK);
+	size_t i, pc;
 
-	if (first_v4(k, is_ldx_reserved, &func, &pc))
-		reject(k, PF_RULE_isa_v4, func, pc, "BPF_LDX uses reserved fields");
+	if (v4 && mg == PF_YES)
+		return;
+	for (i = 0; i < k->prog->func_cnt; i++) {
+		const struct pf_function *f = kfunc_of(k, i);
+		int func = k->prog->funcs[i];
+
+		for (pc = f->start; f->has_isa_v4 && pc < f->end; pc++) {
+			const struct pf_insn *insn = &k->obj->secs[f->sec].insns[pc];
+			bool may_goto = pf_insn__class(insn) == BPF_JMP && BPF_OP(insn->code) == BPF_JCOND;
+
+			if (!v4 && is_ldx_reserved(insn)) {
+				reject(k, PF_RULE_isa_v4, func, pc, "BPF_LDX uses reserved fields");
+				return;
+			}
+			if (may_goto && mg == PF_NO) {
+				reject(k, PF_RULE_isa_v4, func, pc, "unknown opcode %02x", insn->code);
+				return;
+			}
+			if ((may_goto && mg == PF_UNKNOWN) || (!v4 && is_v4_jump(insn))) {
+				cannot_predict(k, "kernel %s: whether its instruction table knows opcode %02x (%s) is not measured",
+					       k->p->name, insn->code, may_goto ? "may_goto" : "gotol");
+				k->v->func = func;
+				k->v->insn = pc;
+				return;
+			}
+		}
+	}
 }
 
 static void do_check(struct kprog *k)
@@ -716,6 +753,7 @@ static void engine_setup(struct kprog *k)
 	}
 	if (!r->ok) {
 		snprintf(k->eng_why, sizeof(k->eng_why), "%s", r->why);
+		k->eng_exhausted = r->exhausted;
 		return;
 	}
 	if (jeq == PF_UNKNOWN && (r->used_jeq_bounds || r->used_jeq_refine)) {
@@ -896,6 +934,16 @@ static bool explored_may_goto(const struct kprog *k, size_t sub)
 	}
 	for (i = 0; i < k->run_cnt; i++)
 		if (k->eng->runs[k->runs[i]].may_goto[sub])
+			return true;
+	return false;
+}
+
+static bool has_may_goto(const struct kprog *k)
+{
+	size_t i;
+
+	for (i = 0; i < k->prog->func_cnt; i++)
+		if (explored_may_goto(k, i))
 			return true;
 	return false;
 }
@@ -1310,6 +1358,13 @@ void pf_verdict__what_if(struct pf_analysis *an, const struct pf_program *prog,
 	}
 	if (!decided(&k))
 		check_max_stack_depth(&k);
+	if (v->result == PF_ACCEPT && k.eng_exhausted && has_may_goto(&k)) {
+		cannot_predict(&k, "the exploration did not end within its budget and the program loops with may_goto (can_loop): "
+			       "the verifier follows such a loop until its states converge or it has processed 1M instructions "
+			       "(\"BPF program is too large\")");
+		v->func = k.prog->func;
+		v->insn = k.obj->funcs[k.prog->func].start;
+	}
 	if (!k.eng && k.eng_why[0] && v->result == PF_REJECT)
 		add_note(v, -1, 0, "the stack counted is an upper bound over every path: %s",
 			 k.eng_why);

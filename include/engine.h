@@ -143,6 +143,7 @@ struct pf_engine_result {
 	bool used_jeq_refine;	/* a JEQ/JNE narrowed a register as the other would not */
 	bool ok;		/* explored every run to its end or refusing event */
 	bool settled;		/* ... or until every depth was the static bound (see pf_engine__run) */
+	bool exhausted;		/* ... because it ran out of its budget */
 	char why[200];		/* when !ok: what the engine could not follow */
 	size_t sub_cnt;		/* = prog->func_cnt */
 	struct pf_engine_run *runs;	/* runs[0] is main */

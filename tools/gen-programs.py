@@ -23,8 +23,10 @@ line, "// rodata: knob_3=1 knob_7=0", gives the `--rodata NAME=VALUE` options
 under which the tool, reading the original object, must predict what the
 kernel says about the twin.
 
-may_goto / can_loop are not generated: this machine's <bpf/bpf_helpers.h>
-(libbpf 1.1.2) does not define them.
+can_loop (the kernel's bpf_experimental.h: may_goto) is written as its
+encoding (.8byte), since libbpf 1.1.2's headers lack the macro and clang-14
+cannot assemble may_goto; which programs get a can_loop loop is drawn from a
+second generator seeded per program, so the others stay as they were.
 """
 import os
 import random
@@ -57,6 +59,15 @@ PREAMBLE = r"""#include <linux/bpf.h>
 	b[0] = (v)
 /* Hide a value from clang (not from the verifier). */
 #define OPAQUE(x) asm volatile("" : "+r"(x))
+/* can_loop: 1 until the verifier's loop budget (may_goto's counter) is
+ * spent. "r = 0; may_goto +1; r = 1", the may_goto as its encoding
+ * (BPF_JMP | BPF_JCOND, off 1) in the object's byte order. */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define MAY_GOTO_1 ".8byte 0x00000000000100e5;"
+#else
+#define MAY_GOTO_1 ".8byte 0xe500000100000000;"
+#endif
+#define can_loop ({ long __cl; asm volatile("%[r] = 0;" MAY_GOTO_1 "%[r] = 1;" : [r] "=r"(__cl)); __cl; })
 /* One byte at r10-OFF, wherever clang's frame ends. */
 #define STK_W(off, v) asm volatile("*(u8 *)(r10 - " #off ") = %[x]" : : [x] "r"((long)(v)) : "memory")
 #define STK_R(off, v) asm volatile("%[x] = *(u8 *)(r10 - " #off ")" : [x] "=r"(v) : : "memory")
@@ -651,6 +662,40 @@ class Prog:
         self.intent.append(f"main {a}, global {name} ({b}) called under {d}")
         return True
 
+    def f_can_loop(self):
+        """A loop that can_loop ends: bounded by a constant (the kernel unrolls
+        it), calling a subprogram, or unbounded on a value the verifier need
+        not know precisely (its states converge at the may_goto)."""
+        r = self.rng
+        i = self.uid("c")
+        form = r.choice(["bounded", "call", "until"])
+        if form == "bounded":
+            n = r.randint(2, 40)
+            step = r.choice([1, 2, 4])
+            b = self.size(max(16, n * step + 8), 320)
+            if not self.add_main(b):
+                return False
+            v = self.uid("l")
+            self.body += ["{", f"\tFRAME({v}, {b}, acc);", f"\tint {i};",
+                          f"\tfor ({i} = 0; {i} < {n} && can_loop; {i}++)",
+                          f"\t\t{v}[{i} * {step} + 1] = acc + {i};", f"\tacc += {v}[1];", "}"]
+            self.intent.append(f"can_loop loop {n} writes main buffer {b} at i*{step}+1")
+        elif form == "call":
+            n = r.randint(2, 6)
+            b = self.size(32, 400)
+            s = self.sub_frame(b, "h")
+            self.body += ["{", f"\tint {i};",
+                          f"\tfor ({i} = 0; {i} < {n} && can_loop; {i}++)",
+                          f"\t\tacc += {s}(acc + {i});", "}"]
+            self.intent.append(f"can_loop loop {n} calls {s} ({b})")
+        else:
+            self.body += ["{", f"\tint {i} = 0;", "\twhile (can_loop) {",
+                          "\t\tif (bpf_get_prandom_u32() & 1)", "\t\t\tbreak;",
+                          f"\t\t{i}++;", "\t}", f"\tacc += {i};", "}"]
+            self.intent.append("can_loop loop until a random bit, counter imprecise")
+        self.kinds.add("can_loop")
+        return True
+
     FEATURES = [  # (weight, method)
         (12, "f_knob_main"), (12, "f_knob_sub"), (10, "f_guarded_call"), (12, "f_chain"),
         (6, "f_near512"), (7, "f_past512"), (6, "f_nest9"), (9, "f_loop"),
@@ -678,6 +723,13 @@ class Prog:
             getattr(self, meth)()
         if not self.intent:
             self.f_knob_main()
+        # can_loop from a generator of its own: the programs without it are
+        # the ones earlier seeds made
+        cl = random.Random(f"can_loop {self.name}")
+        if cl.random() < 0.2:
+            main_rng, self.rng = self.rng, cl
+            self.f_can_loop()
+            self.rng = main_rng
 
     def text(self):
         out = []
