@@ -184,7 +184,16 @@ bool pf_finding__suppressed_inline(const struct pf_finding *d)
 	if (read_line(d->file, d->line, buf, sizeof(buf)) &&
 	    line_disables(buf, rule, d->file, d->line))
 		return true;
-	return d->line > 1 && read_line(d->file, d->line - 1, buf, sizeof(buf)) &&
+	if (d->line <= 1)
+		return false;
+	/*
+	 * The line above: BTF holds its text only when it produced code (a
+	 * comment at the end of the previous statement); a comment-only line
+	 * is read from the source file, so it needs the sources in place.
+	 */
+	if (line_disables(d->src_above, rule, d->file, d->line - 1))
+		return true;
+	return read_line(d->file, d->line - 1, buf, sizeof(buf)) &&
 	       line_disables(buf, rule, d->file, d->line - 1);
 }
 
