@@ -703,44 +703,35 @@ static void near(const char *buf, const char *at, char *what, size_t len)
 	snprintf(what, len, "near '%.*s'", (int)(b - a), a);
 }
 
-static char *dup_string(const cJSON *it, const char *name, bool *bad)
-{
-	const cJSON *s = cJSON_GetObjectItemCaseSensitive(it, name);
-	char *d;
-
-	if (!cJSON_IsString(s)) {
-		*bad = true;
-		return NULL;
-	}
-	d = strdup(s->valuestring);
-	return d;
-}
-
 /* Entry @i of a version-@version file into @k; a message in @err on failure. */
 static int entry_load(const cJSON *it, int version, size_t i, struct pf_baseline_key *k,
 		      char *err, size_t errlen)
 {
-	static const char *const v1[] = { "object", "function", "rule" };
-	static const char *const v2[] = { "object", "program", "function", "rule" };
-	const char *const *names = version == 1 ? v1 : v2;
-	size_t name_cnt = version == 1 ? 3 : 4, j;
-	char **fields[] = { &k->object, version == 1 ? &k->function : &k->program,
-			    version == 1 ? &k->rule : &k->function, &k->rule };
+	const struct {
+		const char *name;
+		char **field;
+		bool in_v1;
+	} strs[] = {
+		{ "object", &k->object, true }, { "program", &k->program, false },
+		{ "function", &k->function, true }, { "rule", &k->rule, true },
+	};
 	const cJSON *a, *e;
-	bool bad = false;
+	size_t j;
 
 	if (!cJSON_IsObject(it)) {
 		snprintf(err, errlen, "findings[%zu] is not an object", i);
 		return -EINVAL;
 	}
-	for (j = 0; j < name_cnt; j++) {
-		*fields[j] = dup_string(it, names[j], &bad);
-		if (bad) {
+	for (j = 0; j < sizeof(strs) / sizeof(strs[0]); j++) {
+		if (version == 1 && !strs[j].in_v1)
+			continue;
+		e = cJSON_GetObjectItemCaseSensitive(it, strs[j].name);
+		if (!cJSON_IsString(e)) {
 			snprintf(err, errlen, "findings[%zu]: \"%s\" is missing or not a string",
-				 i, names[j]);
+				 i, strs[j].name);
 			return -EINVAL;
 		}
-		if (!*fields[j])
+		if (!(*strs[j].field = strdup(e->valuestring)))
 			return -ENOMEM;
 	}
 	if (version == 1)
