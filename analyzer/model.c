@@ -22,6 +22,24 @@ const struct pf_line *pf_object__line(const struct pf_object *obj,
 	return &obj->lines[s->line_idx[insn] - 1];
 }
 
+const char *pf_object__line_text(const struct pf_object *obj, const char *file,
+				 uint32_t line)
+{
+	size_t i;
+
+	if (!file || !line)
+		return NULL;
+	/* records are in slot order, not line order: a scan (findings are few) */
+	for (i = 0; i < obj->line_cnt; i++) {
+		const struct pf_line *l = &obj->lines[i];
+
+		if (l->line == line && l->text && l->text[0] && l->file &&
+		    (l->file == file || !strcmp(l->file, file)))
+			return l->text;
+	}
+	return NULL;
+}
+
 int pf_object__func_at(const struct pf_object *obj, uint32_t sec, size_t insn)
 {
 	size_t lo = 0, hi = obj->func_cnt;

@@ -187,30 +187,74 @@ static bool config_suppressed(const struct pf_opts *opts, const struct pf_findin
 	return false;
 }
 
+/*
+ * A finding the baseline holds in a smaller form is reported, with a note
+ * saying what grew.
+ */
+static void note_worse(struct pf_finding *d, const char *path, const struct pf_baseline_key *k)
+{
+	long long now[PF_BASELINE_MEASURES];
+	size_t n = pf_finding__measures(d->message, now, PF_BASELINE_MEASURES), i;
+	char grew[256] = "";
+	int len = 0;
+
+	if (n != k->measure_cnt) {
+		pf_finding__note(d, NULL, -1, 0, "changed since the baseline %s, which recorded it as '%s'",
+				 path, k->message ? k->message : "(no message)");
+		return;
+	}
+	for (i = 0; i < n && len >= 0 && (size_t)len < sizeof(grew); i++)
+		if (now[i] > k->measure[i])
+			len += snprintf(grew + len, sizeof(grew) - (size_t)len, "%s%lld where it recorded %lld",
+					len ? ", " : "", now[i], k->measure[i]);
+	pf_finding__note(d, NULL, -1, 0, "worse than in the baseline %s: %s", path, grew);
+}
+
 /* Drop what the user asked not to see; keep the rest in order. */
 static int filter(struct check_ctx *ctx)
 {
 	const struct pf_opts *opts = ctx->opts;
 	struct pf_findings *r = &ctx->d.findings;
 	struct pf_baseline keys = { 0 };
+	const struct pf_baseline_key *worse = NULL;
+	const char *run[PF_MAX_PROFILES];
+	char msg[512];
 	size_t i, n = 0;
 	int err;
 
+	for (i = 0; i < opts->profile_cnt; i++)
+		run[i] = opts->profiles[i].name;
+
 	if (opts->baseline) {
-		err = pf_baseline__load(opts->baseline, &keys);
+		err = pf_baseline__load(opts->baseline, &keys, msg, sizeof(msg));
 		if (err) {
-			fprintf(stderr, "bpf-preflight: %s: cannot read baseline (%s)\n",
-				opts->baseline, strerror(-err));
-			return PF_EXIT_INPUT;
+			fprintf(stderr, "bpf-preflight: %s\n", msg);
+			return err == -ENOMEM ? PF_EXIT_INTERNAL : PF_EXIT_INPUT;
 		}
+		if (keys.version == 1)
+			fprintf(stderr, "bpf-preflight: %s: warning: a version 1 baseline names only the object, "
+				"function and rule, so a finding that grows stays hidden; write it anew "
+				"with --write-baseline\n", opts->baseline);
 	}
 	for (i = 0; i < r->cnt; i++) {
 		struct pf_finding *d = &r->v[i];
 		bool drop = !pf_cli__rule_enabled(opts, pf_rule_id__name(d->rule)) ||
 			    pf_finding__suppressed_inline(d) ||
 			    (opts->prog && d->program && strcmp(opts->prog, d->program)) ||
-			    config_suppressed(opts, d) || (opts->baseline && pf_baseline__has(&keys, d));
+			    config_suppressed(opts, d);
 
+		if (!drop && opts->baseline) {
+			switch (pf_baseline__match(&keys, d, run, opts->profile_cnt, &worse)) {
+			case PF_BASELINE_KNOWN:
+				drop = true;
+				break;
+			case PF_BASELINE_WORSE:
+				note_worse(d, opts->baseline, worse);
+				break;
+			case PF_BASELINE_NEW:
+				break;
+			}
+		}
 		if (drop) {
 			pf_finding__free(d);
 			continue;
@@ -220,6 +264,17 @@ static int filter(struct check_ctx *ctx)
 	r->cnt = n;
 	pf_baseline__free(&keys);
 	return PF_EXIT_OK;
+}
+
+static int write_baseline(struct check_ctx *ctx)
+{
+	const char *run[PF_MAX_PROFILES];
+	size_t i;
+
+	for (i = 0; i < ctx->opts->profile_cnt; i++)
+		run[i] = ctx->opts->profiles[i].name;
+	return pf_baseline__write(&ctx->d.findings, run, ctx->opts->profile_cnt,
+				  ctx->opts->write_baseline);
 }
 
 static int render(struct check_ctx *ctx, cJSON *root)
@@ -299,8 +354,12 @@ int cmd_check(struct pf_opts *opts)
 		goto out;
 	}
 	r = filter(&ctx);
+	if (r == PF_EXIT_OK && ctx.d.findings.lost) {
+		fprintf(stderr, "bpf-preflight: out of memory: a note could not be stored\n");
+		r = PF_EXIT_INTERNAL;
+	}
 	if (r == PF_EXIT_OK && opts->write_baseline &&
-	    pf_baseline__write(&ctx.d.findings, opts->write_baseline)) {
+	    write_baseline(&ctx)) {
 		fprintf(stderr, "bpf-preflight: %s: cannot write baseline\n", opts->write_baseline);
 		r = PF_EXIT_INPUT;
 	}

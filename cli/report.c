@@ -5,6 +5,7 @@
  * terminal), the JSON "diagnostics" array, and SARIF 2.1.0.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,7 +185,16 @@ bool pf_finding__suppressed_inline(const struct pf_finding *d)
 	if (read_line(d->file, d->line, buf, sizeof(buf)) &&
 	    line_disables(buf, rule, d->file, d->line))
 		return true;
-	return d->line > 1 && read_line(d->file, d->line - 1, buf, sizeof(buf)) &&
+	if (d->line <= 1)
+		return false;
+	/*
+	 * The line above: BTF holds its text only when it produced code (a
+	 * comment at the end of the previous statement); a comment-only line
+	 * is read from the source file, so it needs the sources in place.
+	 */
+	if (line_disables(d->src_above, rule, d->file, d->line - 1))
+		return true;
+	return read_line(d->file, d->line - 1, buf, sizeof(buf)) &&
 	       line_disables(buf, rule, d->file, d->line - 1);
 }
 
@@ -465,104 +475,437 @@ cJSON *pf_report__sarif(const struct pf_findings *r, const char *version)
 
 /* ---- baselines ---- */
 
-int pf_baseline__write(const struct pf_findings *r, const char *path)
+/* A word from @p up to a space or punctuation: is it one of @words? */
+static bool word_in(const char *p, const char *const *words)
 {
-	cJSON *root = cJSON_CreateObject(), *arr;
-	char *text;
-	FILE *f;
+	size_t n = strcspn(p, " ,;:.()"), i;
+
+	for (i = 0; words[i]; i++)
+		if (strlen(words[i]) == n && !strncmp(p, words[i], n))
+			return true;
+	return false;
+}
+
+/*
+ * The measures of a finding: the numbers of its message that state a size
+ * or a count, in order. Such a number is a word of its own (not part of a
+ * name such as R10 or c200_304, of a version such as 6.1.192, or of
+ * off=-520) and is followed by its unit or the thing counted ("77 bytes",
+ * "544 B", "2 calls", "9 frames", "33 times") or stated as the size ("is
+ * 544"). Numbers that name a place or an identity -- "insn 12", "subprog
+ * 3", "key 7", "max_entries 8" -- are not measures: they move when
+ * unrelated code moves. For a measure, larger is worse.
+ */
+size_t pf_finding__measures(const char *msg, long long *v, size_t max)
+{
+	static const char *const units[] = { "byte", "bytes", "B", "call", "calls", "frame",
+					     "frames", "time", "times", NULL };
+	const char *p = msg;
+	size_t n = 0;
+
+	while (p && *p) {
+		const char *q = p;
+		long long x = 0;
+		bool plain, stated;
+
+		if (!(*p >= '0' && *p <= '9') || (p > msg && p[-1] != ' ' && p[-1] != '(')) {
+			p++;
+			continue;
+		}
+		for (; *q >= '0' && *q <= '9'; q++)
+			if (x < (LLONG_MAX - 9) / 10)
+				x = x * 10 + (*q - '0');
+		plain = (!*q || *q == ' ' || strchr(",;:).", *q)) &&
+			!(*q && *q != ' ' && q[1] >= '0' && q[1] <= '9');
+		stated = (p - msg >= 3 && !strncmp(p - 3, "is ", 3) &&
+			  (p - msg == 3 || p[-4] == ' ')) ||
+			 (*q == ' ' && word_in(q + 1, units));
+		if (plain && stated && n < max)
+			v[n++] = x;
+		p = q;
+	}
+	return n;
+}
+
+static const char *or_empty(const char *s)
+{
+	return s ? s : "";
+}
+
+static cJSON *string_array(char *const *v, size_t n)
+{
+	cJSON *a = cJSON_CreateArray();
 	size_t i;
+
+	for (i = 0; a && i < n; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(v[i]));
+	return a;
+}
+
+/*
+ * A finding as a baseline entry (pointers into the finding). A finding
+ * that names no kernels is on every kernel of the run (@run).
+ */
+static void entry_of(const struct pf_finding *d, const char *const *run, size_t run_cnt,
+		     struct pf_baseline_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->object = (char *)basename_of(d->object);
+	k->program = (char *)or_empty(d->program);
+	k->function = (char *)or_empty(d->function);
+	k->rule = (char *)pf_rule_id__name(d->rule);
+	k->kernels = d->kernel_cnt ? d->kernels : (char **)run;
+	k->kernel_cnt = d->kernel_cnt ? d->kernel_cnt : run_cnt;
+	k->measure_cnt = pf_finding__measures(d->message, k->measure, PF_BASELINE_MEASURES);
+	k->message = d->message;
+}
+
+static int cmp_kernels(const struct pf_baseline_key *a, const struct pf_baseline_key *b)
+{
+	size_t i;
+	int c;
+
+	for (i = 0; i < a->kernel_cnt && i < b->kernel_cnt; i++)
+		if ((c = strcmp(a->kernels[i], b->kernels[i])))
+			return c;
+	return (a->kernel_cnt > b->kernel_cnt) - (a->kernel_cnt < b->kernel_cnt);
+}
+
+/* What identifies the problem: object, program, function, rule, kernels. */
+static int cmp_key(const struct pf_baseline_key *a, const struct pf_baseline_key *b)
+{
+	int c;
+
+	if ((c = strcmp(a->object, b->object)) || (c = strcmp(a->program, b->program)) ||
+	    (c = strcmp(a->function, b->function)) || (c = strcmp(a->rule, b->rule)))
+		return c;
+	return cmp_kernels(a, b);
+}
+
+/* The file's order: by key, then measures, then message (stable for diffs). */
+static int cmp_entry(const void *pa, const void *pb)
+{
+	const struct pf_baseline_key *a = pa, *b = pb;
+	size_t i;
+	int c = cmp_key(a, b);
+
+	if (c)
+		return c;
+	for (i = 0; i < a->measure_cnt && i < b->measure_cnt; i++)
+		if (a->measure[i] != b->measure[i])
+			return a->measure[i] < b->measure[i] ? -1 : 1;
+	if (a->measure_cnt != b->measure_cnt)
+		return a->measure_cnt < b->measure_cnt ? -1 : 1;
+	return strcmp(a->message, b->message);
+}
+
+/* @a measures no more than @b: as many numbers, none larger. */
+static bool within(const struct pf_baseline_key *a, const struct pf_baseline_key *b)
+{
+	size_t i;
+
+	if (a->measure_cnt != b->measure_cnt)
+		return false;
+	for (i = 0; i < a->measure_cnt; i++)
+		if (a->measure[i] > b->measure[i])
+			return false;
+	return true;
+}
+
+int pf_baseline__write(const struct pf_findings *r, const char *const *run, size_t run_cnt,
+		       const char *path)
+{
+	struct pf_baseline_key *v = calloc(r->cnt + 1, sizeof(*v));
+	cJSON *root = cJSON_CreateObject(), *arr;
+	char *text = NULL;
+	size_t i, j;
+	FILE *f;
 	int err = 0;
 
-	cJSON_AddNumberToObject(root, "version", 1);
+	if (!v || !root) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < r->cnt; i++)
+		entry_of(&r->v[i], run, run_cnt, &v[i]);
+	qsort(v, r->cnt, sizeof(*v), cmp_entry);
+	cJSON_AddNumberToObject(root, "version", 2);
 	arr = cJSON_AddArrayToObject(root, "findings");
 	for (i = 0; i < r->cnt; i++) {
-		cJSON *o = cJSON_CreateObject();
+		cJSON *o, *m;
+		bool covered = false;
 
-		cJSON_AddStringToObject(o, "object", basename_of(r->v[i].object));
-		cJSON_AddStringToObject(o, "function", r->v[i].function ? r->v[i].function : "");
-		cJSON_AddStringToObject(o, "rule", pf_rule_id__name(r->v[i].rule));
+		/*
+		 * One entry per problem: an instance that another of the same
+		 * key measures at least as large says nothing more (the
+		 * baseline keeps the largest, so neither is reported).
+		 */
+		for (j = 0; j < r->cnt && !covered; j++)
+			covered = j != i && !cmp_key(&v[i], &v[j]) && within(&v[i], &v[j]) &&
+				  (!within(&v[j], &v[i]) || j < i);
+		if (covered)
+			continue;
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "object", v[i].object);
+		cJSON_AddStringToObject(o, "program", v[i].program);
+		cJSON_AddStringToObject(o, "function", v[i].function);
+		cJSON_AddStringToObject(o, "rule", v[i].rule);
+		cJSON_AddItemToObject(o, "kernels", string_array(v[i].kernels, v[i].kernel_cnt));
+		m = cJSON_AddArrayToObject(o, "measure");
+		for (j = 0; j < v[i].measure_cnt; j++)
+			cJSON_AddItemToArray(m, cJSON_CreateNumber((double)v[i].measure[j]));
+		cJSON_AddStringToObject(o, "message", v[i].message);
 		cJSON_AddItemToArray(arr, o);
 	}
 	text = cJSON_Print(root);
-	cJSON_Delete(root);
-	if (!text)
-		return -ENOMEM;
+	if (!text) {
+		err = -ENOMEM;
+		goto out;
+	}
 	f = fopen(path, "w");
 	if (!f || fprintf(f, "%s\n", text) < 0)
 		err = -errno;
-	if (f && fclose(f))
+	if (f && fclose(f) && !err)
 		err = -errno;
+out:
 	cJSON_free(text);
+	cJSON_Delete(root);
+	free(v);
 	return err;
 }
 
-int pf_baseline__load(const char *path, struct pf_baseline *b)
+/* Line and column of @at in @buf, 1-based. */
+static void position(const char *buf, const char *at, unsigned int *line, unsigned int *col)
 {
-	cJSON *root, *arr, *it;
-	char *buf;
-	size_t n;
-	int err;
+	const char *p;
 
-	memset(b, 0, sizeof(*b));
-	err = pf_file__read(path, 64 << 20, &buf, &n);
-	if (err)
-		return err;
-	root = cJSON_Parse(buf);
-	free(buf);
-	arr = root ? cJSON_GetObjectItem(root, "findings") : NULL;
-	if (!cJSON_IsArray(arr)) {
-		cJSON_Delete(root);
-		return -EINVAL;
-	}
-	b->keys = calloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof(*b->keys));
-	if (!b->keys) {
-		cJSON_Delete(root);
-		return -ENOMEM;
-	}
-	cJSON_ArrayForEach(it, arr) {
-		cJSON *o = cJSON_GetObjectItem(it, "object"), *fn = cJSON_GetObjectItem(it, "function");
-		cJSON *ru = cJSON_GetObjectItem(it, "rule");
-		struct pf_baseline_key *k;
-
-		if (!cJSON_IsString(o) || !cJSON_IsString(fn) || !cJSON_IsString(ru))
-			continue;
-		k = &b->keys[b->cnt++];
-		k->object = strdup(o->valuestring);
-		k->function = strdup(fn->valuestring);
-		k->rule = strdup(ru->valuestring);
-		if (!k->object || !k->function || !k->rule) {
-			cJSON_Delete(root);
-			pf_baseline__free(b);
-			return -ENOMEM;
+	*line = 1;
+	*col = 1;
+	for (p = buf; p < at && *p; p++) {
+		if (*p == '\n') {
+			(*line)++;
+			*col = 1;
+		} else {
+			(*col)++;
 		}
 	}
-	cJSON_Delete(root);
+}
+
+/* "near '...'": up to 16 characters either side of @at, on its line. */
+static void near(const char *buf, const char *at, char *what, size_t len)
+{
+	const char *a = at, *b = at;
+
+	while (a > buf && at - a < 16 && a[-1] != '\n')
+		a--;
+	while (*b && b - at < 16 && *b != '\n')
+		b++;
+	snprintf(what, len, "near '%.*s'", (int)(b - a), a);
+}
+
+/* Entry @i of a version-@version file into @k; a message in @err on failure. */
+static int entry_load(const cJSON *it, int version, size_t i, struct pf_baseline_key *k,
+		      char *err, size_t errlen)
+{
+	const struct {
+		const char *name;
+		char **field;
+		bool in_v1;
+	} strs[] = {
+		{ "object", &k->object, true }, { "program", &k->program, false },
+		{ "function", &k->function, true }, { "rule", &k->rule, true },
+	};
+	const cJSON *a, *e;
+	size_t j;
+
+	if (!cJSON_IsObject(it)) {
+		snprintf(err, errlen, "findings[%zu] is not an object", i);
+		return -EINVAL;
+	}
+	for (j = 0; j < sizeof(strs) / sizeof(strs[0]); j++) {
+		if (version == 1 && !strs[j].in_v1)
+			continue;
+		e = cJSON_GetObjectItemCaseSensitive(it, strs[j].name);
+		if (!cJSON_IsString(e)) {
+			snprintf(err, errlen, "findings[%zu]: \"%s\" is missing or not a string",
+				 i, strs[j].name);
+			return -EINVAL;
+		}
+		if (!(*strs[j].field = strdup(e->valuestring)))
+			return -ENOMEM;
+	}
+	if (version == 1)
+		return 0;
+	a = cJSON_GetObjectItemCaseSensitive(it, "kernels");
+	if (!cJSON_IsArray(a)) {
+		snprintf(err, errlen, "findings[%zu]: \"kernels\" is missing or not an array", i);
+		return -EINVAL;
+	}
+	k->kernels = calloc((size_t)cJSON_GetArraySize(a) + 1, sizeof(*k->kernels));
+	if (!k->kernels)
+		return -ENOMEM;
+	cJSON_ArrayForEach(e, a) {
+		if (!cJSON_IsString(e)) {
+			snprintf(err, errlen, "findings[%zu]: \"kernels\" holds a non-string", i);
+			return -EINVAL;
+		}
+		if (!(k->kernels[k->kernel_cnt++] = strdup(e->valuestring)))
+			return -ENOMEM;
+	}
+	a = cJSON_GetObjectItemCaseSensitive(it, "measure");
+	if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) > PF_BASELINE_MEASURES) {
+		snprintf(err, errlen, "findings[%zu]: \"measure\" is missing or not an array of up to %d numbers",
+			 i, PF_BASELINE_MEASURES);
+		return -EINVAL;
+	}
+	cJSON_ArrayForEach(e, a) {
+		if (!cJSON_IsNumber(e) || e->valuedouble < 0 || e->valuedouble > 1e15 ||
+		    e->valuedouble != (double)(long long)e->valuedouble) {
+			snprintf(err, errlen, "findings[%zu]: \"measure\" holds something other than a whole number >= 0", i);
+			return -EINVAL;
+		}
+		k->measure[k->measure_cnt++] = (long long)e->valuedouble;
+	}
+	e = cJSON_GetObjectItemCaseSensitive(it, "message");
+	if (e && !cJSON_IsString(e)) {
+		snprintf(err, errlen, "findings[%zu]: \"message\" is not a string", i);
+		return -EINVAL;
+	}
+	if (e && !(k->message = strdup(e->valuestring)))
+		return -ENOMEM;
 	return 0;
 }
 
-bool pf_baseline__has(const struct pf_baseline *b, const struct pf_finding *d)
+int pf_baseline__load(const char *path, struct pf_baseline *b, char *err, size_t errlen)
 {
-	const char *rule = pf_rule_id__name(d->rule);
+	const cJSON *arr, *ver, *it;
+	const char *end = NULL;
+	char what[200] = "";
+	unsigned int line, col;
+	cJSON *root = NULL;
+	char *buf;
+	size_t n, i = 0;
+	int ret;
+
+	memset(b, 0, sizeof(*b));
+	ret = pf_file__read(path, 64 << 20, &buf, &n);
+	if (ret) {
+		snprintf(err, errlen, "%s: cannot read the baseline: %s", path,
+			 ret == -EINVAL ? "not a regular file" :
+			 ret == -EFBIG ? "larger than 64 MiB" : strerror(-ret));
+		return ret;
+	}
+	/* NUL-terminated: text after the value is an error too */
+	root = cJSON_ParseWithOpts(buf, &end, 1);
+	if (!root) {
+		/* where the parser stopped: the mistake is there or just before */
+		if (!end || end < buf || end > buf + n)
+			end = buf + n;
+		position(buf, end, &line, &col);
+		if (!n)
+			snprintf(what, sizeof(what), "the file is empty");
+		else if (!*end)
+			snprintf(what, sizeof(what), "it ends early");
+		else
+			near(buf, end, what, sizeof(what));
+		snprintf(err, errlen, "%s:%u:%u: not valid JSON: %s", path, line, col, what);
+		free(buf);
+		return -EINVAL;
+	}
+	free(buf);
+	ver = cJSON_GetObjectItemCaseSensitive(root, "version");
+	arr = cJSON_GetObjectItemCaseSensitive(root, "findings");
+	if (!cJSON_IsObject(root) || !cJSON_IsNumber(ver) || !cJSON_IsArray(arr)) {
+		snprintf(what, sizeof(what), "not a bpf-preflight baseline: want an object with a \"version\" number and a \"findings\" array");
+		ret = -EINVAL;
+		goto out;
+	}
+	if (ver->valuedouble != 1 && ver->valuedouble != 2) {
+		snprintf(what, sizeof(what), "baseline version %g: this bpf-preflight reads versions 1 and 2",
+			 ver->valuedouble);
+		ret = -EINVAL;
+		goto out;
+	}
+	b->version = (int)ver->valuedouble;
+	b->keys = calloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof(*b->keys));
+	if (!b->keys) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	cJSON_ArrayForEach(it, arr) {
+		ret = entry_load(it, b->version, i++, &b->keys[b->cnt++], what, sizeof(what));
+		if (ret)
+			goto out;
+	}
+out:
+	cJSON_Delete(root);
+	if (ret == -ENOMEM)
+		snprintf(err, errlen, "%s: out of memory reading the baseline", path);
+	else if (ret)
+		snprintf(err, errlen, "%s: %s", path, what);
+	if (ret)
+		pf_baseline__free(b);
+	return ret;
+}
+
+/* Every kernel of @f is one @k was recorded on. */
+static bool kernels_within(const struct pf_baseline_key *f, const struct pf_baseline_key *k)
+{
+	size_t i, j;
+
+	for (i = 0; i < f->kernel_cnt; i++) {
+		for (j = 0; j < k->kernel_cnt && strcmp(f->kernels[i], k->kernels[j]); j++)
+			;
+		if (j == k->kernel_cnt)
+			return false;
+	}
+	return true;
+}
+
+enum pf_baseline_match pf_baseline__match(const struct pf_baseline *b,
+					  const struct pf_finding *d,
+					  const char *const *run, size_t run_cnt,
+					  const struct pf_baseline_key **worse)
+{
+	struct pf_baseline_key f;
 	size_t i;
 
+	*worse = NULL;
+	entry_of(d, run, run_cnt, &f);
 	for (i = 0; i < b->cnt; i++) {
 		const struct pf_baseline_key *k = &b->keys[i];
 
-		if (!strcmp(k->rule, rule) && !strcmp(k->object, basename_of(d->object)) &&
-		    !strcmp(k->function, d->function ? d->function : ""))
-			return true;
+		if (strcmp(k->rule, f.rule) || strcmp(k->object, f.object) ||
+		    strcmp(k->function, f.function))
+			continue;
+		/* version 1 knew no program, kernels or measures */
+		if (b->version == 1)
+			return PF_BASELINE_KNOWN;
+		if (strcmp(k->program, f.program) || !kernels_within(&f, k))
+			continue;
+		if (within(&f, k))
+			return PF_BASELINE_KNOWN;
+		if (!*worse)
+			*worse = k;
 	}
-	return false;
+	return *worse ? PF_BASELINE_WORSE : PF_BASELINE_NEW;
 }
 
 void pf_baseline__free(struct pf_baseline *b)
 {
-	size_t i;
+	size_t i, j;
 
 	for (i = 0; i < b->cnt; i++) {
-		free(b->keys[i].object);
-		free(b->keys[i].function);
-		free(b->keys[i].rule);
+		struct pf_baseline_key *k = &b->keys[i];
+
+		free(k->object);
+		free(k->program);
+		free(k->function);
+		free(k->rule);
+		for (j = 0; j < k->kernel_cnt; j++)
+			free(k->kernels[j]);
+		free(k->kernels);
+		free(k->message);
 	}
 	free(b->keys);
 	memset(b, 0, sizeof(*b));

@@ -24,19 +24,58 @@ void pf_report__text(const struct pf_findings *r, bool color);
 cJSON *pf_report__json(const struct pf_findings *r);
 cJSON *pf_report__sarif(const struct pf_findings *r, const char *version);
 
-/* Baselines: {"version":1,"findings":[{"object","function","rule"}]} */
+/*
+ * The numbers of @msg that state a size or a count (report.c says which),
+ * at most @max of them into @v; returns how many.
+ */
+size_t pf_finding__measures(const char *msg, long long *v, size_t max);
+
+/*
+ * Baselines. Version 2: {"version":2,"findings":[{"object","program",
+ * "function","rule","kernels":[..],"measure":[..],"message"}]}, one entry
+ * per problem, sorted. What identifies the problem: object basename,
+ * program, function, rule and the kernels it is on (a finding that names
+ * none: the run's); what measures it: the
+ * message's sizes and counts. Version 1 entries (object, function, rule)
+ * are still read, with that key alone.
+ */
+#define PF_BASELINE_MEASURES	8
+
 struct pf_baseline_key {
-	char *object, *function, *rule;
+	char *object, *program, *function, *rule;
+	char **kernels;
+	size_t kernel_cnt;
+	long long measure[PF_BASELINE_MEASURES];
+	size_t measure_cnt;
+	char *message;		/* what it said then; NULL when the file has none */
 };
 
 struct pf_baseline {
 	struct pf_baseline_key *keys;
 	size_t cnt;
+	int version;
 };
 
-int pf_baseline__write(const struct pf_findings *r, const char *path);
-int pf_baseline__load(const char *path, struct pf_baseline *b);
-bool pf_baseline__has(const struct pf_baseline *b, const struct pf_finding *d);
+enum pf_baseline_match {
+	PF_BASELINE_NEW,	/* no entry of its key: report */
+	PF_BASELINE_KNOWN,	/* an entry measures at least as much: quiet */
+	PF_BASELINE_WORSE,	/* entries of its key measure less: report */
+};
+
+/* @run: the run's kernels, the kernels of a finding that names none. */
+int pf_baseline__write(const struct pf_findings *r, const char *const *run, size_t run_cnt,
+		       const char *path);
+/* 0, or a negative errno and one line "PATH[:LINE:COL]: what is wrong" in @err. */
+int pf_baseline__load(const char *path, struct pf_baseline *b, char *err, size_t errlen);
+/*
+ * A finding matches an entry of its object, program, function and rule
+ * whose kernels include all of its own; *@worse is the first such entry
+ * that measures less (for PF_BASELINE_WORSE).
+ */
+enum pf_baseline_match pf_baseline__match(const struct pf_baseline *b,
+					  const struct pf_finding *d,
+					  const char *const *run, size_t run_cnt,
+					  const struct pf_baseline_key **worse);
 void pf_baseline__free(struct pf_baseline *b);
 
 #endif /* PF_REPORT_H */

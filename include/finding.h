@@ -42,6 +42,7 @@ struct pf_finding {
 	unsigned int line, col;	/* 0 when unknown */
 	long insn;		/* slot inside the function, -1 unknown */
 	char *src_text;		/* the line's text from BTF line info */
+	char *src_above;	/* line - 1's text from BTF line info, NULL when none */
 	char **kernels;
 	size_t kernel_cnt;
 	struct pf_finding_note *notes;

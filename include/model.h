@@ -245,6 +245,13 @@ void pf_object__free(struct pf_object *obj);
 const struct pf_line *pf_object__line(const struct pf_object *obj,
 				      uint32_t sec, size_t insn);
 int pf_object__func_at(const struct pf_object *obj, uint32_t sec, size_t insn);
+/*
+ * The text BTF line info holds for line @line of @file, from any record;
+ * NULL when no record names that line (clang records only lines that
+ * produced instructions: a comment-only or blank line has none).
+ */
+const char *pf_object__line_text(const struct pf_object *obj, const char *file,
+				 uint32_t line);
 const struct pf_reloc *pf_section__reloc_at(const struct pf_section *sec,
 					    uint64_t offset);
 int pf_object__find_func(const struct pf_object *obj, const char *name);

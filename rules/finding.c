@@ -92,6 +92,7 @@ void pf_finding__free(struct pf_finding *f)
 		free(f->program);
 		free(f->function);
 		free(f->src_text);
+		free(f->src_above);
 		for (j = 0; j < f->kernel_cnt; j++)
 			free(f->kernels[j]);
 		free(f->kernels);
@@ -145,6 +146,12 @@ void pf_finding__at(struct pf_finding *f, const struct pf_object *obj,
 		f->program = keep(f, obj->funcs[obj->progs[prog].func].name);
 	place(f, obj, func, insn, &f->function, &f->insn, &f->file, &f->line, &f->col,
 	      &f->src_text);
+	/*
+	 * A suppression comment may sit on the line above: keep that line's
+	 * text too, so it works from the object alone when the sources moved.
+	 */
+	if (f->file && f->line > 1)
+		f->src_above = keep(f, pf_object__line_text(obj, f->file, f->line - 1));
 }
 
 static struct pf_finding_note *add_note(struct pf_finding *f, const char *fmt, va_list ap)
