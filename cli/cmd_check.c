@@ -222,19 +222,28 @@ static int filter(struct check_ctx *ctx)
 	return PF_EXIT_OK;
 }
 
-static int render(struct check_ctx *ctx, cJSON *root)
+/* @ok: false when the run failed beyond what the problems list says */
+static int render(struct check_ctx *ctx, cJSON *root, const char *srcroot, bool ok)
 {
 	const struct pf_opts *opts = ctx->opts;
+	const struct pf_cli_problem *pv;
 	char *text = NULL;
-	bool color;
+	size_t pcnt;
+	bool color, lost;
+
+	pv = pf_cli__problems(&pcnt, &lost);
+	ok = ok && !lost;
 
 	switch (opts->format) {
 	case PF_FMT_JSON:
 		cJSON_AddItemToObject(root, "diagnostics", pf_report__json(&ctx->d.findings));
+		cJSON_AddItemToObject(root, "errors", pf_report__json_errors(pv, pcnt));
 		text = cJSON_Print(root);
 		break;
 	case PF_FMT_SARIF: {
-		cJSON *s = pf_report__sarif(&ctx->d.findings, PF_VERSION);
+		struct pf_sarif_run run = { .version = PF_VERSION, .srcroot = srcroot,
+					    .problems = pv, .problem_cnt = pcnt, .ok = ok };
+		cJSON *s = pf_report__sarif(&ctx->d.findings, &run);
 
 		text = cJSON_Print(s);
 		cJSON_Delete(s);
@@ -260,10 +269,15 @@ int cmd_check(struct pf_opts *opts)
 	size_t i;
 	int ret, r, err;
 
+	char srcroot[4096] = "";
+
 	if (opts->format_set && opts->format == PF_FMT_DOT) {
 		fprintf(stderr, "bpf-preflight: check supports --format=text|json|sarif\n");
 		return PF_EXIT_INPUT;
 	}
+	/* before any work: a --srcroot that does not exist is a usage error */
+	if (opts->format == PF_FMT_SARIF && pf_cli__srcroot(opts, srcroot, sizeof(srcroot)))
+		return PF_EXIT_INPUT;
 	if (pf_cli__profiles(opts))
 		return PF_EXIT_INPUT;
 	/* --kernel none: model and report input problems only */
@@ -271,7 +285,7 @@ int cmd_check(struct pf_opts *opts)
 		return pf_cli__for_each_object(opts, model_only, NULL);
 	if (opts->format == PF_FMT_JSON) {
 		root = cJSON_CreateObject();
-		cJSON_AddNumberToObject(root, "version", 2);
+		cJSON_AddNumberToObject(root, "version", 3);
 		json_target(root, opts);
 		ctx.objects = cJSON_AddArrayToObject(root, "objects");
 	}
@@ -288,9 +302,11 @@ int cmd_check(struct pf_opts *opts)
 	err = pf_driver__finish(&ctx.d, opts->attach, opts->attach_cnt, opts->tail,
 				opts->tail_cnt, msg, sizeof(msg));
 	if (err) {
-		fprintf(stderr, "bpf-preflight: %s\n", msg);
+		pf_cli__run_error(msg);
 		ret = err == -ENOMEM ? PF_EXIT_INTERNAL : PF_EXIT_INPUT;
-		goto out;
+		/* a JSON or SARIF consumer gets a document that says so */
+		if (ret == PF_EXIT_INTERNAL || opts->format == PF_FMT_TEXT)
+			goto out;
 	}
 	if (ctx.d.findings.lost) {
 		/* a finding lost is a wrong answer: never print a partial report as if whole */
@@ -305,7 +321,7 @@ int cmd_check(struct pf_opts *opts)
 		r = PF_EXIT_INPUT;
 	}
 	if (r == PF_EXIT_OK)
-		r = render(&ctx, root);
+		r = render(&ctx, root, srcroot, !err);
 	if (r > ret)
 		ret = r;
 	/* findings at or above --fail-on make the run fail (unless --exit-zero) */

@@ -345,6 +345,7 @@ int main(int argc, char **argv)
 	}
 	ret = cmd->fn(&opts);
 out:
+	pf_cli__problems_free();
 	free(longopts);
 	free(shortopts);
 	pf_config__free(&opts);
