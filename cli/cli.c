@@ -13,6 +13,7 @@
 #include <cjson/cJSON.h>
 
 #include "cli.h"
+#include "report.h"
 
 /*
  * What went to stderr about the inputs, kept for the reports: a SARIF or
@@ -492,4 +493,19 @@ int pf_cli__srcroot(const struct pf_opts *opts, char *buf, size_t len)
 	}
 	/* not in a git tree: the current directory, as before */
 	return getcwd(buf, len) ? 0 : -errno;
+}
+
+void pf_cli__json_errors(cJSON *root)
+{
+	cJSON_AddItemToObject(root, "errors", pf_report__json_errors(problems, problem_cnt));
+}
+
+cJSON *pf_cli__json_profile(const struct pf_profile *p)
+{
+	cJSON *t = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(t, "kernel", p->name);
+	cJSON_AddStringToObject(t, "arch", pf_arch__name(p->arch));
+	cJSON_AddBoolToObject(t, "jit", p->jit);
+	return t;
 }

@@ -149,6 +149,10 @@ int cmd_kernels(struct pf_opts *opts);
 /* Print @root, free it, and return @ret (PF_EXIT_INTERNAL if it cannot print). */
 struct cJSON;
 int pf_cli__print_json(struct cJSON *root, int ret);
+/* Add "errors": the input errors so far (pf_cli__problems), as check's JSON has. */
+void pf_cli__json_errors(struct cJSON *root);
+/* {"kernel", "arch", "jit"} of @p */
+struct cJSON *pf_cli__json_profile(const struct pf_profile *p);
 
 /* Resolve --kernel/--arch/--no-jit into opts->profiles; 0 or -EINVAL. */
 int pf_cli__profiles(struct pf_opts *opts);

@@ -145,16 +145,6 @@ static int model_only(const struct pf_object *obj, const struct pf_opts *opts, v
 	return PF_EXIT_OK;
 }
 
-static cJSON *json_profile(const struct pf_profile *p)
-{
-	cJSON *t = cJSON_CreateObject();
-
-	cJSON_AddStringToObject(t, "kernel", p->name);
-	cJSON_AddStringToObject(t, "arch", pf_arch__name(p->arch));
-	cJSON_AddBoolToObject(t, "jit", p->jit);
-	return t;
-}
-
 /* One kernel: "target"; several: "targets" (documented in the man page). */
 static void json_target(cJSON *root, const struct pf_opts *opts)
 {
@@ -162,12 +152,12 @@ static void json_target(cJSON *root, const struct pf_opts *opts)
 	size_t i;
 
 	if (opts->profile_cnt == 1) {
-		cJSON_AddItemToObject(root, "target", json_profile(&opts->profiles[0]));
+		cJSON_AddItemToObject(root, "target", pf_cli__json_profile(&opts->profiles[0]));
 		return;
 	}
 	ts = cJSON_AddArrayToObject(root, "targets");
 	for (i = 0; i < opts->profile_cnt; i++)
-		cJSON_AddItemToArray(ts, json_profile(&opts->profiles[i]));
+		cJSON_AddItemToArray(ts, pf_cli__json_profile(&opts->profiles[i]));
 }
 
 static bool config_suppressed(const struct pf_opts *opts, const struct pf_finding *d)

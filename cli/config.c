@@ -519,9 +519,9 @@ const struct pf_option pf_options[] = {
 	  "x86_64 (default), arm64, s390x, loongarch64, riscv64, ppc64le", parse_arch },
 	{ "no-jit", 0, false, NULL, "jit", KERNELS,
 	  "the interpreter instead of the JIT", parse_no_jit },
-	{ "format", 'f', true, "FMT", NULL, MODEL | PF_CMD_KERNELS,
-	  "text (default), json (check, graph, stack, kernels),\n"
-	  "sarif (check), dot (graph, its default)", parse_format },
+	{ "format", 'f', true, "FMT", NULL, MODEL | PF_CMD_KERNELS | PF_CMD_RULES,
+	  "text (default), json, sarif (check only),\n"
+	  "dot (graph only, its default)", parse_format },
 	{ "srcroot", 0, true, "DIR", "srcroot", CHECK,
 	  "sarif: the directory URIs are relative to (default: the\n"
 	  "git top level above the current directory)", parse_srcroot },
