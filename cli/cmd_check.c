@@ -256,10 +256,9 @@ int cmd_check(struct pf_opts *opts)
 	struct check_ctx ctx = { .opts = opts };
 	cJSON *root = NULL;
 	char msg[512];
+	char srcroot[4096] = "";	/* %SRCROOT% of a SARIF log */
 	size_t i;
 	int ret, r, err;
-
-	char srcroot[4096] = "";
 
 	if (opts->format_set && opts->format == PF_FMT_DOT) {
 		fprintf(stderr, "bpf-preflight: check supports --format=text|json|sarif\n");
