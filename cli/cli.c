@@ -13,19 +13,81 @@
 #include <cjson/cJSON.h>
 
 #include "cli.h"
+#include "report.h"
+
+/*
+ * What went to stderr about the inputs, kept for the reports: a SARIF or
+ * JSON consumer (a CI upload, an editor) never sees stderr, and a run
+ * that skipped an unreadable object must not look like a clean one there.
+ * One process is one run, so the list is the process's.
+ */
+static struct pf_cli_problem *problems;
+static size_t problem_cnt;
+static bool problems_lost;
+
+static void problem_add(bool error, const char *path, const char *message)
+{
+	struct pf_cli_problem *v, *p;
+
+	v = realloc(problems, (problem_cnt + 1) * sizeof(*v));
+	if (!v) {
+		problems_lost = true;
+		return;
+	}
+	problems = v;
+	p = &problems[problem_cnt];
+	p->error = error;
+	p->file = path ? strdup(path) : NULL;
+	p->message = strdup(message);
+	if (!p->message || (path && !p->file)) {
+		free(p->file);
+		free(p->message);
+		problems_lost = true;
+		return;
+	}
+	problem_cnt++;
+}
+
+const struct pf_cli_problem *pf_cli__problems(size_t *cnt, bool *lost)
+{
+	*cnt = problem_cnt;
+	if (lost)
+		*lost = problems_lost;
+	return problems;
+}
+
+void pf_cli__problems_free(void)
+{
+	while (problem_cnt--) {
+		free(problems[problem_cnt].file);
+		free(problems[problem_cnt].message);
+	}
+	free(problems);
+	problems = NULL;
+	problem_cnt = 0;
+}
 
 void pf_cli__input_error(const char *path, const char *reason)
 {
 	fprintf(stderr, "bpf-preflight: %s: %s\n", path, reason);
+	problem_add(true, path, reason);
+}
+
+void pf_cli__run_error(const char *message)
+{
+	fprintf(stderr, "bpf-preflight: %s\n", message);
+	problem_add(true, NULL, message);
 }
 
 void pf_cli__warnings(const struct pf_object *obj)
 {
 	size_t i;
 
-	for (i = 0; i < obj->warning_cnt; i++)
+	for (i = 0; i < obj->warning_cnt; i++) {
 		fprintf(stderr, "bpf-preflight: %s: warning: %s\n", obj->path,
 			obj->warnings[i]);
+		problem_add(false, obj->path, obj->warnings[i]);
+	}
 }
 
 /* One operand: report it, or hand its model to @fn; the worst status. */
@@ -376,4 +438,74 @@ int pf_cli__print_json(cJSON *root, int ret)
 	cJSON_free(text);
 	cJSON_Delete(root);
 	return text ? ret : PF_EXIT_INTERNAL;
+}
+
+/*
+ * The git top level by walking up from the physical current directory to
+ * the first directory holding ".git" (a directory, or the file of a
+ * worktree or submodule), rather than `git rev-parse --show-toplevel`:
+ * no git binary needed where the tool runs (a CI image may lack it), and
+ * no refusal by git's safe.directory check when the checkout belongs to
+ * another user, as in a container job, where rev-parse fails and the URIs
+ * would silently become relative to the wrong directory.
+ */
+int pf_cli__srcroot(const struct pf_opts *opts, char *buf, size_t len)
+{
+	char *real, probe[4096 + 8], *slash;
+	size_t n;
+
+	if (opts->srcroot) {
+		real = realpath(opts->srcroot, NULL);
+		if (!real) {
+			int err = -errno;
+
+			fprintf(stderr, "bpf-preflight: --srcroot %s: %s\n", opts->srcroot,
+				strerror(-err));
+			return err;
+		}
+		if (strlen(real) >= len) {
+			free(real);
+			fprintf(stderr, "bpf-preflight: --srcroot %s: path too long\n",
+				opts->srcroot);
+			return -ENAMETOOLONG;
+		}
+		snprintf(buf, len, "%s", real);
+		free(real);
+		return 0;
+	}
+	if (!getcwd(buf, len)) {
+		int err = -errno;
+
+		fprintf(stderr, "bpf-preflight: cannot name the current directory (%s)\n",
+			strerror(-err));
+		return err;
+	}
+	for (n = strlen(buf);;) {
+		snprintf(probe, sizeof(probe), "%.*s/.git", (int)n, buf);
+		if (!access(probe, F_OK)) {
+			buf[n ? n : 1] = '\0';	/* "/" stays "/" */
+			return 0;
+		}
+		slash = n ? memrchr(buf, '/', n) : NULL;
+		if (!slash)
+			break;
+		n = (size_t)(slash - buf);
+	}
+	/* not in a git tree: the current directory, as before */
+	return getcwd(buf, len) ? 0 : -errno;
+}
+
+void pf_cli__json_errors(cJSON *root)
+{
+	cJSON_AddItemToObject(root, "errors", pf_report__json_errors(problems, problem_cnt));
+}
+
+cJSON *pf_cli__json_profile(const struct pf_profile *p)
+{
+	cJSON *t = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(t, "kernel", p->name);
+	cJSON_AddStringToObject(t, "arch", pf_arch__name(p->arch));
+	cJSON_AddBoolToObject(t, "jit", p->jit);
+	return t;
 }

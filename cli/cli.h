@@ -47,6 +47,7 @@ struct pf_opts {
 	struct pf_rodata_value rodata[64];	/* --rodata NAME=VALUE */
 	struct pf_rodata rodata_set;		/* points at them */
 	const char *output;	/* -o: probe writes the profile there */
+	const char *srcroot;	/* --srcroot: %SRCROOT% of SARIF (default: git top level) */
 	unsigned int jobs;	/* -j: objects modelled in parallel (0, 1: serially) */
 	bool kernels_file;	/* kernels came from the config file: -k replaces them */
 	bool help, version;	/* -h, -V */
@@ -105,8 +106,27 @@ void pf_config__free(struct pf_opts *opts);
 
 /* Report an unreadable/invalid input: "bpf-preflight: FILE: reason". */
 void pf_cli__input_error(const char *path, const char *reason);
+/* An error of the run that names no one input: "bpf-preflight: message". */
+void pf_cli__run_error(const char *message);
 /* Print an object's modelling warnings to stderr. */
 void pf_cli__warnings(const struct pf_object *obj);
+
+/* What the three above said, in order, for the JSON and SARIF reports. */
+struct pf_cli_problem {
+	bool error;		/* an input error (exit 2); else a warning */
+	char *file;		/* the input it is about; NULL: the run */
+	char *message;
+};
+/* @lost: one could not be stored (out of memory): the list is not whole. */
+const struct pf_cli_problem *pf_cli__problems(size_t *cnt, bool *lost);
+void pf_cli__problems_free(void);
+/*
+ * The repository root SARIF URIs are relative to (%SRCROOT%): --srcroot,
+ * else the nearest directory upward from the current one that holds .git,
+ * else the current directory. Into @buf, absolute, without a trailing '/'
+ * (but "/" itself); 0 or -errno (said on stderr).
+ */
+int pf_cli__srcroot(const struct pf_opts *opts, char *buf, size_t len);
 /*
  * Open every operand in turn and call @fn on each object that models;
  * inputs that fail are reported and make the return PF_EXIT_INPUT.
@@ -129,6 +149,10 @@ int cmd_kernels(struct pf_opts *opts);
 /* Print @root, free it, and return @ret (PF_EXIT_INTERNAL if it cannot print). */
 struct cJSON;
 int pf_cli__print_json(struct cJSON *root, int ret);
+/* Add "errors": the input errors so far (pf_cli__problems), as check's JSON has. */
+void pf_cli__json_errors(struct cJSON *root);
+/* {"kernel", "arch", "jit"} of @p */
+struct cJSON *pf_cli__json_profile(const struct pf_profile *p);
 
 /* Resolve --kernel/--arch/--no-jit into opts->profiles; 0 or -EINVAL. */
 int pf_cli__profiles(struct pf_opts *opts);

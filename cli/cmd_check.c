@@ -145,16 +145,6 @@ static int model_only(const struct pf_object *obj, const struct pf_opts *opts, v
 	return PF_EXIT_OK;
 }
 
-static cJSON *json_profile(const struct pf_profile *p)
-{
-	cJSON *t = cJSON_CreateObject();
-
-	cJSON_AddStringToObject(t, "kernel", p->name);
-	cJSON_AddStringToObject(t, "arch", pf_arch__name(p->arch));
-	cJSON_AddBoolToObject(t, "jit", p->jit);
-	return t;
-}
-
 /* One kernel: "target"; several: "targets" (documented in the man page). */
 static void json_target(cJSON *root, const struct pf_opts *opts)
 {
@@ -162,12 +152,12 @@ static void json_target(cJSON *root, const struct pf_opts *opts)
 	size_t i;
 
 	if (opts->profile_cnt == 1) {
-		cJSON_AddItemToObject(root, "target", json_profile(&opts->profiles[0]));
+		cJSON_AddItemToObject(root, "target", pf_cli__json_profile(&opts->profiles[0]));
 		return;
 	}
 	ts = cJSON_AddArrayToObject(root, "targets");
 	for (i = 0; i < opts->profile_cnt; i++)
-		cJSON_AddItemToArray(ts, json_profile(&opts->profiles[i]));
+		cJSON_AddItemToArray(ts, pf_cli__json_profile(&opts->profiles[i]));
 }
 
 static bool config_suppressed(const struct pf_opts *opts, const struct pf_finding *d)
@@ -277,19 +267,28 @@ static int write_baseline(struct check_ctx *ctx)
 				  ctx->opts->write_baseline);
 }
 
-static int render(struct check_ctx *ctx, cJSON *root)
+/* @ok: false when the run failed beyond what the problems list says */
+static int render(struct check_ctx *ctx, cJSON *root, const char *srcroot, bool ok)
 {
 	const struct pf_opts *opts = ctx->opts;
+	const struct pf_cli_problem *pv;
 	char *text = NULL;
-	bool color;
+	size_t pcnt;
+	bool color, lost;
+
+	pv = pf_cli__problems(&pcnt, &lost);
+	ok = ok && !lost;
 
 	switch (opts->format) {
 	case PF_FMT_JSON:
 		cJSON_AddItemToObject(root, "diagnostics", pf_report__json(&ctx->d.findings));
+		cJSON_AddItemToObject(root, "errors", pf_report__json_errors(pv, pcnt));
 		text = cJSON_Print(root);
 		break;
 	case PF_FMT_SARIF: {
-		cJSON *s = pf_report__sarif(&ctx->d.findings, PF_VERSION);
+		struct pf_sarif_run run = { .version = PF_VERSION, .srcroot = srcroot,
+					    .problems = pv, .problem_cnt = pcnt, .ok = ok };
+		cJSON *s = pf_report__sarif(&ctx->d.findings, &run);
 
 		text = cJSON_Print(s);
 		cJSON_Delete(s);
@@ -312,6 +311,7 @@ int cmd_check(struct pf_opts *opts)
 	struct check_ctx ctx = { .opts = opts };
 	cJSON *root = NULL;
 	char msg[512];
+	char srcroot[4096] = "";	/* %SRCROOT% of a SARIF log */
 	size_t i;
 	int ret, r, err;
 
@@ -319,6 +319,9 @@ int cmd_check(struct pf_opts *opts)
 		fprintf(stderr, "bpf-preflight: check supports --format=text|json|sarif\n");
 		return PF_EXIT_INPUT;
 	}
+	/* before any work: a --srcroot that does not exist is a usage error */
+	if (opts->format == PF_FMT_SARIF && pf_cli__srcroot(opts, srcroot, sizeof(srcroot)))
+		return PF_EXIT_INPUT;
 	if (pf_cli__profiles(opts))
 		return PF_EXIT_INPUT;
 	/* --kernel none: model and report input problems only */
@@ -326,7 +329,7 @@ int cmd_check(struct pf_opts *opts)
 		return pf_cli__for_each_object(opts, model_only, NULL);
 	if (opts->format == PF_FMT_JSON) {
 		root = cJSON_CreateObject();
-		cJSON_AddNumberToObject(root, "version", 2);
+		cJSON_AddNumberToObject(root, "version", 3);
 		json_target(root, opts);
 		ctx.objects = cJSON_AddArrayToObject(root, "objects");
 	}
@@ -343,9 +346,11 @@ int cmd_check(struct pf_opts *opts)
 	err = pf_driver__finish(&ctx.d, opts->attach, opts->attach_cnt, opts->tail,
 				opts->tail_cnt, msg, sizeof(msg));
 	if (err) {
-		fprintf(stderr, "bpf-preflight: %s\n", msg);
+		pf_cli__run_error(msg);
 		ret = err == -ENOMEM ? PF_EXIT_INTERNAL : PF_EXIT_INPUT;
-		goto out;
+		/* a JSON or SARIF consumer gets a document that says so */
+		if (ret == PF_EXIT_INTERNAL || opts->format == PF_FMT_TEXT)
+			goto out;
 	}
 	if (ctx.d.findings.lost) {
 		/* a finding lost is a wrong answer: never print a partial report as if whole */
@@ -364,7 +369,7 @@ int cmd_check(struct pf_opts *opts)
 		r = PF_EXIT_INPUT;
 	}
 	if (r == PF_EXIT_OK)
-		r = render(&ctx, root);
+		r = render(&ctx, root, srcroot, !err);
 	if (r > ret)
 		ret = r;
 	/* findings at or above --fail-on make the run fail (unless --exit-zero) */

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
  * `bpf-preflight dump`: disassembly interleaved with source lines, function
- * and program boundaries, resolved call targets, helper and map names.
+ * and program boundaries, resolved call targets, helper and map names; with
+ * -f json the same as one document for all objects.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <bpf/libbpf.h>
+#include <cjson/cJSON.h>
 
 #include "cli.h"
 
@@ -143,12 +145,132 @@ static void dump_raw(const struct pf_object *obj)
 	}
 }
 
+/* ---- JSON ---- */
+
+static cJSON *json_function(const struct pf_object *obj, const struct pf_function *f,
+			    bool reached)
+{
+	const struct pf_section *sec = &obj->secs[f->sec];
+	const struct pf_line *last = NULL;
+	cJSON *jf = cJSON_CreateObject(), *code;
+	char text[128], note[160];
+	size_t i;
+
+	cJSON_AddStringToObject(jf, "name", f->name);
+	cJSON_AddStringToObject(jf, "section", sec->name);
+	cJSON_AddBoolToObject(jf, "global", f->global);
+	cJSON_AddBoolToObject(jf, "entry", f->entry);
+	cJSON_AddBoolToObject(jf, "reached", reached);
+	cJSON_AddBoolToObject(jf, "func_info", f->has_func_info);
+	cJSON_AddBoolToObject(jf, "tail_call", f->has_tail_call);
+	code = cJSON_AddArrayToObject(jf, "insns");
+	for (i = f->start; i < f->end; i++) {
+		const struct pf_insn *next = i + 1 < f->end ? &sec->insns[i + 1] : NULL;
+		const struct pf_line *l = pf_object__line(obj, f->sec, i);
+		cJSON *ji = cJSON_CreateObject();
+		int n;
+
+		n = pf_insn__disasm(&sec->insns[i], next, PF_DISASM_KERNEL, text, sizeof(text));
+		annotate(obj, sec, f, i, note, sizeof(note));
+		cJSON_AddNumberToObject(ji, "slot", (double)i);
+		cJSON_AddStringToObject(ji, "text", text);
+		if (note[0])
+			cJSON_AddStringToObject(ji, "note", note);
+		if (l) {
+			cJSON_AddStringToObject(ji, "file", l->file ? l->file : "");
+			cJSON_AddNumberToObject(ji, "line", l->line);
+			cJSON_AddNumberToObject(ji, "column", l->col);
+			/* the line's text once, where the line starts, as the text form */
+			if (l->text && (!last || last->line != l->line || last->file != l->file))
+				cJSON_AddStringToObject(ji, "source", l->text);
+			last = l;
+		}
+		cJSON_AddItemToArray(code, ji);
+		if (n == 2)
+			i++;
+	}
+	return jf;
+}
+
+static int dump_json(const struct pf_object *obj, const struct pf_opts *opts, cJSON *objs)
+{
+	cJSON *jo = cJSON_CreateObject(), *maps, *progs, *funcs;
+	uint8_t *reached = calloc(obj->func_cnt + 1, 1);
+	size_t p, k;
+
+	if (!reached) {
+		cJSON_Delete(jo);
+		return PF_EXIT_INTERNAL;
+	}
+	cJSON_AddStringToObject(jo, "path", obj->path);
+	cJSON_AddStringToObject(jo, "endian", obj->big_endian ? "big" : "little");
+	cJSON_AddBoolToObject(jo, "btf", obj->btf != NULL);
+	cJSON_AddBoolToObject(jo, "line_info", obj->has_line_info);
+	cJSON_AddBoolToObject(jo, "dwarf", obj->has_dwarf);
+	maps = cJSON_AddArrayToObject(jo, "maps");
+	for (k = 0; k < obj->map_cnt; k++) {
+		const struct pf_map *m = &obj->maps[k];
+		cJSON *jm = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(jm, "name", m->name);
+		cJSON_AddStringToObject(jm, "type", pf_map_type_str(m->type));
+		cJSON_AddNumberToObject(jm, "key_size", m->key_size);
+		cJSON_AddNumberToObject(jm, "value_size", m->value_size);
+		cJSON_AddNumberToObject(jm, "max_entries", m->max_entries);
+		cJSON_AddBoolToObject(jm, "legacy", m->legacy);
+		cJSON_AddItemToArray(maps, jm);
+	}
+	progs = cJSON_AddArrayToObject(jo, "programs");
+	funcs = cJSON_AddArrayToObject(jo, "functions");
+	for (p = 0; p < obj->prog_cnt; p++) {
+		const struct pf_program *prog = &obj->progs[p];
+		cJSON *jp, *fl;
+
+		for (k = 0; k < prog->func_cnt; k++)
+			reached[prog->funcs[k]] = 1;
+		if (opts->prog && strcmp(opts->prog, obj->funcs[prog->func].name))
+			continue;
+		jp = cJSON_CreateObject();
+		cJSON_AddStringToObject(jp, "name", obj->funcs[prog->func].name);
+		cJSON_AddStringToObject(jp, "section", prog->sec_name);
+		cJSON_AddStringToObject(jp, "type", prog->type_known ?
+					pf_prog_type_str(prog->prog_type) : "unknown");
+		fl = cJSON_AddArrayToObject(jp, "functions");
+		for (k = 0; k < prog->func_cnt; k++)
+			cJSON_AddItemToArray(fl, cJSON_CreateString(obj->funcs[prog->funcs[k]].name));
+		cJSON_AddItemToArray(progs, jp);
+	}
+	/*
+	 * Each function once (the text repeats a subprogram under every
+	 * program that calls it); with -p only that program's.
+	 */
+	for (k = 0; k < obj->func_cnt; k++) {
+		bool want = !opts->prog;
+
+		for (p = 0; p < obj->prog_cnt && !want; p++) {
+			const struct pf_program *prog = &obj->progs[p];
+			size_t j;
+
+			if (strcmp(opts->prog, obj->funcs[prog->func].name))
+				continue;
+			for (j = 0; j < prog->func_cnt && !want; j++)
+				want = prog->funcs[j] == (int)k;
+		}
+		if (want)
+			cJSON_AddItemToArray(funcs, json_function(obj, &obj->funcs[k], reached[k]));
+	}
+	free(reached);
+	cJSON_AddItemToArray(objs, jo);
+	return PF_EXIT_OK;
+}
+
 static int dump_object(const struct pf_object *obj, const struct pf_opts *opts,
 		       void *ctx)
 {
 	size_t p, k;
 
-	(void)ctx;
+	if (ctx)
+		return dump_json(obj, opts, ctx);
 	if (opts->raw) {
 		dump_raw(obj);
 		return PF_EXIT_OK;
@@ -202,5 +324,20 @@ static int dump_object(const struct pf_object *obj, const struct pf_opts *opts,
 
 int cmd_dump(struct pf_opts *opts)
 {
-	return pf_cli__for_each_object(opts, dump_object, NULL);
+	cJSON *root, *objs;
+	int ret;
+
+	if (opts->format != PF_FMT_JSON)
+		return pf_cli__for_each_object(opts, dump_object, NULL);
+	if (opts->raw) {
+		/* --raw is a listing to diff, llvm-objdump's text by design */
+		fprintf(stderr, "bpf-preflight: dump --raw does not speak json; use --raw with -f text, or -f json without --raw\n");
+		return PF_EXIT_INPUT;
+	}
+	root = cJSON_CreateObject();
+	cJSON_AddNumberToObject(root, "version", 1);
+	objs = cJSON_AddArrayToObject(root, "objects");
+	ret = pf_cli__for_each_object(opts, dump_object, objs);
+	pf_cli__json_errors(root);
+	return pf_cli__print_json(root, ret);
 }

@@ -2,7 +2,8 @@
 /*
  * `bpf-preflight graph`: programs, functions and their call, callback and
  * tail-call edges, with statically initialised prog_array slots. DOT for
- * people, JSON (one document for all objects) for tools.
+ * people, JSON (one document for all objects, schema/graph.schema.json) for
+ * tools.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -226,7 +227,7 @@ int cmd_graph(struct pf_opts *opts)
 
 	if (opts->format_set && opts->format != PF_FMT_JSON &&
 	    opts->format != PF_FMT_DOT) {
-		fprintf(stderr, "bpf-preflight: graph supports --format=dot|json\n");
+		fprintf(stderr, "bpf-preflight: graph does not speak that format; use -f dot or -f json\n");
 		return PF_EXIT_INPUT;
 	}
 	if (opts->format == PF_FMT_JSON) {
@@ -241,5 +242,6 @@ int cmd_graph(struct pf_opts *opts)
 		printf("}\n");
 		return ret;
 	}
+	pf_cli__json_errors(root);
 	return pf_cli__print_json(root, ret);
 }

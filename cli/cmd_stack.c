@@ -38,6 +38,7 @@ struct stack_ctx {
 	 */
 	int64_t *above;
 	size_t lines;
+	cJSON *jprogs;		/* -f json: the object's programs; NULL: text */
 };
 
 static bool edge(const struct pf_call *c)
@@ -127,6 +128,81 @@ static void tail_headroom(struct stack_ctx *sc, int func, unsigned int depth,
 				      false);
 }
 
+/* {"KERNEL": N, ...} over the run's kernels */
+static cJSON *json_by_kernel(const struct pf_opts *opts, const int64_t *v)
+{
+	cJSON *o = cJSON_CreateObject();
+	size_t k;
+
+	for (k = 0; k < opts->profile_cnt; k++)
+		cJSON_AddNumberToObject(o, opts->profiles[k].name, (double)v[k]);
+	return o;
+}
+
+/*
+ * The table as data: each function of the program once, with what it
+ * touches, what each kernel counts and whom it calls (the tree of the
+ * text is this DAG unfolded), then the chain totals and headrooms.
+ */
+static void json_program(struct stack_ctx *sc, const struct pf_program *prog,
+			 const int64_t *worst_above)
+{
+	const struct pf_object *obj = sc->obj;
+	const struct pf_opts *opts = sc->opts;
+	cJSON *jp = cJSON_CreateObject(), *jfuncs, *jtail;
+	int64_t v[PF_MAX_PROFILES];
+	size_t i, k, c, e;
+
+	cJSON_AddStringToObject(jp, "name", obj->funcs[prog->func].name);
+	cJSON_AddStringToObject(jp, "section", prog->sec_name);
+	jfuncs = cJSON_AddArrayToObject(jp, "functions");
+	for (i = 0; i < prog->func_cnt; i++) {
+		const struct pf_function *f = &obj->funcs[prog->funcs[i]];
+		cJSON *jf = cJSON_CreateObject(), *calls;
+
+		cJSON_AddStringToObject(jf, "name", f->name);
+		cJSON_AddNumberToObject(jf, "stack_depth", f->stack.depth);
+		for (k = 0; k < opts->profile_cnt; k++)
+			v[k] = frame_of(sc, prog->funcs[i], k);
+		cJSON_AddItemToObject(jf, "counted", json_by_kernel(opts, v));
+		cJSON_AddBoolToObject(jf, "tail_call", f->has_tail_call);
+		calls = cJSON_AddArrayToObject(jf, "calls");
+		for (c = 0; c < f->call_cnt; c++) {
+			if (!edge(&f->calls[c]))
+				continue;
+			/* a callee called twice is one edge */
+			for (e = 0; e < c && !(edge(&f->calls[e]) &&
+					       f->calls[e].target == f->calls[c].target); e++)
+				;
+			if (e == c)
+				cJSON_AddItemToArray(calls, cJSON_CreateString(
+					obj->funcs[f->calls[c].target].name));
+		}
+		cJSON_AddItemToArray(jfuncs, jf);
+	}
+	for (k = 0; k < opts->profile_cnt; k++)
+		v[k] = worst_from(sc, prog->func, k, 0);
+	cJSON_AddItemToObject(jp, "worst_chain", json_by_kernel(opts, v));
+	for (k = 0; k < opts->profile_cnt; k++)
+		v[k] = PF_MAX_BPF_STACK - v[k];
+	cJSON_AddItemToObject(jp, "headroom", json_by_kernel(opts, v));
+	jtail = cJSON_AddArrayToObject(jp, "tail_call_headroom");
+	for (i = 0; i < prog->func_cnt; i++) {
+		int f = prog->funcs[i];
+		cJSON *jt;
+
+		if (!obj->funcs[f].has_tail_call || f == prog->func)
+			continue;
+		jt = cJSON_CreateObject();
+		cJSON_AddStringToObject(jt, "function", obj->funcs[f].name);
+		for (k = 0; k < opts->profile_cnt; k++)
+			v[k] = PF_TAILCALL_STACK_MAX - worst_above[f * opts->profile_cnt + k];
+		cJSON_AddItemToObject(jt, "headroom", json_by_kernel(opts, v));
+		cJSON_AddItemToArray(jtail, jt);
+	}
+	cJSON_AddItemToArray(sc->jprogs, jp);
+}
+
 static void stack_program(struct stack_ctx *sc, const struct pf_program *prog)
 {
 	const struct pf_object *obj = sc->obj;
@@ -134,6 +210,13 @@ static void stack_program(struct stack_ctx *sc, const struct pf_program *prog)
 	int64_t zero[PF_MAX_PROFILES] = { 0 }, *worst_above;
 	size_t k, i;
 
+	if (sc->jprogs) {
+		worst_above = sc->above;
+		sc->lines = 0;
+		tail_headroom(sc, prog->func, 0, zero, worst_above, true);
+		json_program(sc, prog, worst_above);
+		goto reset;
+	}
 	printf("%s: program %s (%s)\n", obj->path, obj->funcs[prog->func].name,
 	       prog->sec_name);
 	printf("  %-32s %6s", "call tree", "depth");
@@ -167,12 +250,13 @@ static void stack_program(struct stack_ctx *sc, const struct pf_program *prog)
 			       (long long)worst_above[f * opts->profile_cnt + k]);
 		printf("\n");
 	}
-	for (i = 0; i < prog->func_cnt; i++)
-		for (k = 0; k < opts->profile_cnt; k++)
-			worst_above[prog->funcs[i] * opts->profile_cnt + k] = -1;
 	printf("  (* tail-calls; depth: bytes below r10 the function touches; kernel columns:\n"
 	       "   the frame as check_max_stack_depth() counts it, from the accesses the\n"
 	       "   verifier explores; -: never explored, the kernel drops it)\n\n");
+reset:
+	for (i = 0; i < prog->func_cnt; i++)
+		for (k = 0; k < opts->profile_cnt; k++)
+			worst_above[prog->funcs[i] * opts->profile_cnt + k] = -1;
 }
 
 static int explain_object(const struct pf_object *obj, const struct pf_opts *opts,
@@ -242,6 +326,13 @@ static int stack_object(const struct pf_object *obj, const struct pf_opts *opts,
 		return explain_object(obj, opts, ctx);
 	pf_analysis__init(&sc.an, obj);
 	sc.an.ro = opts->rodata_set.cnt ? &opts->rodata_set : NULL;
+	if (ctx) {
+		cJSON *jobj = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(jobj, "path", obj->path);
+		sc.jprogs = cJSON_AddArrayToObject(jobj, "programs");
+		cJSON_AddItemToArray(ctx, jobj);
+	}
 	sc.frame = calloc(n + 1, sizeof(*sc.frame));
 	sc.dropped = calloc(n + 1, 1);
 	sc.worst = malloc((n + 1) * sizeof(*sc.worst));
@@ -279,6 +370,20 @@ int cmd_stack(struct pf_opts *opts)
 		cJSON_AddNumberToObject(root, "version", 1);
 		objs = cJSON_AddArrayToObject(root, "objects");
 		return pf_cli__print_json(root, pf_cli__for_each_object(opts, stack_object, objs));
+	}
+	if (opts->format == PF_FMT_JSON) {
+		cJSON *root = cJSON_CreateObject(), *objs, *ks;
+		size_t k;
+		int ret;
+
+		cJSON_AddNumberToObject(root, "version", 1);
+		ks = cJSON_AddArrayToObject(root, "kernels");
+		for (k = 0; k < opts->profile_cnt; k++)
+			cJSON_AddItemToArray(ks, pf_cli__json_profile(&opts->profiles[k]));
+		objs = cJSON_AddArrayToObject(root, "objects");
+		ret = pf_cli__for_each_object(opts, stack_object, objs);
+		pf_cli__json_errors(root);
+		return pf_cli__print_json(root, ret);
 	}
 	return pf_cli__for_each_object(opts, stack_object, NULL);
 }

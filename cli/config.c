@@ -21,6 +21,7 @@
  *   suppress = my_func:stack-combined   (no source line info needed)
  *   attach   = acl.o:acl=dispatcher.o:acl_stub      (as --attach, repeatable)
  *   tail-target = acl.o:acl_progs[0]=algo.o:algo   (as --tail-target, repeatable)
+ *   srcroot  = .                     (as --srcroot; relative to this file)
  *
  * The file is read before the command line, so options win over it: a
  * single value is replaced, the first --kernel replaces the file's kernels;
@@ -462,6 +463,31 @@ static int parse_output(struct pf_opts *opts, char *val, const struct pf_optsrc 
 	return set_string(opts, &opts->output, val, src);
 }
 
+/*
+ * --srcroot DIR; in the config file a relative DIR is relative to the
+ * file's directory ("srcroot = ." in the file at the top of the tree),
+ * which is where its writer looked, not where a later run starts.
+ */
+static int parse_srcroot(struct pf_opts *opts, char *val, const struct pf_optsrc *src)
+{
+	const char *slash = src ? strrchr(src->path, '/') : NULL;
+	char *s;
+	int n;
+
+	if (!*val)
+		return opt_error(src, "srcroot wants a directory");
+	if (!slash || val[0] == '/')
+		return set_string(opts, &opts->srcroot, val, src);
+	n = (int)(slash - src->path);
+	s = malloc((size_t)n + strlen(val) + 2);
+	if (!s)
+		return oom(src);
+	sprintf(s, "%.*s/%s", n, src->path, val);
+	n = set_string(opts, &opts->srcroot, s, src);
+	free(s);
+	return n;
+}
+
 static int parse_help(struct pf_opts *opts, char *val, const struct pf_optsrc *src)
 {
 	(void)val;
@@ -493,9 +519,12 @@ const struct pf_option pf_options[] = {
 	  "x86_64 (default), arm64, s390x, loongarch64, riscv64, ppc64le", parse_arch },
 	{ "no-jit", 0, false, NULL, "jit", KERNELS,
 	  "the interpreter instead of the JIT", parse_no_jit },
-	{ "format", 'f', true, "FMT", NULL, MODEL | PF_CMD_KERNELS,
-	  "text (default), json (check, graph, stack, kernels),\n"
-	  "sarif (check), dot (graph, its default)", parse_format },
+	{ "format", 'f', true, "FMT", NULL, MODEL | PF_CMD_KERNELS | PF_CMD_RULES,
+	  "text (default), json, sarif (check only),\n"
+	  "dot (graph only, its default)", parse_format },
+	{ "srcroot", 0, true, "DIR", "srcroot", CHECK,
+	  "sarif: the directory URIs are relative to (default: the\n"
+	  "git top level above the current directory)", parse_srcroot },
 	{ "fail-on", 0, true, "SEV", "fail-on", CHECK,
 	  "exit 1 on findings at or above error (default), warning, note", parse_fail_on },
 	{ "exit-zero", 0, false, NULL, NULL, CHECK,

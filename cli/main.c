@@ -46,12 +46,12 @@ static const struct cmd cmds[] = {
 	{ "stack", cmd_stack, PF_CMD_STACK, FMT(PF_FMT_TEXT) | FMT(PF_FMT_JSON), "text|json", true,
 	  "stack [--explain] [OPTIONS] OBJ...",
 	  "frames per kernel, worst chains; --explain: what fills each frame" },
-	{ "dump", cmd_dump, PF_CMD_DUMP, FMT(PF_FMT_TEXT), "text", true,
+	{ "dump", cmd_dump, PF_CMD_DUMP, FMT(PF_FMT_TEXT) | FMT(PF_FMT_JSON), "text|json", true,
 	  "dump [--raw] [--prog NAME] OBJ...", "disassembly with source, calls, maps" },
 	{ "graph", cmd_graph, PF_CMD_GRAPH, FMT(PF_FMT_DOT) | FMT(PF_FMT_JSON), "dot|json", true,
 	  "graph [--format=dot|json] OBJ...", "programs, calls, callbacks, tail calls" },
-	{ "rules", cmd_rules, PF_CMD_RULES, 0, NULL, false,
-	  "rules", "the rule catalogue: ids, severities, kernels" },
+	{ "rules", cmd_rules, PF_CMD_RULES, FMT(PF_FMT_TEXT) | FMT(PF_FMT_JSON), "text|json", false,
+	  "rules [-f json]", "the rule catalogue: ids, severities, kernels" },
 	{ "explain", cmd_explain_rule, PF_CMD_EXPLAIN, 0, NULL, false,
 	  "explain RULE", "the rule's documentation" },
 	{ "probe", cmd_probe, PF_CMD_PROBE, 0, NULL, false,
@@ -205,22 +205,32 @@ static void bad_option(int c, char **argv, const struct cmd *cmd, bool cmd_given
 		cmd_given ? cmd->name : "");
 }
 
-/* The formats a command prints; other values are refused, not ignored. */
+/*
+ * The formats a command prints; another is refused in one line that
+ * names the ones it has, never printed as text instead (a consumer that
+ * asked for SARIF would read text as a broken log).
+ */
 static int cmd_format_ok(const struct cmd *cmd, const struct pf_opts *opts)
 {
-	if (!opts->format_set)
+	static const char *const names[] = {
+		[PF_FMT_TEXT] = "text", [PF_FMT_JSON] = "json",
+		[PF_FMT_DOT] = "dot", [PF_FMT_SARIF] = "sarif",
+	};
+	char use[64];
+	size_t f, n = 0, o = 0;
+
+	if (!opts->format_set || (cmd->formats & FMT(opts->format)))
 		return 0;
-	if (!(cmd->formats & FMT(opts->format))) {
-		fprintf(stderr, "bpf-preflight: %s supports --format=%s\n", cmd->name,
-			cmd->format_names);
-		return -EINVAL;
-	}
-	/* The stack table has no JSON form; the --explain report has one. */
-	if (cmd->bit == PF_CMD_STACK && opts->format == PF_FMT_JSON && !opts->explain) {
-		fprintf(stderr, "bpf-preflight: stack --format=json needs --explain (the table is text only)\n");
-		return -EINVAL;
-	}
-	return 0;
+	for (f = 0; f < ARRAY_SIZE(names); f++)
+		n += !!(cmd->formats & FMT(f));
+	use[0] = '\0';
+	for (f = 0; f < ARRAY_SIZE(names) && o < sizeof(use); f++)
+		if (cmd->formats & FMT(f))
+			o += (size_t)snprintf(use + o, sizeof(use) - o, "%s-f %s",
+					      !o ? "" : --n == 1 ? " or " : ", ", names[f]);
+	fprintf(stderr, "bpf-preflight: %s does not speak %s; use %s\n", cmd->name,
+		names[opts->format], use);
+	return -EINVAL;
 }
 
 /* libbpf's own warnings would break "one line per bad input". */
@@ -345,6 +355,7 @@ int main(int argc, char **argv)
 	}
 	ret = cmd->fn(&opts);
 out:
+	pf_cli__problems_free();
 	free(longopts);
 	free(shortopts);
 	pf_config__free(&opts);

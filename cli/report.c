@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "report.h"
 
 static const char *basename_of(const char *p)
@@ -312,6 +313,25 @@ cJSON *pf_report__json(const struct pf_findings *r)
 	return arr;
 }
 
+cJSON *pf_report__json_errors(const struct pf_cli_problem *pv, size_t pcnt)
+{
+	cJSON *arr = cJSON_CreateArray();
+	size_t i;
+
+	for (i = 0; i < pcnt; i++) {
+		cJSON *o;
+
+		if (!pv[i].error)
+			continue;
+		o = cJSON_CreateObject();
+		if (pv[i].file)
+			cJSON_AddStringToObject(o, "file", pv[i].file);
+		cJSON_AddStringToObject(o, "message", pv[i].message);
+		cJSON_AddItemToArray(arr, o);
+	}
+	return arr;
+}
+
 /* ---- SARIF 2.1.0 ---- */
 
 static const char *sarif_level(enum pf_severity s)
@@ -320,47 +340,110 @@ static const char *sarif_level(enum pf_severity s)
 }
 
 /*
- * SARIF wants URIs: a path under the current directory is relative to
- * %SRCROOT% (which the run defines), any other becomes a file:// URI.
+ * @path made absolute against the current directory (which is what a
+ * relative path of the debug info or the command line means to the text
+ * renderer too), with "." and ".." taken out lexically, or through
+ * realpath() when it exists, so that symlinks resolve as getcwd() does.
  */
-static void sarif_uri(cJSON *art, const char *path)
+static bool absolute_path(const char *path, char *out, size_t len)
 {
-	char cwd[4096], buf[8192];
-	size_t n, o = 0;
+	char cwd[4096], *real = realpath(path, NULL);
+	size_t o = 0;
 	const char *p;
 
-	if (path[0] != '/') {
-		cJSON_AddStringToObject(art, "uri", path);
-		cJSON_AddStringToObject(art, "uriBaseId", "%SRCROOT%");
-		return;
+	if (real) {
+		bool fits = strlen(real) < len;
+
+		if (fits)
+			snprintf(out, len, "%s", real);
+		free(real);
+		return fits;
 	}
-	if (getcwd(cwd, sizeof(cwd)) && (n = strlen(cwd)) && !strncmp(path, cwd, n) &&
-	    path[n] == '/') {
-		cJSON_AddStringToObject(art, "uri", path + n + 1);
-		cJSON_AddStringToObject(art, "uriBaseId", "%SRCROOT%");
-		return;
+	if (path[0] == '/')
+		cwd[0] = '\0';
+	else if (!getcwd(cwd, sizeof(cwd)))
+		return false;
+	if ((size_t)snprintf(out, len, "%s/%s", cwd, path) >= len)
+		return false;
+	/* lexically: out is rewritten in place, o never passes the reader */
+	for (p = out; *p;) {
+		size_t n;
+
+		while (*p == '/')
+			p++;
+		n = strcspn(p, "/");
+		if (!n)
+			break;
+		if (n == 1 && p[0] == '.') {
+			/* nothing */
+		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
+			while (o && out[o - 1] != '/')
+				o--;
+			if (o)
+				o--;
+		} else {
+			out[o++] = '/';
+			memmove(out + o, p, n);
+			o += n;
+		}
+		p += n;
 	}
-	o = (size_t)snprintf(buf, sizeof(buf), "file://");
-	for (p = path; *p && o + 4 < sizeof(buf); p++) {
+	if (!o)
+		out[o++] = '/';
+	out[o] = '\0';
+	return true;
+}
+
+/* RFC 3986: percent-encode what a URI path cannot hold as is. */
+static void uri_escape(char *buf, size_t len, size_t o, const char *path)
+{
+	const char *p;
+
+	for (p = path; *p && o + 4 < len; p++) {
 		unsigned char c = (unsigned char)*p;
 
-		if (c <= ' ' || c >= 0x7f || strchr("%#?[]\"", c))
-			o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%%%02X", c);
+		if (c <= ' ' || c >= 0x7f || strchr("%#?[]\"<>\\^`{|}", c))
+			o += (size_t)snprintf(buf + o, len - o, "%%%02X", c);
 		else
 			buf[o++] = (char)c;
 	}
 	buf[o] = '\0';
+}
+
+/*
+ * SARIF wants URIs: a path under @srcroot (the repository root, which
+ * GitHub resolves uploaded results against) is relative to %SRCROOT%,
+ * whichever directory the run started in; any other is a file:// URI.
+ */
+static void sarif_uri(cJSON *art, const char *path, const char *srcroot)
+{
+	char abs[4096], buf[8192];
+	size_t n = srcroot ? strlen(srcroot) : 0;
+
+	if (srcroot && absolute_path(path, abs, sizeof(abs))) {
+		/* srcroot "/" holds everything: its prefix is "" before the '/' */
+		if (n == 1)
+			n = 0;
+		if (!strncmp(abs, srcroot, n) && abs[n] == '/' && abs[n + 1]) {
+			uri_escape(buf, sizeof(buf), 0, abs + n + 1);
+			cJSON_AddStringToObject(art, "uri", buf);
+			cJSON_AddStringToObject(art, "uriBaseId", "%SRCROOT%");
+			return;
+		}
+		path = abs;
+	}
+	uri_escape(buf, sizeof(buf), (size_t)snprintf(buf, sizeof(buf), "file://"), path);
 	cJSON_AddStringToObject(art, "uri", buf);
 }
 
 static cJSON *sarif_location(const char *file, const char *object, unsigned int line,
-			     unsigned int col)
+			     unsigned int col, const char *srcroot)
 {
 	cJSON *loc = cJSON_CreateObject(), *phys, *art;
 
 	phys = cJSON_AddObjectToObject(loc, "physicalLocation");
 	art = cJSON_AddObjectToObject(phys, "artifactLocation");
-	sarif_uri(art, file ? file : object);
+	sarif_uri(art, file ? file : object, srcroot);
 	if (line) {
 		cJSON *reg = cJSON_AddObjectToObject(phys, "region");
 
@@ -416,9 +499,52 @@ static cJSON *sarif_rules(void)
 	return rules;
 }
 
-cJSON *pf_report__sarif(const struct pf_findings *r, const char *version)
+/*
+ * The run's invocation: whether it did what it was asked (no input it
+ * could not read), and what it said on stderr about the inputs, each with
+ * the input as its location, so that a consumer that never sees stderr
+ * (a code-scanning upload) can tell a partial run from a clean one.
+ */
+static cJSON *sarif_invocation(const struct pf_cli_problem *pv, size_t pcnt, bool ok,
+			       const char *srcroot)
+{
+	cJSON *inv = cJSON_CreateObject(), *notes = NULL;
+	size_t i;
+
+	for (i = 0; i < pcnt; i++)
+		ok = ok && !pv[i].error;
+	cJSON_AddBoolToObject(inv, "executionSuccessful", ok);
+	for (i = 0; i < pcnt; i++) {
+		cJSON *n = cJSON_CreateObject(), *msg, *locs;
+
+		if (!notes)
+			notes = cJSON_AddArrayToObject(inv, "toolExecutionNotifications");
+		cJSON_AddStringToObject(n, "level", pv[i].error ? "error" : "warning");
+		msg = cJSON_AddObjectToObject(n, "message");
+		/* as on stderr: a viewer may show the text without the location */
+		if (pv[i].file) {
+			char *t = malloc(strlen(pv[i].file) + strlen(pv[i].message) + 3);
+
+			if (t)
+				sprintf(t, "%s: %s", pv[i].file, pv[i].message);
+			cJSON_AddStringToObject(msg, "text", t ? t : pv[i].message);
+			free(t);
+		} else {
+			cJSON_AddStringToObject(msg, "text", pv[i].message);
+		}
+		if (pv[i].file) {
+			locs = cJSON_AddArrayToObject(n, "locations");
+			cJSON_AddItemToArray(locs, sarif_location(pv[i].file, NULL, 0, 0, srcroot));
+		}
+		cJSON_AddItemToArray(notes, n);
+	}
+	return inv;
+}
+
+cJSON *pf_report__sarif(const struct pf_findings *r, const struct pf_sarif_run *run_info)
 {
 	cJSON *root = cJSON_CreateObject(), *runs, *run, *drv, *results;
+	const char *srcroot = run_info->srcroot;
 	size_t i, j;
 
 	cJSON_AddStringToObject(root, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
@@ -427,17 +553,23 @@ cJSON *pf_report__sarif(const struct pf_findings *r, const char *version)
 	run = cJSON_CreateObject();
 	cJSON_AddItemToArray(runs, run);
 	drv = cJSON_AddObjectToObject(cJSON_AddObjectToObject(run, "tool"), "driver");
-	{
-		char cwd[4096], uri[4200];
+	if (srcroot) {
+		char uri[8300];
 		cJSON *bases = cJSON_AddObjectToObject(run, "originalUriBaseIds");
+		size_t o = (size_t)snprintf(uri, sizeof(uri), "file://");
 
-		if (getcwd(cwd, sizeof(cwd))) {
-			snprintf(uri, sizeof(uri), "file://%s/", cwd);
-			cJSON_AddStringToObject(cJSON_AddObjectToObject(bases, "%SRCROOT%"), "uri", uri);
-		}
+		uri_escape(uri, sizeof(uri) - 1, o, srcroot);
+		/* a base URI ends in '/' (SARIF 3.14.14) */
+		o = strlen(uri);
+		if (o && uri[o - 1] != '/')
+			snprintf(uri + o, sizeof(uri) - o, "/");
+		cJSON_AddStringToObject(cJSON_AddObjectToObject(bases, "%SRCROOT%"), "uri", uri);
 	}
+	cJSON_AddItemToArray(cJSON_AddArrayToObject(run, "invocations"),
+			     sarif_invocation(run_info->problems, run_info->problem_cnt,
+					      run_info->ok, srcroot));
 	cJSON_AddStringToObject(drv, "name", "bpf-preflight");
-	cJSON_AddStringToObject(drv, "version", version);
+	cJSON_AddStringToObject(drv, "version", run_info->version);
 	cJSON_AddStringToObject(drv, "informationUri", "https://example.invalid/bpf-preflight");
 	cJSON_AddItemToObject(drv, "rules", sarif_rules());
 	results = cJSON_AddArrayToObject(run, "results");
@@ -452,12 +584,12 @@ cJSON *pf_report__sarif(const struct pf_findings *r, const char *version)
 		msg = cJSON_AddObjectToObject(res, "message");
 		cJSON_AddStringToObject(msg, "text", d->message);
 		locs = cJSON_AddArrayToObject(res, "locations");
-		cJSON_AddItemToArray(locs, sarif_location(d->file, d->object, d->line, d->col));
+		cJSON_AddItemToArray(locs, sarif_location(d->file, d->object, d->line, d->col, srcroot));
 		if (d->note_cnt) {
 			rel = cJSON_AddArrayToObject(res, "relatedLocations");
 			for (j = 0; j < d->note_cnt; j++) {
 				const struct pf_finding_note *n = &d->notes[j];
-				cJSON *l = sarif_location(n->file, d->object, n->line, n->col);
+				cJSON *l = sarif_location(n->file, d->object, n->line, n->col, srcroot);
 
 				cJSON_AddNumberToObject(l, "id", (double)j);
 				msg = cJSON_AddObjectToObject(l, "message");

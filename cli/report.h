@@ -22,7 +22,19 @@ bool pf_finding__suppressed_inline(const struct pf_finding *d);
 /* Renderers. */
 void pf_report__text(const struct pf_findings *r, bool color);
 cJSON *pf_report__json(const struct pf_findings *r);
-cJSON *pf_report__sarif(const struct pf_findings *r, const char *version);
+/* The input errors of the run (cli.h), as "errors": [{"file", "message"}]. */
+struct pf_cli_problem;
+cJSON *pf_report__json_errors(const struct pf_cli_problem *pv, size_t pcnt);
+
+/* What a SARIF log says about the run besides its results. */
+struct pf_sarif_run {
+	const char *version;		/* the tool's */
+	const char *srcroot;		/* %SRCROOT%, absolute; NULL: none, file:// URIs */
+	const struct pf_cli_problem *problems;	/* toolExecutionNotifications */
+	size_t problem_cnt;
+	bool ok;			/* false: executionSuccessful false whatever the problems */
+};
+cJSON *pf_report__sarif(const struct pf_findings *r, const struct pf_sarif_run *run);
 
 /*
  * The numbers of @msg that state a size or a count (report.c says which),

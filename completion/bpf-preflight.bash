@@ -58,7 +58,7 @@ _bpf_preflight()
 		case $w in
 		-k|-a|-f|-p|-e|-d|-j|-o|--kernel|--arch|--format|--prog|--enable|--disable|\
 		--baseline|--write-baseline|--config|--margin|--fail-on|--color|--jobs|\
-		--output|--attach|--tail-target)
+		--output|--attach|--tail-target|--srcroot)
 			[ "${words[i + 1]}" = "=" ] && ((i++))
 			((i++)); continue ;;
 		-*|=) continue ;;
@@ -122,12 +122,11 @@ _bpf_preflight_value()
 	-a|--arch)
 		COMPREPLY=($(compgen -W "x86_64 arm64 s390x loongarch64 riscv64 ppc64le" -- "$val")); return ;;
 	-f|--format)
-		# what each command prints (stack: json with --explain only)
+		# what each command prints
 		local fmts="text json sarif"
 		case $cmd in
 		graph) fmts="dot json" ;;
-		stack) fmts="text json" ;;
-		dump) fmts="text" ;;
+		stack|dump|rules|kernels) fmts="text json" ;;
 		esac
 		COMPREPLY=($(compgen -W "$fmts" -- "$val")); return ;;
 	--fail-on)
@@ -141,6 +140,9 @@ _bpf_preflight_value()
 	--baseline|--write-baseline|--config|-o|--output)
 		compopt -o filenames 2>/dev/null
 		COMPREPLY=($(compgen -f -- "$val")); return ;;
+	--srcroot)
+		compopt -o filenames 2>/dev/null
+		COMPREPLY=($(compgen -d -- "$val")); return ;;
 	-p|--prog)
 		local progs=""
 		for w in "${words[@]:1}"; do

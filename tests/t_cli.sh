@@ -131,10 +131,10 @@ expect_exit 2 "check --raw" "$PF_BIN" check --raw "$acl"
 grep -qx "bpf-preflight: --raw is for dump, not check" "$PF_BUILD/cli.err" ||
 	{ echo "FAIL check --raw: $(cat "$PF_BUILD/cli.err")"; rc=1; }
 expect_exit 2 "stack --explain -f sarif" "$PF_BIN" stack --explain -f sarif "$acl"
-expect_exit 2 "stack -f json without --explain" "$PF_BIN" stack -f json "$acl"
+expect_exit 0 "stack -f json without --explain" "$PF_BIN" stack -f json -k 6.18 "$acl"
 expect_exit 0 "stack --explain -f json" "$PF_BIN" stack --explain -f json -k 6.18 "$acl"
 expect_exit 2 "dump --explain" "$PF_BIN" dump --explain "$acl"
-expect_exit 2 "dump -f json" "$PF_BIN" dump -f json "$acl"
+expect_exit 2 "dump --raw -f json" "$PF_BIN" dump --raw -f json "$acl"
 expect_exit 2 "graph -f text" "$PF_BIN" graph -f text "$acl"
 expect_exit 2 "graph -p" "$PF_BIN" graph -p acl_main "$acl"
 expect_exit 2 "probe -k" "$PF_BIN" probe -k 6.1

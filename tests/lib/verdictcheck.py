@@ -118,8 +118,9 @@ def parse_tool(path):
         raise InputError(f"{path}: not JSON: {e}")
     if not isinstance(doc, dict):
         raise InputError(f"{path}: top level is not an object")
-    if doc.get("version") != 2:
-        raise InputError(f"{path}: unsupported version {doc.get('version')!r} (want 2)")
+    # 3 only added "errors" (the inputs the run could not read)
+    if doc.get("version") not in (2, 3):
+        raise InputError(f"{path}: unsupported version {doc.get('version')!r} (want 2 or 3)")
     objects = doc.get("objects")
     if not isinstance(objects, list):
         raise InputError(f"{path}: no \"objects\" array")
