@@ -317,30 +317,29 @@ static void sarif_uri(cJSON *art, const char *path)
 {
 	char cwd[4096], buf[8192];
 	size_t n, o = 0;
-	const char *p;
+	const char *p = path;
+	bool srcroot = true;
 
-	if (path[0] != '/') {
-		cJSON_AddStringToObject(art, "uri", path);
-		cJSON_AddStringToObject(art, "uriBaseId", "%SRCROOT%");
-		return;
-	}
-	if (getcwd(cwd, sizeof(cwd)) && (n = strlen(cwd)) && !strncmp(path, cwd, n) &&
-	    path[n] == '/') {
-		cJSON_AddStringToObject(art, "uri", path + n + 1);
-		cJSON_AddStringToObject(art, "uriBaseId", "%SRCROOT%");
-		return;
-	}
-	o = (size_t)snprintf(buf, sizeof(buf), "file://");
-	for (p = path; *p && o + 4 < sizeof(buf); p++) {
+	if (path[0] != '/')
+		;
+	else if (getcwd(cwd, sizeof(cwd)) && (n = strlen(cwd)) && !strncmp(path, cwd, n) &&
+		 path[n] == '/')
+		p = path + n + 1;
+	else
+		srcroot = false, o = (size_t)snprintf(buf, sizeof(buf), "file://");
+	/* relative ones too: "<stdin>", "x.skel.h (x)", a directory with a space */
+	for (; *p && o + 4 < sizeof(buf); p++) {
 		unsigned char c = (unsigned char)*p;
 
-		if (c <= ' ' || c >= 0x7f || strchr("%#?[]\"", c))
+		if (c <= ' ' || c >= 0x7f || strchr("%#?[]\"<>\\^`{|}", c))
 			o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%%%02X", c);
 		else
 			buf[o++] = (char)c;
 	}
 	buf[o] = '\0';
 	cJSON_AddStringToObject(art, "uri", buf);
+	if (srcroot)
+		cJSON_AddStringToObject(art, "uriBaseId", "%SRCROOT%");
 }
 
 static cJSON *sarif_location(const char *file, const char *object, unsigned int line,
