@@ -128,6 +128,27 @@ else
 	light=0
 fi
 
+# SARIF: a name that is no path ("<stdin>", "x.skel.h (x)") is still a URI
+run sarif "$PF_BIN" check -k 6.1.192 -f sarif "$o/freplace/dispatcher.o" - "$d/new.skel.h" <"$o/freplace/acl.o"
+python3 - "$d/sarif.out" <<'PY' || rc=1
+import json, re, sys
+uris = []
+def walk(x):
+    if isinstance(x, dict):
+        if isinstance(x.get("uri"), str):
+            uris.append(x["uri"])
+        for v in x.values():
+            walk(v)
+    elif isinstance(x, list):
+        for v in x:
+            walk(v)
+walk(json.load(open(sys.argv[1])))
+bad = [u for u in uris if not re.fullmatch(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+", u)]
+if bad or "%3Cstdin%3E" not in uris:
+    print(f"FAIL sarif: URIs not RFC 3986: {bad}; <stdin> as %3Cstdin%3E: {'%3Cstdin%3E' in uris}")
+    sys.exit(1)
+print(f"ok sarif: {len(uris)} URIs, <stdin> as %3Cstdin%3E")
+PY
 # ---- a build tree: host objects, links, a loop ----
 t=$d/build
 mkdir -p "$t/ext" "$t/lib/sub" "$t/host"
@@ -212,6 +233,33 @@ bad skel_escape "bpf-preflight: $d/escape.skel.h: line 11: unknown escape '\\q'"
 bad skel_missing "bpf-preflight: $d/missing.skel.h: No such file or directory" "$PF_BIN" check "$d/missing.skel.h"
 [ "$light" = 1 ] && bad skel_light "bpf-preflight: $d/light.skel.h: a light skeleton (bpftool gen skeleton -L) holds a loader program, not the object: give the object itself" \
 	"$PF_BIN" check "$d/light.skel.h"
+# hostile skeletons: cut anywhere, characters that matter to C's lexer
+# dropped in anywhere: exit 0, 1 or 2, one line for an error, no sanitizer
+mkdir -p "$d/hostile"
+python3 - "$d/new.skel.h" "$d/hostile" <<'PY'
+import random, sys
+text = open(sys.argv[1]).read()
+rnd = random.Random(16)
+for i in range(40):
+    cut = rnd.randrange(len(text))
+    open(f"{sys.argv[2]}/cut{i}.skel.h", "w").write(text[:cut])
+for i in range(60):
+    t = list(text)
+    for _ in range(rnd.randrange(1, 4)):
+        t.insert(rnd.randrange(len(t)), rnd.choice(['"', "'", '\\', '\n', '/*', '//', '\\x', '\\9', '\\777', '\\x1ff', '*/', '\0']))
+    open(f"{sys.argv[2]}/mut{i}.skel.h", "w").write(''.join(t))
+PY
+n=0 bad=0
+for f in "$d"/hostile/*.skel.h; do
+	n=$((n + 1))
+	timeout 20 "$PF_BIN" check -k 6.1.192 "$f" >/dev/null 2>"$d/hostile.err"
+	st=$?
+	if [ $st -gt 2 ] || grep -qE 'Sanitizer|runtime error' "$d/hostile.err" ||
+	   { [ $st -eq 2 ] && [ "$(grep -vc ': warning: ' "$d/hostile.err")" -ne 1 ]; }; then
+		fail "hostile $f: exit $st"; head -n 10 "$d/hostile.err"; bad=$((bad + 1))
+	fi
+done
+[ $bad -eq 0 ] && echo "ok hostile skeletons: $n, each exit 0, 1 or 2 with at most one error line"
 # a terminal on stdin: said, not waited on
 python3 - "$PF_BIN" >"$d/tty.txt" 2>&1 <<'PY'
 import os, subprocess, sys
