@@ -22,6 +22,14 @@
 /* An extension whose verdict waits for the set (pf_driver__finish). */
 struct pf_pending_ext {
 	char *path;	/* the object as given */
+	/*
+	 * A copy of the object's image, shared by the extensions of one
+	 * unit (the first owns it): the object may have come from stdin or
+	 * a skeleton, with no file to open again, and a file may change.
+	 */
+	uint8_t *image;
+	size_t image_size;
+	bool owns_image;
 	size_t unit;	/* its unit in the set; programs index alike */
 	size_t prog;
 	void *handle;	/* the front end's, from ops.object */
@@ -103,16 +111,32 @@ static void verdict_finding(struct pf_driver *ctx, const struct pf_object *obj,
 static int defer_extension(struct pf_driver *ctx, const struct pf_object *obj, size_t p,
 			   void *handle, int slot)
 {
-	struct pf_pending_ext *e;
+	struct pf_pending_ext *e, *prev;
 
 	if (pf_grow((void **)&ctx->pending, &ctx->pending_cap, ctx->pending_cnt + 1,
 		    sizeof(*ctx->pending)))
 		return -ENOMEM;
 	e = &ctx->pending[ctx->pending_cnt];
-	e->path = strdup(obj->path);
-	if (!e->path)
-		return -ENOMEM;
+	prev = ctx->pending_cnt ? e - 1 : NULL;
+	memset(e, 0, sizeof(*e));
 	e->unit = ctx->set.unit_cnt;	/* pf_linkset__add() comes after the programs */
+	if (prev && prev->unit == e->unit) {
+		e->image = prev->image;
+		e->image_size = prev->image_size;
+	} else {
+		e->image = malloc(obj->image_size ? obj->image_size : 1);
+		if (!e->image)
+			return -ENOMEM;
+		memcpy(e->image, obj->image, obj->image_size);
+		e->image_size = obj->image_size;
+		e->owns_image = true;
+	}
+	e->path = strdup(obj->path);
+	if (!e->path) {
+		if (e->owns_image)
+			free(e->image);
+		return -ENOMEM;
+	}
 	e->prog = p;
 	e->handle = handle;
 	e->slot = slot;
@@ -226,7 +250,7 @@ static int check_extensions(struct pf_driver *ctx, char *errbuf, size_t errlen)
 {
 	struct pf_object *obj = NULL;
 	struct pf_analysis an = { 0 };
-	const char *open_path = NULL;
+	const uint8_t *open_image = NULL;
 	struct pf_verdict *vs;
 	bool *at_attach;
 	size_t e, k;
@@ -245,18 +269,19 @@ static int check_extensions(struct pf_driver *ctx, char *errbuf, size_t errlen)
 		const struct pf_program *prog;
 		char err[256];
 
-		if (!open_path || strcmp(open_path, pe->path)) {
+		if (open_image != pe->image) {
 			if (obj)
 				pf_analysis__free(&an);
 			pf_object__free(obj);
 			obj = NULL;
-			if (pf_object__open(pe->path, &obj, err, sizeof(err))) {
-				/* it modelled a moment ago: the file changed under us */
+			if (pf_object__open_mem(pe->path, pe->image, pe->image_size, &obj, err,
+						sizeof(err))) {
+				/* the same bytes modelled a moment ago */
 				snprintf(errbuf, errlen, "%s: %s", pe->path, err);
 				ret = -EIO;
 				goto out;
 			}
-			open_path = pe->path;
+			open_image = pe->image;
 			pf_analysis__init(&an, obj);
 			an.ro = ctx->rodata;
 			pf_dwarf__free_vars(&ctx->vars);
@@ -341,8 +366,11 @@ void pf_driver__free(struct pf_driver *d)
 	pf_findings__free(&d->findings);
 	pf_linkset__free(&d->set);
 	pf_dwarf__free_vars(&d->vars);
-	for (i = 0; i < d->pending_cnt; i++)
+	for (i = 0; i < d->pending_cnt; i++) {
 		free(d->pending[i].path);
+		if (d->pending[i].owns_image)
+			free(d->pending[i].image);
+	}
 	free(d->pending);
 	d->pending = NULL;
 	d->pending_cnt = d->pending_cap = 0;

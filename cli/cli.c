@@ -134,19 +134,19 @@ static void prog_find__note(struct prog_find *pf, const char *want, const struct
 			pf->subprog_in = path;
 }
 
-static int for_one(const struct pf_opts *opts, int i, struct pf_object *obj,
+static int for_one(const struct pf_opts *opts, const struct pf_input *in, struct pf_object *obj,
 		   int open_err, const char *err, pf_object_fn fn, void *ctx, int ret,
 		   struct prog_find *pf)
 {
 	int r;
 
 	if (open_err) {
-		pf_cli__input_error(opts->argv[i], err);
+		pf_cli__input_error(in->name, err);
 		return ret > PF_EXIT_INPUT ? ret : PF_EXIT_INPUT;
 	}
 	pf_cli__warnings(obj);
 	if (opts->prog)
-		prog_find__note(pf, opts->prog, obj, opts->argv[i]);
+		prog_find__note(pf, opts->prog, obj, in->name);
 	r = fn(obj, opts, ctx);
 	pf_object__free(obj);
 	return r > ret ? r : ret;
@@ -159,7 +159,7 @@ static int for_one(const struct pf_opts *opts, int i, struct pf_object *obj,
  * serial loop does: the output is the same as with -j 1 by construction.
  */
 struct jobs {
-	const struct pf_opts *opts;
+	const struct pf_inputs *in;
 	struct job_slot {
 		struct pf_object *obj;
 		int err;
@@ -181,16 +181,16 @@ static void *jobs_worker(void *arg)
 
 	for (;;) {
 		pthread_mutex_lock(&j->lock);
-		while (j->next < j->opts->argc && j->next >= j->consumed + j->window)
+		while (j->next < (int)j->in->cnt && j->next >= j->consumed + j->window)
 			pthread_cond_wait(&j->cond, &j->lock);
-		if (j->next >= j->opts->argc) {
+		if (j->next >= (int)j->in->cnt) {
 			pthread_mutex_unlock(&j->lock);
 			return NULL;
 		}
 		i = j->next++;
 		pthread_mutex_unlock(&j->lock);
 		s = &j->slots[i];
-		s->err = pf_object__open(j->opts->argv[i], &s->obj, s->msg, sizeof(s->msg));
+		s->err = pf_input__open(&j->in->v[i], &s->obj, s->msg, sizeof(s->msg));
 		pthread_mutex_lock(&j->lock);
 		s->done = true;
 		pthread_cond_broadcast(&j->cond);
@@ -198,17 +198,17 @@ static void *jobs_worker(void *arg)
 	}
 }
 
-static int for_each_parallel(const struct pf_opts *opts, pf_object_fn fn, void *ctx,
-			     struct prog_find *pf)
+static int for_each_parallel(const struct pf_opts *opts, const struct pf_inputs *in,
+			     pf_object_fn fn, void *ctx, struct prog_find *pf)
 {
-	struct jobs j = { .opts = opts };
-	unsigned int want = opts->jobs < (unsigned int)opts->argc ? opts->jobs
-								    : (unsigned int)opts->argc;
+	struct jobs j = { .in = in };
+	int cnt = (int)in->cnt;
+	unsigned int want = opts->jobs < (unsigned int)cnt ? opts->jobs : (unsigned int)cnt;
 	pthread_t *tids;
 	unsigned int started = 0, t;
 	int ret = PF_EXIT_OK, i;
 
-	j.slots = calloc(opts->argc, sizeof(*j.slots));
+	j.slots = calloc(cnt, sizeof(*j.slots));
 	tids = calloc(want, sizeof(*tids));
 	if (!j.slots || !tids) {
 		free(j.slots);
@@ -224,10 +224,10 @@ static int for_each_parallel(const struct pf_opts *opts, pf_object_fn fn, void *
 	if (!started) {
 		/* No thread at all: model in this thread, serially. */
 		pthread_mutex_lock(&j.lock);
-		j.next = opts->argc;
+		j.next = cnt;
 		pthread_mutex_unlock(&j.lock);
 	}
-	for (i = 0; i < opts->argc; i++) {
+	for (i = 0; i < cnt; i++) {
 		struct job_slot *s = &j.slots[i];
 
 		if (started) {
@@ -236,9 +236,9 @@ static int for_each_parallel(const struct pf_opts *opts, pf_object_fn fn, void *
 				pthread_cond_wait(&j.cond, &j.lock);
 			pthread_mutex_unlock(&j.lock);
 		} else {
-			s->err = pf_object__open(opts->argv[i], &s->obj, s->msg, sizeof(s->msg));
+			s->err = pf_input__open(&in->v[i], &s->obj, s->msg, sizeof(s->msg));
 		}
-		ret = for_one(opts, i, s->obj, s->err, s->msg, fn, ctx, ret, pf);
+		ret = for_one(opts, &in->v[i], s->obj, s->err, s->msg, fn, ctx, ret, pf);
 		pthread_mutex_lock(&j.lock);
 		j.consumed = i + 1;
 		pthread_cond_broadcast(&j.cond);
@@ -270,24 +270,32 @@ static int prog_find__result(const struct pf_opts *opts, const struct prog_find 
 int pf_cli__for_each_object(const struct pf_opts *opts, pf_object_fn fn, void *ctx)
 {
 	struct prog_find pf = { 0 };
+	struct pf_inputs in;
 	int ret = PF_EXIT_OK;
-	int i;
+	size_t i;
 
-	if (opts->jobs > 1 && opts->argc > 1) {
-		ret = for_each_parallel(opts, fn, ctx, &pf);
+	if (pf_inputs__expand(&in, opts->argc, opts->argv)) {
+		fprintf(stderr, "bpf-preflight: out of memory\n");
+		return PF_EXIT_INTERNAL;
+	}
+	if (opts->jobs > 1 && in.cnt > 1) {
+		ret = for_each_parallel(opts, &in, fn, ctx, &pf);
 		if (ret >= 0)
-			return prog_find__result(opts, &pf, ret);
+			goto out;
 		ret = PF_EXIT_OK;	/* out of memory for the slots: serially */
 	}
-	for (i = 0; i < opts->argc; i++) {
+	for (i = 0; i < in.cnt; i++) {
 		struct pf_object *obj;
 		char err[256];
 		int open_err;
 
-		open_err = pf_object__open(opts->argv[i], &obj, err, sizeof(err));
-		ret = for_one(opts, i, obj, open_err, err, fn, ctx, ret, &pf);
+		open_err = pf_input__open(&in.v[i], &obj, err, sizeof(err));
+		ret = for_one(opts, &in.v[i], obj, open_err, err, fn, ctx, ret, &pf);
 	}
-	return prog_find__result(opts, &pf, ret);
+out:
+	ret = prog_find__result(opts, &pf, ret);
+	pf_inputs__free(&in);
+	return ret;
 }
 
 /*

@@ -4,6 +4,8 @@
 #define PF_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "bpf_preflight.h"
@@ -134,6 +136,29 @@ int pf_cli__srcroot(const struct pf_opts *opts, char *buf, size_t len);
 typedef int (*pf_object_fn)(const struct pf_object *obj,
 			    const struct pf_opts *opts, void *ctx);
 int pf_cli__for_each_object(const struct pf_opts *opts, pf_object_fn fn, void *ctx);
+/*
+ * The operands as objects (input.c): FILE, - (stdin), DIR (its *.o and
+ * *.bpf.o, recursively, sorted), X.skel.h (the object bpftool embedded).
+ */
+struct pf_input {
+	char *name;		/* as reported: the path, "<stdin>", "x.skel.h (x)" */
+	uint8_t *buf;		/* the object read already, or NULL: open the file @name */
+	size_t size;
+	char *err;		/* cannot be read: reported in its place (exit 2) */
+};
+
+struct pf_inputs {
+	struct pf_input *v;
+	size_t cnt, cap;
+	bool stdin_used;
+};
+
+/* 0 or -ENOMEM; an operand that cannot be read is an input with @err. */
+int pf_inputs__expand(struct pf_inputs *in, int argc, char *const *argv);
+/* pf_object__open() of one input: 0, or -errno and one line in @err */
+int pf_input__open(const struct pf_input *it, struct pf_object **out, char *err, size_t errlen);
+void pf_inputs__free(struct pf_inputs *in);
+
 /* --color=auto: stdout is a terminal that takes colour */
 bool pf_cli__color_auto(void);
 

@@ -432,6 +432,7 @@ static void sarif_uri(cJSON *art, const char *path, const char *srcroot)
 		}
 		path = abs;
 	}
+	/* an absolute URI takes no uriBaseId (SARIF1004) */
 	uri_escape(buf, sizeof(buf), (size_t)snprintf(buf, sizeof(buf), "file://"), path);
 	cJSON_AddStringToObject(art, "uri", buf);
 }

@@ -22,7 +22,7 @@ expect_bad() {	# FILE REASON-REGEX
 }
 
 expect_bad "$d/missing.o" "No such file"
-mkdir "$d/dir.o"; expect_bad "$d/dir.o" "not a regular file"
+mkdir "$d/dir.o"; expect_bad "$d/dir.o" "no .o or .bpf.o files"
 : >"$d/empty.o"; expect_bad "$d/empty.o" "empty file"
 echo "hello world, not an object" >"$d/text.o"; expect_bad "$d/text.o" "not an ELF file"
 cc -c -x c - -o "$d/x86.o" <<<'int f(void){return 1;}'
