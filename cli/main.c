@@ -95,7 +95,8 @@ static void usage(FILE *out, const struct cmd *cmd)
 	} else {
 		fprintf(out,
 			"Usage: bpf-preflight [COMMAND] [OPTIONS] OBJ...\n"
-			"Predict what the Linux BPF verifier will refuse in compiled BPF objects.\n\n"
+			"Predict what the Linux BPF verifier will refuse in compiled BPF objects.\n"
+			"OBJ: a BPF object, - (stdin), a directory (its *.o, recursively) or a .skel.h.\n\n"
 			"Commands:\n");
 		for (i = 0; i < ARRAY_SIZE(cmds); i++)
 			fprintf(out, "  %s   %s\n", cmds[i].synopsis, cmds[i].summary);
