@@ -126,21 +126,42 @@ static void reject(struct kprog *k, enum pf_rule_id rule, int func, size_t insn,
 	va_end(ap);
 }
 
+static void cannot_predict_v(struct kprog *k, const char *fmt, va_list ap)
+{
+	struct pf_verdict *v = k->v;
+	int n;
+
+	v->result = PF_UNPREDICTABLE;
+	v->rule = PF_RULE_NONE;
+	n = snprintf(v->message, sizeof(v->message), "cannot predict: ");
+	vsnprintf(v->message + n, sizeof(v->message) - n, fmt, ap);
+}
+
 static void cannot_predict(struct kprog *k, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 static void cannot_predict(struct kprog *k, const char *fmt, ...)
 {
-	struct pf_verdict *v = k->v;
-	int n;
 	va_list ap;
 
-	v->result = PF_UNPREDICTABLE;
-	v->rule = PF_RULE_NONE;
-	n = snprintf(v->message, sizeof(v->message), "cannot predict: ");
 	va_start(ap, fmt);
-	vsnprintf(v->message + n, sizeof(v->message) - n, fmt, ap);
+	cannot_predict_v(k, fmt, ap);
 	va_end(ap);
+}
+
+/* The same, pointing the user at slot @insn of function @func. */
+static void cannot_predict_at(struct kprog *k, int func, size_t insn, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void cannot_predict_at(struct kprog *k, int func, size_t insn, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cannot_predict_v(k, fmt, ap);
+	va_end(ap);
+	k->v->func = func;
+	k->v->insn = insn;
 }
 
 static bool decided(const struct kprog *k)
@@ -291,10 +312,8 @@ static void do_check_from(struct kprog *k, int root)
 			stk[depth - 1].pc = pc + (pf_insn__is_ld_imm64(insn) ? 2 : 1);
 			isa = isa_v4_message(insn);
 			if (isa && !*isa) {
-				cannot_predict(k, "cpu v4 jump (gotol/may_goto) at %s insn %zu on a kernel before 6.6",
+				cannot_predict_at(k, fidx, pc, "cpu v4 jump (gotol/may_goto) at %s insn %zu on a kernel before 6.6",
 					       k->obj->secs[f->sec].name, pc);
-				k->v->func = fidx;
-				k->v->insn = pc;
 				return;
 			}
 			if (isa) {
@@ -410,10 +429,8 @@ static void check_ldx_fields(struct kprog *k)
 				return;
 			}
 			if ((may_goto && mg == PF_UNKNOWN) || (!v4 && is_v4_jump(insn))) {
-				cannot_predict(k, "kernel %s: whether its instruction table knows opcode %02x (%s) is not measured",
+				cannot_predict_at(k, func, pc, "kernel %s: whether its instruction table knows opcode %02x (%s) is not measured",
 					       k->p->name, insn->code, may_goto ? "may_goto" : "gotol");
-				k->v->func = func;
-				k->v->insn = pc;
 				return;
 			}
 		}
@@ -796,10 +813,8 @@ static void check_v4_jumps(struct kprog *k)
 
 	if (!first_v4(k, is_v4_jump, &func, &pc))
 		return;
-	cannot_predict(k, "cpu v4 jump (gotol/may_goto) at %s insn %zu on a kernel before 6.6",
+	cannot_predict_at(k, func, pc, "cpu v4 jump (gotol/may_goto) at %s insn %zu on a kernel before 6.6",
 		       k->obj->secs[k->obj->funcs[func].sec].name, pc);
-	k->v->func = func;
-	k->v->insn = pc;
 }
 
 /*
@@ -1116,10 +1131,8 @@ static const char *access_text(struct kprog *k, const struct pf_engine_event *ev
 		return ev->access == PF_ACC_HELPER_WRITE ? " write to" : " read from";
 	if (typed == PF_NO)
 		return " indirect access to";
-	cannot_predict(k, "kernel %s prints a helper's stack access as \"indirect access to\" or as \"read from\"/\"write to\" (not measured)",
+	cannot_predict_at(k, ev->func, ev->insn, "kernel %s prints a helper's stack access as \"indirect access to\" or as \"read from\"/\"write to\" (not measured)",
 		       k->p->name);
-	k->v->func = ev->func;
-	k->v->insn = ev->insn;
 	return NULL;
 }
 
@@ -1144,10 +1157,8 @@ static void engine_event(struct kprog *k, const struct pf_engine_event *ev)
 				return;
 			break;
 		default:
-			cannot_predict(k, "kernel %s checks a zero-sized stack range by its start or by its end (a833a17aeac7 \"bpf: Fix verification of indirect var-off stack access\", not known)",
+			cannot_predict_at(k, ev->func, ev->insn, "kernel %s checks a zero-sized stack range by its start or by its end (a833a17aeac7 \"bpf: Fix verification of indirect var-off stack access\", not known)",
 				       k->p->name);
-			k->v->func = ev->func;
-			k->v->insn = ev->insn;
 			return;
 		}
 		/* refused as any access outside the frame */
@@ -1183,10 +1194,8 @@ static void engine_event(struct kprog *k, const struct pf_engine_event *ev)
 		if (ev->tn_mask || dec == PF_NO)
 			snprintf(tn, sizeof(tn), "(0x%" PRIx64 "; 0x%" PRIx64 ")", ev->tn_value, ev->tn_mask);
 		else if (dec == PF_UNKNOWN) {
-			cannot_predict(k, "kernel %s prints a known offset in \"misaligned stack access\" as a number or as a tnum (not known)",
+			cannot_predict_at(k, ev->func, ev->insn, "kernel %s prints a known offset in \"misaligned stack access\" as a number or as a tnum (not known)",
 				       k->p->name);
-			k->v->func = ev->func;
-			k->v->insn = ev->insn;
 			return;
 		} else if (ev->tn_value <= 65535)
 			snprintf(tn, sizeof(tn), "%" PRIu64, ev->tn_value);
@@ -1206,10 +1215,8 @@ static void engine_event(struct kprog *k, const struct pf_engine_event *ev)
 			       "invalid read from stack R%u off=%d size=%d", ev->reg, ev->off, ev->size);
 			return;
 		default:
-			cannot_predict(k, "kernel %s refuses a read of stack the path never wrote, or not (6b4a64bafd10 \"bpf: Fix accesses to uninit stack slots\", not known)",
+			cannot_predict_at(k, ev->func, ev->insn, "kernel %s refuses a read of stack the path never wrote, or not (6b4a64bafd10 \"bpf: Fix accesses to uninit stack slots\", not known)",
 				       k->p->name);
-			k->v->func = ev->func;
-			k->v->insn = ev->insn;
 			return;
 		}
 	case PF_EV_FP_MATH:
@@ -1327,10 +1334,8 @@ void pf_verdict__what_if(struct pf_analysis *an, const struct pf_program *prog,
 				goto out;
 			}
 			if (c->kind == PF_CALL_EXTERN) {
-				cannot_predict(&k, "call to unresolved extern '%s' (libbpf cannot link it)",
+				cannot_predict_at(&k, prog->funcs[i], c->insn, "call to unresolved extern '%s' (libbpf cannot link it)",
 					       c->sym_name);
-				v->func = prog->funcs[i];
-				v->insn = c->insn;
 				goto out;
 			}
 			if (c->kind == PF_CALL_KFUNC && c->sym_name &&
@@ -1359,11 +1364,9 @@ void pf_verdict__what_if(struct pf_analysis *an, const struct pf_program *prog,
 	if (!decided(&k))
 		check_max_stack_depth(&k);
 	if (v->result == PF_ACCEPT && k.eng_exhausted && has_may_goto(&k)) {
-		cannot_predict(&k, "the exploration did not end within its budget and the program loops with may_goto (can_loop): "
+		cannot_predict_at(&k, k.prog->func, k.obj->funcs[k.prog->func].start, "the exploration did not end within its budget and the program loops with may_goto (can_loop): "
 			       "the verifier follows such a loop until its states converge or it has processed 1M instructions "
 			       "(\"BPF program is too large\")");
-		v->func = k.prog->func;
-		v->insn = k.obj->funcs[k.prog->func].start;
 	}
 	if (!k.eng && k.eng_why[0] && v->result == PF_REJECT)
 		add_note(v, -1, 0, "the stack counted is an upper bound over every path: %s",
