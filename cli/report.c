@@ -38,12 +38,52 @@ static unsigned long long hash_parts(const char *const *parts, size_t n)
 	return h;
 }
 
+/*
+ * What identifies a problem and survives unrelated edits: the object's
+ * name, program, function and rule, and the text of the line it points at
+ * (whitespace trimmed), as GitHub's primaryLocationLineHash does; the slot
+ * in the function when no line text is known.
+ */
 unsigned long long pf_finding__fingerprint(const struct pf_finding *d)
 {
-	const char *parts[3] = { basename_of(d->object), d->function ? d->function : "",
-				 pf_rule_id__name(d->rule) };
+	char slot[32], text[1024];
+	const char *t = d->src_text ? d->src_text : "";
+	size_t n;
+	const char *parts[6] = { basename_of(d->object), d->program ? d->program : "",
+				 d->function ? d->function : "", pf_rule_id__name(d->rule),
+				 text, slot };
 
-	return hash_parts(parts, 3);
+	t += strspn(t, " \t");
+	n = strlen(t);
+	while (n && strchr(" \t\r\n", t[n - 1]))
+		n--;
+	snprintf(text, sizeof(text), "%.*s", (int)n, t);
+	snprintf(slot, sizeof(slot), "%ld", n ? -1L : d->insn);
+	return hash_parts(parts, 6);
+}
+
+/*
+ * The fingerprints of a run, unique per finding: two problems whose
+ * identity hashes alike (the same line twice in one function, objects of
+ * one name in two directories) take their order among those alike too.
+ */
+void pf_findings__fingerprints(const struct pf_findings *r, unsigned long long *out)
+{
+	size_t i, j;
+
+	for (i = 0; i < r->cnt; i++) {
+		unsigned long long h = pf_finding__fingerprint(&r->v[i]), base = h, k = 0;
+		bool clash = true;
+
+		while (clash) {
+			clash = false;
+			for (j = 0; j < i && !clash; j++)
+				clash = out[j] == h;
+			if (clash)
+				h = (base ^ ++k) * 1099511628211ULL;
+		}
+		out[i] = h;
+	}
 }
 
 /* Line @n (1-based) of @path into @buf; false when unreadable. */
@@ -266,11 +306,19 @@ static void json_pos(cJSON *o, const char *file, const char *object, unsigned in
 cJSON *pf_report__json(const struct pf_findings *r)
 {
 	cJSON *arr = cJSON_CreateArray();
+	unsigned long long *fps = calloc(r->cnt + 1, sizeof(*fps));
 	size_t i, j;
 
+	if (!fps) {
+		cJSON_Delete(arr);
+		return NULL;
+	}
+	pf_findings__fingerprints(r, fps);
 	for (i = 0; i < r->cnt; i++) {
 		const struct pf_finding *d = &r->v[i];
 		cJSON *o = cJSON_CreateObject(), *k, *notes;
+		char hash[32];
+		size_t m;
 
 		cJSON_AddStringToObject(o, "rule", pf_rule_id__name(d->rule));
 		cJSON_AddStringToObject(o, "severity", pf_severity__name(d->severity));
@@ -286,6 +334,8 @@ cJSON *pf_report__json(const struct pf_findings *r)
 			for (j = 0; j < d->kernel_cnt; j++)
 				cJSON_AddItemToArray(k, cJSON_CreateString(d->kernels[j]));
 		}
+		snprintf(hash, sizeof(hash), "%016llx", fps[i]);
+		cJSON_AddStringToObject(o, "fingerprint", hash);
 		notes = cJSON_AddArrayToObject(o, "notes");
 		for (j = 0; j < d->note_cnt; j++) {
 			const struct pf_finding_note *n = &d->notes[j];
@@ -295,10 +345,16 @@ cJSON *pf_report__json(const struct pf_findings *r)
 			if (n->function)
 				cJSON_AddStringToObject(no, "function", n->function);
 			json_pos(no, n->file, d->object, n->line, n->col, n->insn);
+			if (n->kernel_cnt) {
+				k = cJSON_AddArrayToObject(no, "kernels");
+				for (m = 0; m < n->kernel_cnt; m++)
+					cJSON_AddItemToArray(k, cJSON_CreateString(n->kernels[m]));
+			}
 			cJSON_AddItemToArray(notes, no);
 		}
 		cJSON_AddItemToArray(arr, o);
 	}
+	free(fps);
 	return arr;
 }
 
@@ -409,6 +465,7 @@ static cJSON *sarif_rules(void)
 cJSON *pf_report__sarif(const struct pf_findings *r, const char *version)
 {
 	cJSON *root = cJSON_CreateObject(), *runs, *run, *drv, *results;
+	unsigned long long *fps;
 	size_t i, j;
 
 	cJSON_AddStringToObject(root, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
@@ -431,6 +488,12 @@ cJSON *pf_report__sarif(const struct pf_findings *r, const char *version)
 	cJSON_AddStringToObject(drv, "informationUri", "https://example.invalid/bpf-preflight");
 	cJSON_AddItemToObject(drv, "rules", sarif_rules());
 	results = cJSON_AddArrayToObject(run, "results");
+	fps = calloc(r->cnt + 1, sizeof(*fps));
+	if (!fps) {
+		cJSON_Delete(root);
+		return NULL;
+	}
+	pf_findings__fingerprints(r, fps);
 	for (i = 0; i < r->cnt; i++) {
 		const struct pf_finding *d = &r->v[i];
 		cJSON *res = cJSON_CreateObject(), *locs, *rel, *fp, *msg;
@@ -456,10 +519,11 @@ cJSON *pf_report__sarif(const struct pf_findings *r, const char *version)
 			}
 		}
 		fp = cJSON_AddObjectToObject(res, "partialFingerprints");
-		snprintf(hash, sizeof(hash), "%016llx", pf_finding__fingerprint(d));
-		cJSON_AddStringToObject(fp, "bpfPreflight/v1", hash);
+		snprintf(hash, sizeof(hash), "%016llx", fps[i]);
+		cJSON_AddStringToObject(fp, "bpfPreflight/v2", hash);
 		cJSON_AddItemToArray(results, res);
 	}
+	free(fps);
 	return root;
 }
 

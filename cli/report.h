@@ -14,8 +14,10 @@
 
 #include "bpf_preflight.h"
 
-/* A stable hash of (object basename, function, rule): baselines, SARIF. */
+/* A stable hash of (object basename, program, function, rule, line text). */
 unsigned long long pf_finding__fingerprint(const struct pf_finding *d);
+/* @out[i]: finding i's fingerprint, unique in the run (SARIF, JSON). */
+void pf_findings__fingerprints(const struct pf_findings *r, unsigned long long *out);
 /* "// bpf-preflight: disable=RULE" on the reported line or the line above. */
 bool pf_finding__suppressed_inline(const struct pf_finding *d);
 
