@@ -291,6 +291,70 @@ void pf_report__text(const struct pf_findings *r, bool color)
 	}
 }
 
+/* "2 errors" into @buf at @used; "" for none */
+static size_t count_words(char *buf, size_t len, size_t used, size_t n, const char *what,
+			  const char *sep, const char *c, bool color)
+{
+	if (!n || used >= len)
+		return used;
+	return used + (size_t)snprintf(buf + used, len - used, "%s%s%zu %s%s%s", sep,
+				       color ? c : "", n, what, n == 1 ? "" : "s",
+				       color ? C_OFF : "");
+}
+
+static bool seen_before(const struct pf_findings *r, size_t i, bool program)
+{
+	const struct pf_finding *d = &r->v[i];
+	size_t j;
+
+	for (j = 0; j < i; j++) {
+		const struct pf_finding *e = &r->v[j];
+
+		if (!e->object || strcmp(e->object, d->object))
+			continue;
+		if (!program || (e->program && !strcmp(e->program, d->program)))
+			return true;
+	}
+	return false;
+}
+
+void pf_report__summary(const struct pf_findings *r, size_t kernel_cnt, bool color)
+{
+	size_t sev[3] = { 0 }, progs = 0, objs = 0, i, used = 0, parts = 0, k;
+	const char *what[3] = { "note", "warning", "error" }, *c[3] = { C_CYAN, C_MAG, C_RED };
+	char line[512];
+
+	if (!r->cnt)
+		return;
+	for (i = 0; i < r->cnt; i++) {
+		const struct pf_finding *d = &r->v[i];
+
+		if ((unsigned int)d->severity < 3)
+			sev[d->severity]++;
+		if (d->object && !seen_before(r, i, false))
+			objs++;
+		if (d->object && d->program && !seen_before(r, i, true))
+			progs++;
+	}
+	/* worst first, as the findings matter: "2 errors, 1 warning and 1 note" */
+	for (k = 3; k-- > 0;) {
+		const char *sep = "";
+
+		if (!sev[k])
+			continue;
+		if (parts)
+			sep = (k == 0 || (k == 1 && !sev[0])) ? " and " : ", ";
+		used = count_words(line, sizeof(line), used, sev[k], what[k], sep, c[k], color);
+		parts++;
+	}
+	line[used < sizeof(line) ? used : sizeof(line) - 1] = '\0';
+	printf("%s in ", line);
+	if (progs)
+		printf("%zu program%s of ", progs, progs == 1 ? "" : "s");
+	printf("%zu object%s, %zu kernel%s\n", objs, objs == 1 ? "" : "s", kernel_cnt,
+	       kernel_cnt == 1 ? "" : "s");
+}
+
 /* ---- JSON ---- */
 
 static void json_pos(cJSON *o, const char *file, const char *object, unsigned int line,

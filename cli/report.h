@@ -23,6 +23,12 @@ bool pf_finding__suppressed_inline(const struct pf_finding *d);
 
 /* Renderers. */
 void pf_report__text(const struct pf_findings *r, bool color);
+/*
+ * After the text on a terminal: "2 errors and 1 warning in 3 programs of 2
+ * objects, 11 kernels" -- the findings shown, by severity; the programs and
+ * objects they are in; the kernels checked. Nothing when there are none.
+ */
+void pf_report__summary(const struct pf_findings *r, size_t kernel_cnt, bool color);
 cJSON *pf_report__json(const struct pf_findings *r);
 cJSON *pf_report__sarif(const struct pf_findings *r, const char *version);
 
