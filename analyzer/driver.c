@@ -2,10 +2,10 @@
 /*
  * The verdict driver (driver.h): per object, each program's verdict on
  * every profile -- the refusals in the order the kernel meets them
- * (analyzer/verdict.c) -- with one finding per distinct message naming the
- * kernels that print it, at the culprit's source line, with the call chain
- * and each frame's largest contributors as notes; then the lint rules and
- * the object's summary for the set. Extensions wait for the whole set:
+ * (analyzer/verdict.c) -- with one finding per problem (a rule at one
+ * place), at the culprit's source line, its kernels' own messages and
+ * numbers, the call chain and each frame's largest contributors as
+ * notes; then the lint rules and the object's summary for the set. Extensions wait for the whole set:
  * their attach checks come first.
  */
 #include <errno.h>
@@ -62,33 +62,51 @@ static void biggest(struct pf_driver *ctx, const struct pf_object *obj, int func
 	pf_frame__free(&m);
 }
 
+/*
+ * Do kernels @a and @b refuse alike: the same message at the same place,
+ * with the same notes and the same chain, frame by frame? Only then may
+ * one finding's notes speak for both.
+ */
+static bool same_verdict(const struct pf_verdict *a, const struct pf_verdict *b)
+{
+	size_t c;
+
+	if (a->result != b->result || a->rule != b->rule || strcmp(a->message, b->message) ||
+	    a->func != b->func || a->insn != b->insn || a->note_cnt != b->note_cnt ||
+	    a->chain_len != b->chain_len)
+		return false;
+	for (c = 0; c < a->note_cnt; c++)
+		if (a->notes[c].func != b->notes[c].func || a->notes[c].insn != b->notes[c].insn ||
+		    strcmp(a->notes[c].message, b->notes[c].message))
+			return false;
+	for (c = 0; c < a->chain_len; c++) {
+		const struct pf_frame *x = &a->chain[c], *y = &b->chain[c];
+
+		if (x->func != y->func || x->depth != y->depth || x->priv != y->priv ||
+		    (x->priv ? 0 : x->rounded) != (y->priv ? 0 : y->rounded) ||
+		    x->calls != y->calls || (x->calls && x->call_insn != y->call_insn))
+			return false;
+	}
+	return true;
+}
+
+/* The finding of the kernels that refuse exactly as kernel @i does. */
 static void verdict_finding(struct pf_driver *ctx, const struct pf_object *obj,
-			    const struct pf_program *prog, const struct pf_verdict *vs, size_t i)
+			    const struct pf_program *prog, const struct pf_verdict *vs, size_t i,
+			    const bool *skip)
 {
 	const struct pf_verdict *v = &vs[i];
 	enum pf_rule_id rule = v->rule != PF_RULE_NONE ? v->rule : PF_RULE_cannot_predict;
 	struct pf_finding *d;
-	char msg[900], ok[512] = "", big[600];
-	size_t j, c, used = 0;
+	char big[600];
+	size_t j, c;
 
 	d = pf_findings__new(&ctx->findings, rule,
 			     v->result == PF_REJECT ? PF_SEV_ERROR : PF_SEV_WARNING, "%s", v->message);
 	pf_finding__at(d, obj, (int)(prog - obj->progs), v->func, v->insn);
-	for (j = 0; j < ctx->profile_cnt; j++) {
-		if (vs[j].result == v->result && !strcmp(vs[j].message, v->message))
+	for (j = 0; j < ctx->profile_cnt; j++)
+		if (!(skip && skip[j]) && same_verdict(&vs[j], v))
 			pf_finding__kernel(d, ctx->profiles[j].name);
-		else if (vs[j].result == PF_ACCEPT && used < sizeof(ok))
-			used += snprintf(ok + used, sizeof(ok) - used, "%s%s", used ? ", " : "",
-					 ctx->profiles[j].name);
-	}
-	snprintf(msg, sizeof(msg), "program '%s' in %s: %s on", obj->funcs[prog->func].name,
-		 obj->path, v->result == PF_REJECT ? "refused" : "not predicted");
-	for (j = 0; d && j < d->kernel_cnt; j++)
-		snprintf(msg + strlen(msg), sizeof(msg) - strlen(msg), "%s %s", j ? "," : "",
-			 d->kernels[j]);
-	if (ok[0])
-		snprintf(msg + strlen(msg), sizeof(msg) - strlen(msg), "; accepted on %s", ok);
-	pf_finding__note(d, obj, v->func, v->insn, "%s", msg);
 	for (c = 0; c < v->note_cnt; c++)
 		pf_finding__note(d, obj, v->notes[c].func, v->notes[c].insn, "%s", v->notes[c].message);
 	for (c = 0; c < v->chain_len; c++) {
@@ -99,6 +117,63 @@ static void verdict_finding(struct pf_driver *ctx, const struct pf_object *obj,
 		pf_finding__note(d, obj, fr->func, fr->calls ? fr->call_insn : ff->start,
 				 "frame %zu: %s, stack depth %u, counted %u%s%s", c, ff->name, fr->depth,
 				 fr->priv ? 0 : fr->rounded, fr->priv ? " (private stack)" : "", big);
+	}
+}
+
+/* Append @what and the kernels of @d (all: NULL) whose result is @r to @buf; how many. */
+static size_t kernels_with(const struct pf_driver *ctx, const struct pf_verdict *vs,
+			 const struct pf_finding *d, enum pf_result r, const char *what,
+			 char *buf, size_t len)
+{
+	size_t j, k, used = strlen(buf), n = 0;
+
+	for (j = 0; j < ctx->profile_cnt && used < len; j++) {
+		bool in = !d;
+
+		for (k = 0; d && k < d->kernel_cnt && !in; k++)
+			in = !strcmp(d->kernels[k], ctx->profiles[j].name);
+		if (!in || vs[j].result != r)
+			continue;
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", n++ ? ", " : what,
+					 ctx->profiles[j].name);
+	}
+	return n;
+}
+
+/*
+ * A program's findings, one per problem: the kernels that refuse alike
+ * make one part each, the parts at one place merge (finding.h), and each
+ * finding leads with the program's verdict over the kernels it names and
+ * where the program loads. @skip: kernels reported elsewhere.
+ */
+static void program_findings(struct pf_driver *ctx, const struct pf_object *obj,
+			     const struct pf_program *prog, const struct pf_verdict *vs,
+			     const bool *skip)
+{
+	size_t from = ctx->findings.cnt, i, j, n;
+
+	for (i = 0; i < ctx->profile_cnt; i++) {
+		bool first = true;
+
+		if (vs[i].result == PF_ACCEPT || (skip && skip[i]))
+			continue;
+		for (j = 0; j < i && first; j++)
+			first = (skip && skip[j]) || !same_verdict(&vs[j], &vs[i]);
+		if (first)
+			verdict_finding(ctx, obj, prog, vs, i, skip);
+	}
+	pf_findings__merge(&ctx->findings, from);
+	for (i = from; i < ctx->findings.cnt; i++) {
+		struct pf_finding *d = &ctx->findings.v[i];
+		char msg[1024];
+
+		snprintf(msg, sizeof(msg), "program '%s' in %s:", obj->funcs[prog->func].name,
+			 obj->path);
+		n = kernels_with(ctx, vs, d, PF_REJECT, " refused on ", msg, sizeof(msg));
+		kernels_with(ctx, vs, d, PF_UNPREDICTABLE, n ? "; not predicted on " : " not predicted on ",
+			     msg, sizeof(msg));
+		kernels_with(ctx, vs, NULL, PF_ACCEPT, "; accepted on ", msg, sizeof(msg));
+		pf_finding__lead_note(d, "%s", msg);
 	}
 }
 
@@ -146,17 +221,6 @@ static int defer_extension(struct pf_driver *ctx, const struct pf_object *obj, s
 	return 0;
 }
 
-/* The first profile with this message reports it; the others join it. */
-static bool first_of_kind(const struct pf_verdict *vs, size_t i)
-{
-	size_t j;
-
-	for (j = 0; j < i; j++)
-		if (vs[j].result == vs[i].result && !strcmp(vs[j].message, vs[i].message))
-			return false;
-	return true;
-}
-
 static bool rule_on(const struct pf_driver *d, const struct pf_rule *rule)
 {
 	return !d->ops.rule_enabled || d->ops.rule_enabled(d->ctx, rule);
@@ -190,7 +254,7 @@ int pf_driver__object(struct pf_driver *ctx, const struct pf_object *obj)
 	struct pf_analysis an;
 	struct pf_verdict *vs;
 	void *handle = NULL;
-	size_t p, i;
+	size_t p, i, from;
 	int slot = 0;
 
 	vs = calloc(ctx->profile_cnt + 1, sizeof(*vs));
@@ -219,13 +283,12 @@ int pf_driver__object(struct pf_driver *ctx, const struct pf_object *obj)
 		if (ctx->ops.program)
 			ctx->ops.program(ctx->ctx, handle, slot, false, obj, prog, vs);
 		slot++;
-		for (i = 0; i < ctx->profile_cnt; i++)
-			if (vs[i].result != PF_ACCEPT && first_of_kind(vs, i))
-				verdict_finding(ctx, obj, prog, vs, i);
+		program_findings(ctx, obj, prog, vs, NULL);
 	}
 	free(vs);
 	pf_dwarf__free_vars(&ctx->vars);
 	ctx->vars_read = false;
+	from = ctx->findings.cnt;
 	for (i = 0; pf_rules[i]; i++) {
 		if (!rule_on(ctx, pf_rules[i]))
 			continue;
@@ -234,6 +297,8 @@ int pf_driver__object(struct pf_driver *ctx, const struct pf_object *obj)
 		if (pf_rules[i]->impl->check_env && ctx->profile_cnt)
 			pf_rules[i]->impl->check_env(&an, pf_rules[i], &env, &ctx->findings);
 	}
+	/* a rule may find one problem per group of kernels: one finding each */
+	pf_findings__merge(&ctx->findings, from);
 	if (!ctx->set_err)
 		ctx->set_err = pf_linkset__add(&ctx->set, &an);
 	pf_analysis__free(&an);
@@ -308,9 +373,7 @@ static int check_extensions(struct pf_driver *ctx, char *errbuf, size_t errlen)
 		}
 		if (ctx->ops.program)
 			ctx->ops.program(ctx->ctx, pe->handle, pe->slot, true, obj, prog, vs);
-		for (k = 0; k < ctx->profile_cnt; k++)
-			if (!at_attach[k] && vs[k].result != PF_ACCEPT && first_of_kind(vs, k))
-				verdict_finding(ctx, obj, prog, vs, k);
+		program_findings(ctx, obj, prog, vs, at_attach);
 	}
 out:
 	pf_dwarf__free_vars(&ctx->vars);
@@ -326,7 +389,7 @@ out:
 int pf_driver__finish(struct pf_driver *ctx, char *const *attach, size_t attach_cnt,
 		      char *const *tail, size_t tail_cnt, char *err, size_t errlen)
 {
-	size_t i;
+	size_t i, from;
 
 	if (ctx->set_err) {
 		snprintf(err, errlen, "out of memory for the analysis set");
@@ -342,9 +405,11 @@ int pf_driver__finish(struct pf_driver *ctx, char *const *attach, size_t attach_
 			 ctx->rodata->v[i].name);
 		return -EINVAL;
 	}
+	from = ctx->findings.cnt;
 	for (i = 0; pf_rules[i]; i++)
 		if (pf_rules[i]->impl->check_set && rule_on(ctx, pf_rules[i]))
 			pf_rules[i]->impl->check_set(&ctx->set, pf_rules[i], &ctx->findings);
+	pf_findings__merge(&ctx->findings, from);
 	return check_extensions(ctx, err, errlen);
 }
 

@@ -297,6 +297,13 @@ static int render(struct check_ctx *ctx, cJSON *root, const char *srcroot, bool 
 	default:
 		color = opts->color > 0 || (opts->color < 0 && pf_cli__color_auto());
 		pf_report__text(&ctx->d.findings, color);
+		/*
+		 * The count a person reads last, as clang and ruff print it; a
+		 * pipe or file gets the findings alone (tools count them), and a
+		 * clean run prints nothing, as clang does: the exit status says it.
+		 */
+		if (isatty(STDOUT_FILENO))
+			pf_report__summary(&ctx->d.findings, opts->profile_cnt, color);
 		return PF_EXIT_OK;
 	}
 	if (!text)

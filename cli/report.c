@@ -40,12 +40,52 @@ static unsigned long long hash_parts(const char *const *parts, size_t n)
 	return h;
 }
 
+/*
+ * What identifies a problem and survives unrelated edits: the object's
+ * name, program, function and rule, and the text of the line it points at
+ * (whitespace trimmed), as GitHub's primaryLocationLineHash does; the slot
+ * in the function when no line text is known.
+ */
 unsigned long long pf_finding__fingerprint(const struct pf_finding *d)
 {
-	const char *parts[3] = { basename_of(d->object), d->function ? d->function : "",
-				 pf_rule_id__name(d->rule) };
+	char slot[32], text[1024];
+	const char *t = d->src_text ? d->src_text : "";
+	size_t n;
+	const char *parts[6] = { basename_of(d->object), d->program ? d->program : "",
+				 d->function ? d->function : "", pf_rule_id__name(d->rule),
+				 text, slot };
 
-	return hash_parts(parts, 3);
+	t += strspn(t, " \t");
+	n = strlen(t);
+	while (n && strchr(" \t\r\n", t[n - 1]))
+		n--;
+	snprintf(text, sizeof(text), "%.*s", (int)n, t);
+	snprintf(slot, sizeof(slot), "%ld", n ? -1L : d->insn);
+	return hash_parts(parts, 6);
+}
+
+/*
+ * The fingerprints of a run, unique per finding: two problems whose
+ * identity hashes alike (the same line twice in one function, objects of
+ * one name in two directories) take their order among those alike too.
+ */
+void pf_findings__fingerprints(const struct pf_findings *r, unsigned long long *out)
+{
+	size_t i, j;
+
+	for (i = 0; i < r->cnt; i++) {
+		unsigned long long h = pf_finding__fingerprint(&r->v[i]), base = h, k = 0;
+		bool clash = true;
+
+		while (clash) {
+			clash = false;
+			for (j = 0; j < i && !clash; j++)
+				clash = out[j] == h;
+			if (clash)
+				h = (base ^ ++k) * 1099511628211ULL;
+		}
+		out[i] = h;
+	}
 }
 
 /* Line @n (1-based) of @path into @buf; false when unreadable. */
@@ -262,6 +302,70 @@ void pf_report__text(const struct pf_findings *r, bool color)
 	}
 }
 
+/* "2 errors" into @buf at @used; "" for none */
+static size_t count_words(char *buf, size_t len, size_t used, size_t n, const char *what,
+			  const char *sep, const char *c, bool color)
+{
+	if (!n || used >= len)
+		return used;
+	return used + (size_t)snprintf(buf + used, len - used, "%s%s%zu %s%s%s", sep,
+				       color ? c : "", n, what, n == 1 ? "" : "s",
+				       color ? C_OFF : "");
+}
+
+static bool seen_before(const struct pf_findings *r, size_t i, bool program)
+{
+	const struct pf_finding *d = &r->v[i];
+	size_t j;
+
+	for (j = 0; j < i; j++) {
+		const struct pf_finding *e = &r->v[j];
+
+		if (!e->object || strcmp(e->object, d->object))
+			continue;
+		if (!program || (e->program && !strcmp(e->program, d->program)))
+			return true;
+	}
+	return false;
+}
+
+void pf_report__summary(const struct pf_findings *r, size_t kernel_cnt, bool color)
+{
+	size_t sev[3] = { 0 }, progs = 0, objs = 0, i, used = 0, parts = 0, k;
+	const char *what[3] = { "note", "warning", "error" }, *c[3] = { C_CYAN, C_MAG, C_RED };
+	char line[512];
+
+	if (!r->cnt)
+		return;
+	for (i = 0; i < r->cnt; i++) {
+		const struct pf_finding *d = &r->v[i];
+
+		if ((unsigned int)d->severity < 3)
+			sev[d->severity]++;
+		if (d->object && !seen_before(r, i, false))
+			objs++;
+		if (d->object && d->program && !seen_before(r, i, true))
+			progs++;
+	}
+	/* worst first, as the findings matter: "2 errors, 1 warning and 1 note" */
+	for (k = 3; k-- > 0;) {
+		const char *sep = "";
+
+		if (!sev[k])
+			continue;
+		if (parts)
+			sep = (k == 0 || (k == 1 && !sev[0])) ? " and " : ", ";
+		used = count_words(line, sizeof(line), used, sev[k], what[k], sep, c[k], color);
+		parts++;
+	}
+	line[used < sizeof(line) ? used : sizeof(line) - 1] = '\0';
+	printf("%s in ", line);
+	if (progs)
+		printf("%zu program%s of ", progs, progs == 1 ? "" : "s");
+	printf("%zu object%s, %zu kernel%s\n", objs, objs == 1 ? "" : "s", kernel_cnt,
+	       kernel_cnt == 1 ? "" : "s");
+}
+
 /* ---- JSON ---- */
 
 static void json_pos(cJSON *o, const char *file, const char *object, unsigned int line,
@@ -277,11 +381,19 @@ static void json_pos(cJSON *o, const char *file, const char *object, unsigned in
 cJSON *pf_report__json(const struct pf_findings *r)
 {
 	cJSON *arr = cJSON_CreateArray();
+	unsigned long long *fps = calloc(r->cnt + 1, sizeof(*fps));
 	size_t i, j;
 
+	if (!fps) {
+		cJSON_Delete(arr);
+		return NULL;
+	}
+	pf_findings__fingerprints(r, fps);
 	for (i = 0; i < r->cnt; i++) {
 		const struct pf_finding *d = &r->v[i];
 		cJSON *o = cJSON_CreateObject(), *k, *notes;
+		char hash[32];
+		size_t m;
 
 		cJSON_AddStringToObject(o, "rule", pf_rule_id__name(d->rule));
 		cJSON_AddStringToObject(o, "severity", pf_severity__name(d->severity));
@@ -297,6 +409,8 @@ cJSON *pf_report__json(const struct pf_findings *r)
 			for (j = 0; j < d->kernel_cnt; j++)
 				cJSON_AddItemToArray(k, cJSON_CreateString(d->kernels[j]));
 		}
+		snprintf(hash, sizeof(hash), "%016llx", fps[i]);
+		cJSON_AddStringToObject(o, "fingerprint", hash);
 		notes = cJSON_AddArrayToObject(o, "notes");
 		for (j = 0; j < d->note_cnt; j++) {
 			const struct pf_finding_note *n = &d->notes[j];
@@ -306,10 +420,16 @@ cJSON *pf_report__json(const struct pf_findings *r)
 			if (n->function)
 				cJSON_AddStringToObject(no, "function", n->function);
 			json_pos(no, n->file, d->object, n->line, n->col, n->insn);
+			if (n->kernel_cnt) {
+				k = cJSON_AddArrayToObject(no, "kernels");
+				for (m = 0; m < n->kernel_cnt; m++)
+					cJSON_AddItemToArray(k, cJSON_CreateString(n->kernels[m]));
+			}
 			cJSON_AddItemToArray(notes, no);
 		}
 		cJSON_AddItemToArray(arr, o);
 	}
+	free(fps);
 	return arr;
 }
 
@@ -546,6 +666,7 @@ cJSON *pf_report__sarif(const struct pf_findings *r, const struct pf_sarif_run *
 {
 	cJSON *root = cJSON_CreateObject(), *runs, *run, *drv, *results;
 	const char *srcroot = run_info->srcroot;
+	unsigned long long *fps;
 	size_t i, j;
 
 	cJSON_AddStringToObject(root, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
@@ -574,6 +695,12 @@ cJSON *pf_report__sarif(const struct pf_findings *r, const struct pf_sarif_run *
 	cJSON_AddStringToObject(drv, "informationUri", "https://example.invalid/bpf-preflight");
 	cJSON_AddItemToObject(drv, "rules", sarif_rules());
 	results = cJSON_AddArrayToObject(run, "results");
+	fps = calloc(r->cnt + 1, sizeof(*fps));
+	if (!fps) {
+		cJSON_Delete(root);
+		return NULL;
+	}
+	pf_findings__fingerprints(r, fps);
 	for (i = 0; i < r->cnt; i++) {
 		const struct pf_finding *d = &r->v[i];
 		cJSON *res = cJSON_CreateObject(), *locs, *rel, *fp, *msg;
@@ -599,10 +726,11 @@ cJSON *pf_report__sarif(const struct pf_findings *r, const struct pf_sarif_run *
 			}
 		}
 		fp = cJSON_AddObjectToObject(res, "partialFingerprints");
-		snprintf(hash, sizeof(hash), "%016llx", pf_finding__fingerprint(d));
-		cJSON_AddStringToObject(fp, "bpfPreflight/v1", hash);
+		snprintf(hash, sizeof(hash), "%016llx", fps[i]);
+		cJSON_AddStringToObject(fp, "bpfPreflight/v2", hash);
 		cJSON_AddItemToArray(results, res);
 	}
+	free(fps);
 	return root;
 }
 
@@ -982,17 +1110,17 @@ out:
 }
 
 /* Every kernel of @f is one @k was recorded on. */
-static bool kernels_within(const struct pf_baseline_key *f, const struct pf_baseline_key *k)
+/* How many of @f's kernels @k names. */
+static size_t kernels_common(const struct pf_baseline_key *f, const struct pf_baseline_key *k)
 {
-	size_t i, j;
+	size_t i, j, n = 0;
 
 	for (i = 0; i < f->kernel_cnt; i++) {
 		for (j = 0; j < k->kernel_cnt && strcmp(f->kernels[i], k->kernels[j]); j++)
 			;
-		if (j == k->kernel_cnt)
-			return false;
+		n += j < k->kernel_cnt;
 	}
-	return true;
+	return n;
 }
 
 enum pf_baseline_match pf_baseline__match(const struct pf_baseline *b,
@@ -1001,7 +1129,7 @@ enum pf_baseline_match pf_baseline__match(const struct pf_baseline *b,
 					  const struct pf_baseline_key **worse)
 {
 	struct pf_baseline_key f;
-	size_t i;
+	size_t i, common;
 
 	*worse = NULL;
 	entry_of(d, run, run_cnt, &f);
@@ -1014,11 +1142,20 @@ enum pf_baseline_match pf_baseline__match(const struct pf_baseline *b,
 		/* version 1 knew no program, kernels or measures */
 		if (b->version == 1)
 			return PF_BASELINE_KNOWN;
-		if (strcmp(k->program, f.program) || !kernels_within(&f, k))
+		if (strcmp(k->program, f.program))
 			continue;
-		if (within(&f, k))
+		common = kernels_common(&f, k);
+		if (!common)
+			continue;
+		/* on all of its kernels, no larger: known */
+		if (common == f.kernel_cnt && within(&f, k))
 			return PF_BASELINE_KNOWN;
-		if (!*worse)
+		/*
+		 * Larger where the entry has kernels in common with it: worse
+		 * (one finding holds every kernel's numbers, so a problem that
+		 * grew and spread to new kernels is one finding, said worse).
+		 */
+		if (!within(&f, k) && !*worse)
 			*worse = k;
 	}
 	return *worse ? PF_BASELINE_WORSE : PF_BASELINE_NEW;

@@ -14,13 +14,21 @@
 
 #include "bpf_preflight.h"
 
-/* A stable hash of (object basename, function, rule): baselines, SARIF. */
+/* A stable hash of (object basename, program, function, rule, line text). */
 unsigned long long pf_finding__fingerprint(const struct pf_finding *d);
+/* @out[i]: finding i's fingerprint, unique in the run (SARIF, JSON). */
+void pf_findings__fingerprints(const struct pf_findings *r, unsigned long long *out);
 /* "// bpf-preflight: disable=RULE" on the reported line or the line above. */
 bool pf_finding__suppressed_inline(const struct pf_finding *d);
 
 /* Renderers. */
 void pf_report__text(const struct pf_findings *r, bool color);
+/*
+ * After the text on a terminal: "2 errors and 1 warning in 3 programs of 2
+ * objects, 11 kernels" -- the findings shown, by severity; the programs and
+ * objects they are in; the kernels checked. Nothing when there are none.
+ */
+void pf_report__summary(const struct pf_findings *r, size_t kernel_cnt, bool color);
 cJSON *pf_report__json(const struct pf_findings *r);
 /* The input errors of the run (cli.h), as "errors": [{"file", "message"}]. */
 struct pf_cli_problem;
@@ -80,9 +88,10 @@ int pf_baseline__write(const struct pf_findings *r, const char *const *run, size
 /* 0, or a negative errno and one line "PATH[:LINE:COL]: what is wrong" in @err. */
 int pf_baseline__load(const char *path, struct pf_baseline *b, char *err, size_t errlen);
 /*
- * A finding matches an entry of its object, program, function and rule
- * whose kernels include all of its own; *@worse is the first such entry
- * that measures less (for PF_BASELINE_WORSE).
+ * A finding is known when an entry of its object, program, function and
+ * rule names all of its kernels and measures at least as much; worse when
+ * such an entry sharing any of its kernels measures less (*@worse, the
+ * first); new otherwise.
  */
 enum pf_baseline_match pf_baseline__match(const struct pf_baseline *b,
 					  const struct pf_finding *d,

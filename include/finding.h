@@ -31,6 +31,8 @@ struct pf_finding_note {
 	unsigned int line, col;
 	char *function;
 	long insn;		/* slot inside the function, -1 unknown */
+	char **kernels;		/* the kernels the note is about; none: all the finding's */
+	size_t kernel_cnt;
 };
 
 struct pf_finding {
@@ -78,6 +80,20 @@ void pf_finding__note(struct pf_finding *f, const struct pf_object *obj,
 		      int func, size_t insn, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 void pf_finding__kernel(struct pf_finding *f, const char *kernel);
+/* A note at the finding's own place that goes first (a program's verdict leads). */
+void pf_finding__lead_note(struct pf_finding *f, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * One problem, one finding: the findings from index @from on that are the
+ * same rule at the same place (object, program, function, slot) become
+ * the first of them, whatever each kernel's numbers. The first one's
+ * message stays the headline; where the kernels differ (message or note),
+ * each variant becomes a note naming exactly the kernels that print it,
+ * so no note states one number for kernels that count differently.
+ * Order is kept: the merged finding stands where its first part was.
+ */
+void pf_findings__merge(struct pf_findings *out, size_t from);
 
 /* The same for a function of a unit of the analysis set (linkset.h). */
 void pf_finding__at_link(struct pf_finding *f,
