@@ -106,6 +106,7 @@ same_error margin -5 --margin=-5
 same_error fail-on loud --fail-on=loud
 same_error arch vax --arch=vax
 same_error kernels 6.x --kernel=6.x
+same_error kernels "" --kernel=
 # jit has no value on the command line (--no-jit); the file's must be a boolean.
 printf 'jit = maybe\n' >"$PF_BUILD/cfg/bad"
 expect_exit 2 "config 'jit = maybe'" "$PF_BIN" check --config "$PF_BUILD/cfg/bad" "$acl"
