@@ -18,29 +18,7 @@ args=(check -k 6.1.192 -p c200_304 "$obj")
 d=$PF_BUILD/color
 rm -rf "$d"; mkdir -p "$d"
 sock=pf-color-$$
-tm() { tmux -L "$sock" -f /dev/null "$@"; }
-trap 'tm kill-server 2>/dev/null' EXIT
-
-# on_tty NAME [ENV=VALUE...] -- ARGS...: run in a fresh 250x60 pane, wait for
-# the exit status, capture the screen with its escape sequences.
-on_tty() {
-	local name=$1 envs=()
-	shift
-	while [ "$1" != -- ]; do envs+=("$1"); shift; done
-	shift
-	local cmd
-	cmd="env ${envs[*]} $(printf '%q ' "$PF_BIN" "$@") >/dev/tty 2>&1; echo \$? >$(printf '%q' "$d/$name.rc"); sleep 60"
-	rm -f "$d/$name.rc"
-	tm new-session -d -s "$name" -x 250 -y 60 "bash -c $(printf '%q' "$cmd")" || return 1
-
-	for _ in $(seq 1 300); do
-		[ -s "$d/$name.rc" ] && break
-		sleep 0.1
-	done
-	[ -s "$d/$name.rc" ] || { echo "FAIL $name: no exit status after 30 s"; return 1; }
-	tm capture-pane -p -e -J -S - -t "$name" >"$d/$name.screen"
-	tm kill-session -t "$name"
-}
+. tests/lib/tty.sh
 
 esc=$'\033['
 rc=0
