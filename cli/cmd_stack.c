@@ -158,13 +158,21 @@ static void json_program(struct stack_ctx *sc, const struct pf_program *prog,
 	jfuncs = cJSON_AddArrayToObject(jp, "functions");
 	for (i = 0; i < prog->func_cnt; i++) {
 		const struct pf_function *f = &obj->funcs[prog->funcs[i]];
-		cJSON *jf = cJSON_CreateObject(), *calls;
+		cJSON *jf = cJSON_CreateObject(), *calls, *rm;
 
 		cJSON_AddStringToObject(jf, "name", f->name);
 		cJSON_AddNumberToObject(jf, "stack_depth", f->stack.depth);
 		for (k = 0; k < opts->profile_cnt; k++)
 			v[k] = frame_of(sc, prog->funcs[i], k);
 		cJSON_AddItemToObject(jf, "counted", json_by_kernel(opts, v));
+		/* as check's JSON says it: the kernels that never explore it */
+		for (k = 0, rm = NULL; k < opts->profile_cnt; k++) {
+			if (!sc->dropped[(size_t)prog->funcs[i] * opts->profile_cnt + k])
+				continue;
+			if (!rm)
+				rm = cJSON_AddArrayToObject(jf, "removed");
+			cJSON_AddItemToArray(rm, cJSON_CreateString(opts->profiles[k].name));
+		}
 		cJSON_AddBoolToObject(jf, "tail_call", f->has_tail_call);
 		calls = cJSON_AddArrayToObject(jf, "calls");
 		for (c = 0; c < f->call_cnt; c++) {

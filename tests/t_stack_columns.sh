@@ -61,6 +61,36 @@ PY
 	echo "ok $o: $n columns compared"
 	checked=$((checked + ${n:-0}))
 done
+# stack -f json says the same: counted per kernel, and "removed" where
+# check's JSON has it
+for o in clang19-v4/engine/fastcall.o clang14-v3/stack/frames.o; do
+	obj=$PF_BUILD/objs/$o
+	"$PF_BIN" check -k $kernels -f json "$obj" >"$PF_BUILD/sc.json" 2>/dev/null
+	"$PF_BIN" stack -k $kernels -f json "$obj" >"$PF_BUILD/sc-stack.json" 2>/dev/null ||
+		{ echo "FAIL: stack -f json $o exit $?"; rc=1; continue; }
+	python3 - "$PF_BUILD/sc.json" "$PF_BUILD/sc-stack.json" "$o" <<'PY' || rc=1
+import json, sys
+c, s = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+want = {}
+for p in c["objects"][0]["programs"]:
+    for f in p["functions"]:
+        want[(p["name"], f["name"])] = sorted(f.get("removed") or [])
+bad = n = rm = 0
+for p in s["objects"][0]["programs"]:
+    for f in p["functions"]:
+        got = sorted(f.get("removed") or [])
+        n += 1
+        rm += bool(got)
+        if want.get((p["name"], f["name"])) != got:
+            bad += 1
+            print(f"FAIL {sys.argv[3]} {p['name']}/{f['name']}: stack -f json removed {got}, check {want.get((p['name'], f['name']))}")
+        if any(f["counted"][k] for k in got):
+            bad += 1
+            print(f"FAIL {sys.argv[3]} {p['name']}/{f['name']}: counted on a kernel that drops it")
+print(f"ok {sys.argv[3]}: stack -f json: {n} functions, {rm} removed somewhere, as check says")
+sys.exit(1 if bad or (sys.argv[3].endswith("frames.o") and not rm) else 0)
+PY
+done
 # the cases that make the test worth having: a dropped subprogram and a
 # fastcall frame that differs between 6.1 and 6.12
 "$PF_BIN" stack -k 6.1.192,6.12.117 -p fc_frame "$PF_BUILD/objs/clang19-v4/engine/fastcall.o" |
