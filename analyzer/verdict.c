@@ -232,9 +232,8 @@ static void mixing_message(struct kprog *k, int func, size_t insn)
 
 /*
  * cpu v4 encodings on a kernel without them: check_alu_op() and friends
- * refuse the reserved fields. Returns the message, NULL when fine, "" when
- * the kernel's reaction is not known (may_goto, gotol: check_cfg() sees
- * them first).
+ * refuse the reserved fields. Returns the message, NULL when fine, "" for
+ * the jumps (may_goto, gotol), which check_insn_scan() meets first.
  */
 static const char *isa_v4_message(const struct pf_insn *insn)
 {
@@ -310,13 +309,9 @@ static void do_check_from(struct kprog *k, int root)
 			}
 			insn = &k->obj->secs[f->sec].insns[pc];
 			stk[depth - 1].pc = pc + (pf_insn__is_ld_imm64(insn) ? 2 : 1);
+			/* a v4 jump was met first, by check_insn_scan() */
 			isa = isa_v4_message(insn);
-			if (isa && !*isa) {
-				cannot_predict_at(k, fidx, pc, "cpu v4 jump (gotol/may_goto) at %s insn %zu on a kernel before 6.6",
-					       k->obj->secs[f->sec].name, pc);
-				return;
-			}
-			if (isa) {
+			if (isa && *isa) {
 				reject(k, PF_RULE_isa_v4, fidx, pc, "%s", isa);
 				return;
 			}
@@ -357,54 +352,33 @@ static void do_check_from(struct kprog *k, int root)
 	}
 }
 
-/*
- * resolve_pseudo_ldimm64() scans the whole loaded program (subprograms in
- * index order) after check_btf_info() (measured: 6.1 reports a BTF-less
- * tail-calling subprog first) and refuses LDX with a mode other than
- * BPF_MEM: the sign-extending loads of cpu v4 on kernels before 6.6.
- */
-/*
- * The first instruction of the loaded program (subprograms in index order)
- * that @match picks among the cpu v4 encodings, on a kernel without them:
- * its function index and slot, or false.
- */
-static bool first_v4(const struct kprog *k, bool (*match)(const struct pf_insn *),
-		     int *func, size_t *slot)
-{
-	size_t i, pc;
-
-	if (pf_profile__has(k->p, PF_FACT_ISA_V4) == PF_YES)
-		return false;
-	for (i = 0; i < k->prog->func_cnt; i++) {
-		const struct pf_function *f = kfunc_of(k, i);
-
-		for (pc = f->start; f->has_isa_v4 && pc < f->end; pc++) {
-			if (match(&k->obj->secs[f->sec].insns[pc])) {
-				*func = k->prog->funcs[i];
-				*slot = pc;
-				return true;
-			}
-		}
-	}
-	return false;
-}
-
 static bool is_ldx_reserved(const struct pf_insn *insn)
 {
 	return pf_insn__class(insn) == BPF_LDX && BPF_MODE(insn->code) != BPF_MEM;
 }
 
-/*
- * The same scan refuses an opcode the kernel's instruction table lacks
- * (bpf_opcode_in_insntable(): "unknown opcode %02x"): may_goto (BPF_JCOND,
- * 0xe5) before 6.9, measured "unknown opcode e5" on 6.1.170 and 6.1.192
- * (6.6 and 6.8 share the table's code: inferred). gotol (BPF_JMP32 | BPF_JA)
- * before 6.6 is not measured: cannot predict. Whichever comes first in the
- * loaded program is what the kernel prints.
- */
-static bool is_v4_jump(const struct pf_insn *insn);
+/* gotol and may_goto: isa_v4_message() does not know what refuses them. */
+static bool is_v4_jump(const struct pf_insn *insn)
+{
+	const char *isa = isa_v4_message(insn);
 
-static void check_ldx_fields(struct kprog *k)
+	return isa && !*isa;
+}
+
+/*
+ * resolve_pseudo_ldimm64() scans the whole loaded program (subprograms in
+ * index order) after check_btf_info() (measured: 6.1 reports a BTF-less
+ * tail-calling subprog first), before check_cfg() and do_check(), and
+ * refuses, whichever comes first:
+ * - LDX with a mode other than BPF_MEM: the sign-extending loads of cpu
+ *   v4 on kernels before 6.6 ("BPF_LDX uses reserved fields");
+ * - an opcode its instruction table lacks (bpf_opcode_in_insntable():
+ *   "unknown opcode %02x"): may_goto (BPF_JCOND, 0xe5) before 6.9,
+ *   measured "unknown opcode e5" on 6.1.170 and 6.1.192 (6.6 and 6.8
+ *   share the table's code: inferred). gotol (BPF_JMP32 | BPF_JA) before
+ *   6.6 is not measured: cannot predict.
+ */
+static void check_insn_scan(struct kprog *k)
 {
 	bool v4 = pf_profile__has(k->p, PF_FACT_ISA_V4) == PF_YES;
 	enum pf_tristate mg = pf_profile__has(k->p, PF_FACT_MAY_GOTO_STACK);
@@ -793,28 +767,6 @@ static void engine_setup(struct kprog *k)
 				 k->p->name);
 		k->eng = NULL;
 	}
-}
-
-/*
- * gotol and may_goto on a kernel before cpu v4: check_cfg() meets them
- * before do_check(), with what message is not known.
- */
-static bool is_v4_jump(const struct pf_insn *insn)
-{
-	const char *isa = isa_v4_message(insn);
-
-	return isa && !*isa;
-}
-
-static void check_v4_jumps(struct kprog *k)
-{
-	int func;
-	size_t pc;
-
-	if (!first_v4(k, is_v4_jump, &func, &pc))
-		return;
-	cannot_predict_at(k, func, pc, "cpu v4 jump (gotol/may_goto) at %s insn %zu on a kernel before 6.6",
-		       k->obj->secs[k->obj->funcs[func].sec].name, pc);
 }
 
 /*
@@ -1347,12 +1299,10 @@ void pf_verdict__what_if(struct pf_analysis *an, const struct pf_program *prog,
 	}
 	check_btf_info(&k);
 	if (!decided(&k))
-		check_ldx_fields(&k);
+		check_insn_scan(&k);
 	if (!decided(&k))
 		check_cfg_calls(&k);
 	if (k.eng) {
-		if (!decided(&k))
-			check_v4_jumps(&k);
 		if (!decided(&k))
 			engine_do_check(&k);
 	} else {
