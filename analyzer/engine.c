@@ -1105,6 +1105,25 @@ static void settle_check(struct eng *e, int sub)
 	e->unsettled_cnt--;
 }
 
+/* The event of a stack access at @reg + @off of @size bytes, as the kernel prints it. */
+static struct pf_engine_event *stack_event(struct eng *e, enum pf_ev_kind kind, struct state *st,
+					   size_t pc, int regno, const struct reg *reg, int32_t off,
+					   int32_t size, enum pf_ev_access acc)
+{
+	struct pf_engine_event *ev = event(e, kind, st, pc);
+
+	if (ev) {
+		ev->access = (uint8_t)acc;
+		ev->reg = (uint8_t)regno;
+		ev->var_off = !tn_is_const(reg->var);
+		ev->off = reg->off + off;
+		ev->size = size;
+		ev->tn_value = reg->var.v;
+		ev->tn_mask = reg->var.m;
+	}
+	return ev;
+}
+
 /*
  * check_stack_access_within_bounds() and grow_stack_state(): an access
  * of @size bytes at @reg + @off. Returns false when refused.
@@ -1153,17 +1172,7 @@ static bool stack_access(struct eng *e, struct state *st, size_t pc, int regno,
 		max_off = min_off + size;
 	}
 	if (min_off < -PF_MAX_BPF_STACK || max_off > 0 || size < 0) {
-		struct pf_engine_event *ev = event(e, PF_EV_STACK_ACCESS, st, pc);
-
-		if (ev) {
-			ev->access = (uint8_t)acc;
-			ev->reg = (uint8_t)regno;
-			ev->var_off = var;
-			ev->off = reg->off + off;
-			ev->size = size;
-			ev->tn_value = reg->var.v;
-			ev->tn_mask = reg->var.m;
-		}
+		stack_event(e, PF_EV_STACK_ACCESS, st, pc, regno, reg, off, size, acc);
 		return false;
 	}
 	/*
@@ -2309,7 +2318,6 @@ static bool do_alu(struct eng *e, struct state *st, size_t pc, const struct pf_i
 
 /* ---- calls ---- */
 
-/* The stack bytes a helper's memory argument touches: check_helper_mem_access(). */
 /*
  * A helper's memory argument whose size register is 0 (umax 0): the
  * kernel still checks the range with access_size 0
@@ -2318,12 +2326,14 @@ static bool do_alu(struct eng *e, struct state *st, size_t pc, const struct pf_i
  * indirect var-off stack access", 6.8, in 6.1.170) its end, smax + off,
  * may not pass 0; before, a zero-sized range ended at its start. Where
  * both rules refuse it is an ordinary out-of-frame access; where only the
- * new one does, the profile decides (the walk goes on for the old).
- * A zero-sized range counts for the depth on no measured kernel.
+ * new one does, the profile decides (the walk goes on for the old). A
+ * range within the frame is kept apart (run->zdepth): only kernels whose
+ * grow_stack_state() sees every access count its start as depth.
  */
 static bool helper_mem_zero(struct eng *e, struct state *st, size_t pc, int regno, bool write)
 {
 	const struct reg *r = &st->fr[st->cur]->r[regno];
+	enum pf_ev_access acc = write ? PF_ACC_HELPER_WRITE : PF_ACC_HELPER_READ;
 	bool var = !tn_is_const(r->var);
 	int64_t lo, hi;
 	bool before, after;
@@ -2332,8 +2342,7 @@ static bool helper_mem_zero(struct eng *e, struct state *st, size_t pc, int regn
 	if (r->type != R_FP)
 		return true;
 	if (var && (r->smax >= ENGINE_MAX_VAR_OFF || r->smin <= -ENGINE_MAX_VAR_OFF))
-		return stack_access(e, st, pc, regno, r, 0, 0,
-				    write ? PF_ACC_HELPER_WRITE : PF_ACC_HELPER_READ);
+		return stack_access(e, st, pc, regno, r, 0, 0, acc);
 	lo = (var ? r->smin : (int64_t)r->var.v) + r->off;
 	hi = (var ? r->smax : (int64_t)r->var.v) + r->off;
 	before = lo < -PF_MAX_BPF_STACK || lo > -1;
@@ -2347,21 +2356,16 @@ static bool helper_mem_zero(struct eng *e, struct state *st, size_t pc, int regn
 		}
 		return true;
 	}
-	ev = event(e, before ? PF_EV_STACK_ACCESS : PF_EV_STACK_ZERO_SIZE, st, pc);
+	ev = stack_event(e, before ? PF_EV_STACK_ACCESS : PF_EV_STACK_ZERO_SIZE, st, pc, regno, r,
+			 0, 0, acc);
 	if (ev) {
-		ev->access = (uint8_t)(write ? PF_ACC_HELPER_WRITE : PF_ACC_HELPER_READ);
-		ev->reg = (uint8_t)regno;
-		ev->var_off = var;
-		ev->off = r->off;
-		ev->size = 0;
-		ev->tn_value = r->var.v;
-		ev->tn_mask = r->var.m;
 		ev->refused_before = before;
 		ev->refused_after = after;
 	}
 	return !before;
 }
 
+/* The stack bytes a helper's memory argument touches: check_helper_mem_access(). */
 static bool helper_mem(struct eng *e, struct state *st, size_t pc, int regno,
 		       int64_t size, bool write)
 {
