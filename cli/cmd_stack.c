@@ -218,12 +218,13 @@ static void stack_program(struct stack_ctx *sc, const struct pf_program *prog)
 	int64_t zero[PF_MAX_PROFILES] = { 0 }, *worst_above;
 	size_t k, i;
 
+	/* program_frames() reset sc->above for this program's functions */
+	worst_above = sc->above;
+	sc->lines = 0;
+	tail_headroom(sc, prog->func, 0, zero, worst_above, true);
 	if (sc->jprogs) {
-		worst_above = sc->above;
-		sc->lines = 0;
-		tail_headroom(sc, prog->func, 0, zero, worst_above, true);
 		json_program(sc, prog, worst_above);
-		goto reset;
+		return;
 	}
 	printf("%s: program %s (%s)\n", obj->path, obj->funcs[prog->func].name,
 	       prog->sec_name);
@@ -240,10 +241,6 @@ static void stack_program(struct stack_ctx *sc, const struct pf_program *prog)
 	for (k = 0; k < opts->profile_cnt; k++)
 		printf(" %9lld", PF_MAX_BPF_STACK - (long long)worst_from(sc, prog->func, k, 0));
 	printf("\n");
-
-	worst_above = sc->above;
-	sc->lines = 0;
-	tail_headroom(sc, prog->func, 0, zero, worst_above, true);
 	for (i = 0; i < prog->func_cnt; i++) {
 		int f = prog->funcs[i];
 
@@ -261,10 +258,6 @@ static void stack_program(struct stack_ctx *sc, const struct pf_program *prog)
 	printf("  (* tail-calls; depth: bytes below r10 the function touches; kernel columns:\n"
 	       "   the frame as check_max_stack_depth() counts it, from the accesses the\n"
 	       "   verifier explores; -: never explored, the kernel drops it)\n\n");
-reset:
-	for (i = 0; i < prog->func_cnt; i++)
-		for (k = 0; k < opts->profile_cnt; k++)
-			worst_above[prog->funcs[i] * opts->profile_cnt + k] = -1;
 }
 
 static int explain_object(const struct pf_object *obj, const struct pf_opts *opts,
