@@ -27,15 +27,8 @@ if [ $? -eq 2 ] && grep -qi 'format' "$PF_BUILD/sarif-probe.err"; then
 fi
 [ "$(uname -m)" = x86_64 ] ||
 	skip "@microsoft/sarif-multitool ships its Linux validator for x86-64 only (this is $(uname -m))"
-bin=$(bash tools/npm-tools.sh)
-st=$?
-bin=$(tail -n1 <<<"$bin")
-case $st in
-0) ;;
-77) skip "Node.js/npm not installed (apt-get install nodejs npm), cannot install the SARIF validator" ;;
-*) [ -n "${CI:-}" ] && { echo "FAIL: tools/npm-tools.sh could not install @microsoft/sarif-multitool"; exit 1; }
-   skip "tools/npm-tools.sh could not install @microsoft/sarif-multitool (npm registry unreachable?)" ;;
-esac
+. tests/lib/npm.sh
+npm_tools "install the SARIF validator" "@microsoft/sarif-multitool"
 # The package's bin.js runs the binary through a shell (paths with spaces
 # break); call the platform binary directly.
 mt=$bin/../@microsoft/sarif-multitool-linux/Sarif.Multitool

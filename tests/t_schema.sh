@@ -15,15 +15,8 @@ cd "$PF_ROOT" || exit 1
 skip() { echo "SKIP: t_schema: $*"; exit 77; }
 
 bash tests/build-testdata.sh "$PF_BUILD/objs" 2>/dev/null
-bin=$(bash tools/npm-tools.sh)
-st=$?
-bin=$(tail -n1 <<<"$bin")
-case $st in
-0) ;;
-77) skip "Node.js/npm not installed (apt-get install nodejs npm), cannot run ajv-cli" ;;
-*) [ -n "${CI:-}" ] && { echo "FAIL: tools/npm-tools.sh could not install ajv-cli"; exit 1; }
-   skip "tools/npm-tools.sh could not install ajv-cli (npm registry unreachable?)" ;;
-esac
+. tests/lib/npm.sh
+npm_tools "run ajv-cli" "ajv-cli"
 ajv=$bin/ajv
 [ -x "$ajv" ] || { echo "FAIL: $ajv missing after tools/npm-tools.sh"; exit 1; }
 echo "validator: ajv-cli $(node -p 'require(process.argv[1]).version' "$bin/../ajv-cli/package.json")," \
