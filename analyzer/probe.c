@@ -254,6 +254,7 @@ int pf_probe__run(struct pf_probe *pr, char *err, size_t errlen)
 	const struct bpf_insn trivial[] = { MOV_IMM(BPF_REG_0, 0), EXIT() };
 	enum pf_arch arch;
 	struct utsname u;
+	char upstream[65];
 	struct load l;
 	int i, ret = 0;
 
@@ -268,8 +269,9 @@ int pf_probe__run(struct pf_probe *pr, char *err, size_t errlen)
 		snprintf(err, errlen, "architecture '%s' is not one the tool models", u.machine);
 		return -ENOTSUP;
 	}
-	if (pf_profile__parse(u.release, arch, true, &pr->profile)) {
-		snprintf(err, errlen, "cannot read a release X.Y.Z from '%s'", u.release);
+	pf_profile__uname_release(u.release, u.version, upstream, sizeof(upstream));
+	if (pf_profile__parse(upstream, arch, true, &pr->profile)) {
+		snprintf(err, errlen, "cannot read a release X.Y.Z from '%s'", upstream);
 		return -EINVAL;
 	}
 	ret = read_jit(&pr->jit);

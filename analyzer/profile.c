@@ -316,6 +316,16 @@ int pf_profile__parse(const char *s, enum pf_arch arch, bool jit,
 	return 0;
 }
 
+void pf_profile__uname_release(const char *release, const char *version, char *buf, size_t len)
+{
+	const char *deb = strstr(version, "Debian ");
+
+	if (deb && deb[7] >= '0' && deb[7] <= '9')
+		snprintf(buf, len, "%.*s", (int)strcspn(deb + 7, " -"), deb + 7);
+	else
+		snprintf(buf, len, "%s", release);
+}
+
 const char *const *pf_profile__known(void)
 {
 	/*

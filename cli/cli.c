@@ -328,24 +328,15 @@ const char *pf_map_type_str(unsigned int type)
 	return s ? s : "unknown";
 }
 
-/*
- * Debian names its 6.1 kernels 6.1.0-N; the upstream release is in
- * uname -v ("... Debian 6.1.170-3 (date)"). Other kernels say it in -r.
- */
+/* The running kernel's upstream release (Debian's 6.1.0-N says it in uname -v). */
 static void host_release(char *buf, size_t len)
 {
 	struct utsname u;
-	const char *deb;
 
-	if (uname(&u)) {
+	if (uname(&u))
 		snprintf(buf, len, "unknown");
-		return;
-	}
-	deb = strstr(u.version, "Debian ");
-	if (deb && deb[7] >= '0' && deb[7] <= '9')
-		snprintf(buf, len, "%.*s", (int)strcspn(deb + 7, " -"), deb + 7);
 	else
-		snprintf(buf, len, "%s", u.release);
+		pf_profile__uname_release(u.release, u.version, buf, len);
 }
 
 /* The next profile slot, or NULL (said) when the run has as many as it takes. */

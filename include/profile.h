@@ -151,6 +151,13 @@ int pf_profile__load(const char *path, struct pf_profile *out, char *err, size_t
  */
 int pf_profile__place(const char *s, char *why, size_t len);
 
+/*
+ * The upstream release of a running kernel from its uname -r and -v:
+ * Debian names its 6.1 kernels 6.1.0-N and says the release in -v
+ * ("... Debian 6.1.170-3 (date)"); other kernels say it in -r.
+ */
+void pf_profile__uname_release(const char *release, const char *version, char *buf, size_t len);
+
 /* The kernels `--kernel all` (and no --kernel) reports on. */
 const char *const *pf_profile__known(void);
 
