@@ -10,10 +10,73 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <bpf/libbpf.h>
 #include <cjson/cJSON.h>
 
 #include "cli.h"
 #include "bpf_preflight.h"
+
+/* "limits": what every kernel the tool knows shares, seen on this one */
+static void limits_json(cJSON *doc, const struct pf_probe *pr)
+{
+	cJSON *l = cJSON_AddObjectToObject(doc, "limits"), *o;
+
+	if (!l)
+		return;
+	o = cJSON_AddObjectToObject(l, "stack");
+	if (pr->limits.stack)
+		cJSON_AddNumberToObject(o, "value", pr->limits.stack);
+	else
+		cJSON_AddNullToObject(o, "value");
+	cJSON_AddStringToObject(o, "how", pr->limits.stack_how);
+	o = cJSON_AddObjectToObject(l, "tailcall_frames");
+	if (pr->limits.tailcall_frames)
+		cJSON_AddNumberToObject(o, "value", pr->limits.tailcall_frames);
+	else
+		cJSON_AddNullToObject(o, "value");
+	cJSON_AddStringToObject(o, "how", pr->limits.tailcall_how);
+}
+
+/* "features": as `bpftool feature probe` reports them, by libbpf's names */
+static void features_json(cJSON *doc, const struct pf_probe *pr)
+{
+	const struct pf_probe_features *ft = &pr->features;
+	cJSON *f = cJSON_AddObjectToObject(doc, "features"), *pt, *mt, *hl, *kf;
+	int t, h;
+
+	if (!f)
+		return;
+	pt = cJSON_AddObjectToObject(f, "prog_types");
+	mt = cJSON_AddObjectToObject(f, "map_types");
+	hl = cJSON_AddObjectToObject(f, "helpers");
+	for (t = 1; t < PF_PROBE_TYPES; t++) {
+		const char *name = libbpf_bpf_prog_type_str(t);
+		cJSON *arr;
+
+		if (!name || !ft->prog_type_known[t])
+			continue;
+		cJSON_AddBoolToObject(pt, name, ft->prog_type[t]);
+		if (!ft->helpers_known[t])
+			continue;
+		arr = cJSON_AddArrayToObject(hl, name);
+		for (h = 1; h < PF_PROBE_HELPERS; h++)
+			if (ft->helpers[t][h / 64] & (1ull << (h % 64)) && pf_helper__name(h))
+				cJSON_AddItemToArray(arr, cJSON_CreateString(pf_helper__name(h)));
+	}
+	for (t = 1; t < PF_PROBE_TYPES; t++) {
+		const char *name = libbpf_bpf_map_type_str(t);
+
+		if (name && ft->map_type_known[t])
+			cJSON_AddBoolToObject(mt, name, ft->map_type[t]);
+	}
+	if (ft->kfunc_cnt < 0) {
+		cJSON_AddNullToObject(f, "kfuncs");
+		return;
+	}
+	kf = cJSON_AddArrayToObject(f, "kfuncs");
+	for (t = 0; kf && t < ft->kfunc_cnt; t++)
+		cJSON_AddItemToArray(kf, cJSON_CreateString(ft->kfuncs[t]));
+}
 
 static cJSON *profile_json(const struct pf_probe *pr)
 {
@@ -43,6 +106,8 @@ static cJSON *profile_json(const struct pf_probe *pr)
 		cJSON_AddBoolToObject(o, "measured", f->measured);
 		cJSON_AddStringToObject(o, "how", f->how);
 	}
+	limits_json(doc, pr);
+	features_json(doc, pr);
 	return doc;
 }
 
@@ -89,6 +154,7 @@ int cmd_probe(struct pf_opts *opts)
 out:
 	free(text);
 	cJSON_Delete(doc);
+	pf_probe__free(pr);
 	free(pr);
 	return ret;
 }
