@@ -1036,6 +1036,75 @@ void pf_probe__free(struct pf_probe *pr)
 	pr->features.kfunc_cnt = -1;
 }
 
+/*
+ * The tail-call hierarchy (116e04ba1459 and its arm64 twin): an entry
+ * that counts its runs and calls a tail-calling subprogram twice, inserted
+ * into its own prog array, run once with BPF_PROG_TEST_RUN. With the
+ * fix the counter is shared through subprograms: 33 tail calls, 34 runs;
+ * without, every subprogram call restarts it and the runs reach the cap
+ * of 1000 (measured: tests/lib/freplace-records.md, hier_entry).
+ */
+static void probe_tailcall_hier(struct pf_probe *pr)
+{
+	int jt = prog_array(1), cnt = bpf_map_create(BPF_MAP_TYPE_ARRAY, "pf_probe", 4, 8, 1, NULL);
+	__u32 key = 0;
+	__u64 runs = 0;
+	unsigned char pkt[64] = { 0 };
+	struct load l = { .fd = -1 };
+	int err;
+
+	if (jt < 0 || cnt < 0) {
+		set(pr, PF_FACT_TAILCALL_HIER_FIX, PF_UNKNOWN, "maps: %s", strerror(jt < 0 ? -jt : errno));
+		goto out;
+	}
+	{
+		const struct bpf_insn p[] = {
+			MOV_REG(BPF_REG_6, BPF_REG_1), ST_W(BPF_REG_10, -4, 0),
+			MOV_REG(BPF_REG_2, BPF_REG_10), ALU_IMM(BPF_ADD, BPF_REG_2, -4),
+			LD_MAP(BPF_REG_1, cnt), CALL_HELPER(BPF_FUNC_map_lookup_elem),
+			JEQ_IMM(BPF_REG_0, 0, 8), LDX_DW(BPF_REG_1, BPF_REG_0, 0),
+			ALU_IMM(BPF_ADD, BPF_REG_1, 1), STX_DW(BPF_REG_0, BPF_REG_1, 0),
+			ins(BPF_JMP | BPF_JGT | BPF_K, BPF_REG_1, 0, 4, 1000),
+			MOV_REG(BPF_REG_1, BPF_REG_6), CALL_SUB(4),
+			MOV_REG(BPF_REG_1, BPF_REG_6), CALL_SUB(2),
+			MOV_IMM(BPF_REG_0, 0), EXIT(),
+			LD_MAP(BPF_REG_2, jt), MOV_IMM(BPF_REG_3, 0),
+			CALL_HELPER(BPF_FUNC_tail_call), MOV_IMM(BPF_REG_0, 0), EXIT(),
+		};
+		struct funcs fn = { .cnt = 2, .start = { 0, 18 },
+				    .linkage = { BTF_FUNC_STATIC, BTF_FUNC_STATIC } };
+
+		load_funcs(BPF_PROG_TYPE_SOCKET_FILTER, p, NR(p), &fn, NULL, &l);
+	}
+	if (l.fd < 0) {
+		set(pr, PF_FACT_TAILCALL_HIER_FIX, PF_UNKNOWN, "the entry: %s", refusal(&l));
+		goto out;
+	}
+	err = bpf_map_update_elem(jt, &key, &l.fd, BPF_ANY) ? -errno : 0;
+	if (!err) {
+		LIBBPF_OPTS(bpf_test_run_opts, run, .data_in = pkt, .data_size_in = sizeof(pkt));
+
+		err = bpf_prog_test_run_opts(l.fd, &run) ? -errno : 0;
+		if (!err)
+			err = bpf_map_lookup_elem(cnt, &key, &runs) ? -errno : 0;
+		/* the entry holds the array, the array holds the entry: break it */
+		bpf_map_delete_elem(jt, &key);
+	}
+	if (err)
+		set(pr, PF_FACT_TAILCALL_HIER_FIX, PF_UNKNOWN, "the entry's test run: %s", strerror(-err));
+	else
+		set(pr, PF_FACT_TAILCALL_HIER_FIX, runs == 34 ? PF_YES : runs > 34 ? PF_NO : PF_UNKNOWN,
+		    "an entry calling a tail-calling subprogram twice: %llu runs in one test run",
+		    (unsigned long long)runs);
+out:
+	if (l.fd >= 0)
+		close(l.fd);
+	if (jt >= 0)
+		close(jt);
+	if (cnt >= 0)
+		close(cnt);
+}
+
 static int read_jit(bool *jit)
 {
 	FILE *f = fopen("/proc/sys/net/core/bpf_jit_enable", "r");
@@ -1127,6 +1196,7 @@ int pf_probe__run(struct pf_probe *pr, char *err, size_t errlen)
 	probe_priv_stack_tracing(pr);
 	probe_ext(pr);
 	probe_zero_size_end(pr);
+	probe_tailcall_hier(pr);
 	probe_features(pr);
 out:
 	btf__free(pr->vmlinux);

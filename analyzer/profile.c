@@ -14,6 +14,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "bpf_limits.h"
 #include "profile.h"
 #include "util.h"
 
@@ -492,6 +493,25 @@ int pf_profile__load(const char *path, struct pf_profile *out, char *err, size_t
 	v = cJSON_GetObjectItemCaseSensitive(doc, "label");
 	if (cJSON_IsString(v) && *v->valuestring)
 		snprintf(out->name, sizeof(out->name), "%s", v->valuestring);
+	/*
+	 * Limits every kernel the tool knows shares: a kernel measured with
+	 * others is one the tool cannot speak for, whatever its facts say.
+	 */
+	{
+		static const struct { const char *name; int want; } lim[] = {
+			{ "stack", PF_MAX_BPF_STACK }, { "tailcall_frames", PF_TAILCALL_STACK_MAX },
+		};
+		const cJSON *limits = cJSON_GetObjectItemCaseSensitive(doc, "limits");
+		size_t i;
+
+		for (i = 0; limits && i < sizeof(lim) / sizeof(lim[0]); i++) {
+			v = cJSON_GetObjectItemCaseSensitive(
+				cJSON_GetObjectItemCaseSensitive(limits, lim[i].name), "value");
+			if (cJSON_IsNumber(v) && v->valueint != lim[i].want)
+				LOAD_FAIL(-ERANGE, "limit '%s' measured %d bytes; the tool models kernels "
+					  "with %d", lim[i].name, v->valueint, lim[i].want);
+		}
+	}
 	facts = cJSON_GetObjectItemCaseSensitive(doc, "facts");
 	if (facts && !cJSON_IsObject(facts))
 		LOAD_FAIL(-EINVAL, "\"facts\" is not an object");
