@@ -814,35 +814,61 @@ static void probe_priv_stack_tracing(struct pf_probe *pr)
  * branch: check_cfg() marks it) replacing one that does not is refused at
  * load since "bpf: check changes_pkt_data property for extension programs".
  */
-static void probe_ext(struct pf_probe *pr)
+/*
+ * The target of the freplace experiments: a tc program whose main calls
+ * the global `int f1(void)` (its BTF's type 4: int, the proto, f0, f1),
+ * which may change packet data when @pkt (a bpf_skb_pull_data() call on
+ * a dead branch, which check_cfg() still marks).
+ */
+#define EXT_TARGET_BTF_ID	4
+
+static void load_ext_target(bool pkt, struct load *t)
 {
-	const struct bpf_insn target[] = {
+	const struct bpf_insn plain[] = {
 		CALL_SUB(1), EXIT(),
 		MOV_IMM(BPF_REG_0, 0), EXIT(),
 	};
+	const struct bpf_insn changes[] = {
+		CALL_SUB(1), EXIT(),
+		MOV_IMM(BPF_REG_0, 0), JEQ_IMM(BPF_REG_0, 0, 1),
+		CALL_HELPER(BPF_FUNC_skb_pull_data), EXIT(),
+	};
+	struct funcs tf = { .cnt = 2, .start = { 0, 2 }, .linkage = { BTF_FUNC_STATIC, BTF_FUNC_GLOBAL } };
+
+	if (pkt)
+		load_funcs(BPF_PROG_TYPE_SCHED_CLS, changes, NR(changes), &tf, NULL, t);
+	else
+		load_funcs(BPF_PROG_TYPE_SCHED_CLS, plain, NR(plain), &tf, NULL, t);
+}
+
+/* An freplace program @insns of f1 in @target. */
+static void load_ext(int target, const struct bpf_insn *insns, size_t cnt, struct load *e)
+{
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .attach_prog_fd = (__u32)target,
+		    .attach_btf_id = EXT_TARGET_BTF_ID);
+	struct funcs ef = { .cnt = 1, .start = { 0 }, .linkage = { BTF_FUNC_GLOBAL } };
+
+	load_funcs(BPF_PROG_TYPE_EXT, insns, cnt, &ef, &opts, e);
+}
+
+static void probe_ext(struct pf_probe *pr)
+{
 	const struct bpf_insn ext[] = { MOV_IMM(BPF_REG_0, 0), EXIT() };
 	const struct bpf_insn ext_pkt[] = {
 		MOV_IMM(BPF_REG_0, 0), JEQ_IMM(BPF_REG_0, 0, 1),
 		CALL_HELPER(BPF_FUNC_skb_pull_data), EXIT(),
 	};
-	struct funcs tf = { .cnt = 2, .start = { 0, 2 }, .linkage = { BTF_FUNC_STATIC, BTF_FUNC_GLOBAL } };
-	struct funcs ef = { .cnt = 1, .start = { 0 }, .linkage = { BTF_FUNC_GLOBAL } };
 	struct load t, e;
 	__u32 key = 0;
 	int map, err;
 
-	load_funcs(BPF_PROG_TYPE_SCHED_CLS, target, NR(target), &tf, NULL, &t);
+	load_ext_target(false, &t);
 	if (t.fd < 0) {
 		set(pr, PF_FACT_EXT_PROG_ARRAY_BAN, PF_UNKNOWN, "the tc target: %s", refusal(&t));
 		set(pr, PF_FACT_EXT_PKT_DATA, PF_UNKNOWN, "the tc target: %s", refusal(&t));
 		return;
 	}
-	{
-		/* f1 is the target BTF's type 4: int, the proto, f0, f1 */
-		LIBBPF_OPTS(bpf_prog_load_opts, opts, .attach_prog_fd = (__u32)t.fd, .attach_btf_id = 4);
-
-		load_funcs(BPF_PROG_TYPE_EXT, ext, NR(ext), &ef, &opts, &e);
-	}
+	load_ext(t.fd, ext, NR(ext), &e);
 	map = prog_array(1);
 	if (e.fd < 0) {
 		set(pr, PF_FACT_EXT_PROG_ARRAY_BAN, PF_UNKNOWN, "freplace of a tc function: %s", refusal(&e));
@@ -858,11 +884,7 @@ static void probe_ext(struct pf_probe *pr)
 		close(map);
 	if (e.fd >= 0)
 		close(e.fd);
-	{
-		LIBBPF_OPTS(bpf_prog_load_opts, opts, .attach_prog_fd = (__u32)t.fd, .attach_btf_id = 4);
-
-		load_funcs(BPF_PROG_TYPE_EXT, ext_pkt, NR(ext_pkt), &ef, &opts, &e);
-	}
+	load_ext(t.fd, ext_pkt, NR(ext_pkt), &e);
 	if (e.fd >= 0) {
 		close(e.fd);
 		set(pr, PF_FACT_EXT_PKT_DATA, PF_NO,
@@ -1105,6 +1127,146 @@ out:
 		close(cnt);
 }
 
+/*
+ * Async callbacks as roots of their own (5415ccd50a86): main with a frame
+ * of 320 bytes arms a bpf_timer whose callback has 320 more. Own roots:
+ * accepted; walked as main's callee: "combined stack size of 2 calls".
+ * The map value needs BTF naming "struct bpf_timer" (16 bytes).
+ */
+static void probe_async_cb_root(struct pf_probe *pr)
+{
+	struct btf *btf = btf__new_empty();
+	int int_id, u64_id, arr, timer, val, proto, f0, f1, map = -1, err;
+	struct bpf_func_info info[2];
+	struct load l = { .fd = -1 };
+
+	if (!btf) {
+		set(pr, PF_FACT_ASYNC_CB_ROOT, PF_UNKNOWN, "BTF: %s", strerror(errno));
+		return;
+	}
+	int_id = btf__add_int(btf, "int", 4, BTF_INT_SIGNED);
+	u64_id = btf__add_int(btf, "unsigned long long", 8, 0);
+	arr = btf__add_array(btf, int_id, u64_id, 2);
+	timer = btf__add_struct(btf, "bpf_timer", 16);
+	err = timer < 0 ? timer : btf__add_field(btf, "__opaque", arr, 0, 0);
+	val = err ? err : btf__add_struct(btf, "val", 16);
+	err = val < 0 ? val : btf__add_field(btf, "t", timer, 0, 0);
+	proto = err ? err : btf__add_func_proto(btf, int_id);
+	f0 = proto < 0 ? proto : btf__add_func(btf, "f0", BTF_FUNC_STATIC, proto);
+	f1 = f0 < 0 ? f0 : btf__add_func(btf, "f1", BTF_FUNC_STATIC, proto);
+	err = f1 < 0 ? f1 : btf__load_into_kernel(btf);
+	if (!err) {
+		LIBBPF_OPTS(bpf_map_create_opts, mo, .btf_fd = (__u32)btf__fd(btf),
+			    .btf_key_type_id = (__u32)int_id, .btf_value_type_id = (__u32)val);
+
+		map = bpf_map_create(BPF_MAP_TYPE_ARRAY, "pf_probe", 4, 16, 1, &mo);
+		err = map < 0 ? -errno : 0;
+	}
+	if (err) {
+		set(pr, PF_FACT_ASYNC_CB_ROOT, PF_UNKNOWN, "a map with a bpf_timer: %s", strerror(-err));
+		goto out;
+	}
+	{
+		const struct bpf_insn p[] = {
+			MOV_IMM(BPF_REG_1, 0), STX_DW(BPF_REG_10, BPF_REG_1, -320),
+			ST_W(BPF_REG_10, -4, 0), MOV_REG(BPF_REG_2, BPF_REG_10),
+			ALU_IMM(BPF_ADD, BPF_REG_2, -4), LD_MAP(BPF_REG_1, map),
+			CALL_HELPER(BPF_FUNC_map_lookup_elem), JEQ_IMM(BPF_REG_0, 0, 10),
+			MOV_REG(BPF_REG_6, BPF_REG_0), MOV_REG(BPF_REG_1, BPF_REG_6),
+			LD_MAP(BPF_REG_2, map), MOV_IMM(BPF_REG_3, 1),
+			CALL_HELPER(BPF_FUNC_timer_init), MOV_REG(BPF_REG_1, BPF_REG_6),
+			ins(BPF_LD | BPF_DW | BPF_IMM, BPF_REG_2, BPF_PSEUDO_FUNC, 0, 4), ins(0, 0, 0, 0, 0),
+			CALL_HELPER(BPF_FUNC_timer_set_callback), MOV_IMM(BPF_REG_0, 0), EXIT(),
+			/* the callback, insn 21 */
+			MOV_IMM(BPF_REG_1, 0), STX_DW(BPF_REG_10, BPF_REG_1, -320),
+			MOV_IMM(BPF_REG_0, 0), EXIT(),
+		};
+		LIBBPF_OPTS(bpf_prog_load_opts, opts, .prog_btf_fd = (__u32)btf__fd(btf),
+			    .func_info = info, .func_info_cnt = 2,
+			    .func_info_rec_size = sizeof(struct bpf_func_info));
+
+		info[0].insn_off = 0;
+		info[0].type_id = (__u32)f0;
+		info[1].insn_off = 21;
+		info[1].type_id = (__u32)f1;
+		load_keep(BPF_PROG_TYPE_SOCKET_FILTER, p, NR(p), &opts, &l);
+	}
+	if (l.fd >= 0)
+		set(pr, PF_FACT_ASYNC_CB_ROOT, PF_YES, "frame 320 arming a timer whose callback has 320: accepted");
+	else if (strstr(l.msg, "combined stack size"))
+		set(pr, PF_FACT_ASYNC_CB_ROOT, PF_NO,
+		    "frame 320 arming a timer whose callback has 320: refused '%s'", l.msg);
+	else
+		set(pr, PF_FACT_ASYNC_CB_ROOT, PF_UNKNOWN,
+		    "frame 320 arming a timer whose callback has 320: refused '%s'", refusal(&l));
+out:
+	if (l.fd >= 0)
+		close(l.fd);
+	if (map >= 0)
+		close(map);
+	btf__free(btf);
+}
+
+/*
+ * Prog arrays take an freplace program as its target's type (1c123c567fb1,
+ * resolve_prog_type()): a tc program owns the array, then an freplace of
+ * a tc function that names the array (a tail call on a dead branch; the
+ * map is used all the same) loads; without, bpf_check_tail_call() finds
+ * EXT unlike tc after the verifier passed, and the load fails with
+ * EINVAL (seen on 6.12.118 with an xdp owner). The target may change
+ * packet data, so the tail call is no reason to refuse (ext_pkt_data).
+ */
+static void probe_prog_array_resolve_ext(struct pf_probe *pr)
+{
+	const struct bpf_insn member[] = { MOV_IMM(BPF_REG_0, 0), EXIT() };
+	int jt = prog_array(1);
+	struct load t, m = { .fd = -1 }, e = { .fd = -1 };
+	__u32 key = 0;
+
+	if (jt < 0) {
+		set(pr, PF_FACT_PROG_ARRAY_RESOLVE_EXT, PF_UNKNOWN, "prog array: %s", strerror(-jt));
+		return;
+	}
+	load_ext_target(true, &t);
+	if (t.fd < 0) {
+		set(pr, PF_FACT_PROG_ARRAY_RESOLVE_EXT, PF_UNKNOWN, "the tc target: %s", refusal(&t));
+		goto out;
+	}
+	load_keep(BPF_PROG_TYPE_SCHED_CLS, member, NR(member), NULL, &m);
+	if (m.fd < 0 || bpf_map_update_elem(jt, &key, &m.fd, BPF_ANY)) {
+		set(pr, PF_FACT_PROG_ARRAY_RESOLVE_EXT, PF_UNKNOWN, "a tc member: %s",
+		    m.fd < 0 ? refusal(&m) : strerror(errno));
+		goto out;
+	}
+	{
+		const struct bpf_insn ext[] = {
+			MOV_IMM(BPF_REG_0, 0), JEQ_IMM(BPF_REG_0, 0, 4),
+			LD_MAP(BPF_REG_2, jt), MOV_IMM(BPF_REG_3, 0),
+			CALL_HELPER(BPF_FUNC_tail_call), EXIT(),
+		};
+
+		load_ext(t.fd, ext, NR(ext), &e);
+	}
+	if (e.fd >= 0)
+		set(pr, PF_FACT_PROG_ARRAY_RESOLVE_EXT, PF_YES,
+		    "an freplace of a tc function using a tc-owned prog array: accepted");
+	else if (e.err == -EINVAL && strstr(log_buf, "processed "))
+		set(pr, PF_FACT_PROG_ARRAY_RESOLVE_EXT, PF_NO,
+		    "an freplace of a tc function using a tc-owned prog array: verified, then EINVAL");
+	else
+		set(pr, PF_FACT_PROG_ARRAY_RESOLVE_EXT, PF_UNKNOWN,
+		    "an freplace of a tc function using a tc-owned prog array: %s", refusal(&e));
+	bpf_map_delete_elem(jt, &key);
+out:
+	if (e.fd >= 0)
+		close(e.fd);
+	if (m.fd >= 0)
+		close(m.fd);
+	if (t.fd >= 0)
+		close(t.fd);
+	close(jt);
+}
+
 static int read_jit(bool *jit)
 {
 	FILE *f = fopen("/proc/sys/net/core/bpf_jit_enable", "r");
@@ -1197,6 +1359,8 @@ int pf_probe__run(struct pf_probe *pr, char *err, size_t errlen)
 	probe_ext(pr);
 	probe_zero_size_end(pr);
 	probe_tailcall_hier(pr);
+	probe_async_cb_root(pr);
+	probe_prog_array_resolve_ext(pr);
 	probe_features(pr);
 out:
 	btf__free(pr->vmlinux);
