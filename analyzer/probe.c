@@ -841,11 +841,12 @@ static void load_ext_target(bool pkt, struct load *t)
 		load_funcs(BPF_PROG_TYPE_SCHED_CLS, plain, NR(plain), &tf, NULL, t);
 }
 
-/* An freplace program @insns of f1 in @target. */
-static void load_ext(int target, const struct bpf_insn *insns, size_t cnt, struct load *e)
+/* An freplace program @insns of the function @btf_id in @target. */
+static void load_ext(int target, __u32 btf_id, const struct bpf_insn *insns, size_t cnt,
+		     struct load *e)
 {
 	LIBBPF_OPTS(bpf_prog_load_opts, opts, .attach_prog_fd = (__u32)target,
-		    .attach_btf_id = EXT_TARGET_BTF_ID);
+		    .attach_btf_id = btf_id);
 	struct funcs ef = { .cnt = 1, .start = { 0 }, .linkage = { BTF_FUNC_GLOBAL } };
 
 	load_funcs(BPF_PROG_TYPE_EXT, insns, cnt, &ef, &opts, e);
@@ -868,7 +869,7 @@ static void probe_ext(struct pf_probe *pr)
 		set(pr, PF_FACT_EXT_PKT_DATA, PF_UNKNOWN, "the tc target: %s", refusal(&t));
 		return;
 	}
-	load_ext(t.fd, ext, NR(ext), &e);
+	load_ext(t.fd, EXT_TARGET_BTF_ID, ext, NR(ext), &e);
 	map = prog_array(1);
 	if (e.fd < 0) {
 		set(pr, PF_FACT_EXT_PROG_ARRAY_BAN, PF_UNKNOWN, "freplace of a tc function: %s", refusal(&e));
@@ -884,7 +885,7 @@ static void probe_ext(struct pf_probe *pr)
 		close(map);
 	if (e.fd >= 0)
 		close(e.fd);
-	load_ext(t.fd, ext_pkt, NR(ext_pkt), &e);
+	load_ext(t.fd, EXT_TARGET_BTF_ID, ext_pkt, NR(ext_pkt), &e);
 	if (e.fd >= 0) {
 		close(e.fd);
 		set(pr, PF_FACT_EXT_PKT_DATA, PF_NO,
@@ -1128,83 +1129,160 @@ out:
 }
 
 /*
+ * A program arming a bpf_timer: an ARRAY map whose value is "struct
+ * bpf_timer" (16 bytes, as the verifier finds it by name in the map's
+ * BTF) and @nfunc static functions f0.. in the same BTF for func_info.
+ */
+struct timer_prog {
+	struct btf *btf;
+	int map;
+	struct bpf_func_info info[FUNCS_MAX];
+};
+
+static int timer_prog__open(struct timer_prog *tp, int nfunc, const __u32 *starts)
+{
+	int int_id, u64_id, arr, timer, val, proto, id = 0, err, i;
+	char name[8];
+
+	tp->map = -1;
+	tp->btf = btf__new_empty();
+	if (!tp->btf)
+		return -errno;
+	int_id = btf__add_int(tp->btf, "int", 4, BTF_INT_SIGNED);
+	u64_id = btf__add_int(tp->btf, "unsigned long long", 8, 0);
+	arr = btf__add_array(tp->btf, int_id, u64_id, 2);
+	timer = btf__add_struct(tp->btf, "bpf_timer", 16);
+	err = timer < 0 ? timer : btf__add_field(tp->btf, "__opaque", arr, 0, 0);
+	val = err ? err : btf__add_struct(tp->btf, "val", 16);
+	err = val < 0 ? val : btf__add_field(tp->btf, "t", timer, 0, 0);
+	proto = err ? err : btf__add_func_proto(tp->btf, int_id);
+	for (i = 0; proto > 0 && id >= 0 && i < nfunc && i < FUNCS_MAX; i++) {
+		snprintf(name, sizeof(name), "f%d", i);
+		id = btf__add_func(tp->btf, name, BTF_FUNC_STATIC, proto);
+		tp->info[i].insn_off = starts[i];
+		tp->info[i].type_id = (__u32)id;
+	}
+	err = proto < 0 ? proto : id < 0 ? id : btf__load_into_kernel(tp->btf);
+	if (!err) {
+		LIBBPF_OPTS(bpf_map_create_opts, mo, .btf_fd = (__u32)btf__fd(tp->btf),
+			    .btf_key_type_id = (__u32)int_id, .btf_value_type_id = (__u32)val);
+
+		tp->map = bpf_map_create(BPF_MAP_TYPE_ARRAY, "pf_probe", 4, 16, 1, &mo);
+		err = tp->map < 0 ? -errno : 0;
+	}
+	return err;
+}
+
+static void timer_prog__load(struct timer_prog *tp, const struct bpf_insn *insns, size_t cnt,
+			     int nfunc, struct load *l)
+{
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .prog_btf_fd = (__u32)btf__fd(tp->btf),
+		    .func_info = tp->info, .func_info_cnt = (__u32)nfunc,
+		    .func_info_rec_size = sizeof(struct bpf_func_info));
+
+	load_keep(BPF_PROG_TYPE_SOCKET_FILTER, insns, cnt, &opts, l);
+	if (l->fd >= 0)
+		close(l->fd);
+}
+
+static void timer_prog__close(struct timer_prog *tp)
+{
+	if (tp->map >= 0)
+		close(tp->map);
+	btf__free(tp->btf);
+}
+
+/*
+ * Main, with a frame of @main_off bytes, arms a timer whose callback (at
+ * @cb) follows: 22 instructions, with
+ * a call to the subprogram at @sub first when @call_sub.
+ */
+#define TIMER_MAIN(map, main_off, call_sub, sub, cb)					\
+	MOV_IMM(BPF_REG_1, 0), STX_DW(BPF_REG_10, BPF_REG_1, main_off),			\
+	call_sub ? CALL_SUB((sub) - 3) : MOV_IMM(BPF_REG_0, 0),				\
+	ST_W(BPF_REG_10, -4, 0), MOV_REG(BPF_REG_2, BPF_REG_10),			\
+	ALU_IMM(BPF_ADD, BPF_REG_2, -4), LD_MAP(BPF_REG_1, map),			\
+	CALL_HELPER(BPF_FUNC_map_lookup_elem), JEQ_IMM(BPF_REG_0, 0, 10),		\
+	MOV_REG(BPF_REG_6, BPF_REG_0), MOV_REG(BPF_REG_1, BPF_REG_6),			\
+	LD_MAP(BPF_REG_2, map), MOV_IMM(BPF_REG_3, 1),					\
+	CALL_HELPER(BPF_FUNC_timer_init), MOV_REG(BPF_REG_1, BPF_REG_6),		\
+	ins(BPF_LD | BPF_DW | BPF_IMM, BPF_REG_2, BPF_PSEUDO_FUNC, 0, (cb) - 18),	\
+	ins(0, 0, 0, 0, 0),								\
+	CALL_HELPER(BPF_FUNC_timer_set_callback), MOV_IMM(BPF_REG_0, 0), EXIT()
+#define FRAME(off)	MOV_IMM(BPF_REG_1, 0), STX_DW(BPF_REG_10, BPF_REG_1, off)
+
+/*
  * Async callbacks as roots of their own (5415ccd50a86): main with a frame
- * of 320 bytes arms a bpf_timer whose callback has 320 more. Own roots:
+ * of 320 bytes arms a timer whose callback has 320 more. Own roots:
  * accepted; walked as main's callee: "combined stack size of 2 calls".
- * The map value needs BTF naming "struct bpf_timer" (16 bytes).
  */
 static void probe_async_cb_root(struct pf_probe *pr)
 {
-	struct btf *btf = btf__new_empty();
-	int int_id, u64_id, arr, timer, val, proto, f0, f1, map = -1, err;
-	struct bpf_func_info info[2];
-	struct load l = { .fd = -1 };
+	const __u32 starts[] = { 0, 22 };
+	struct timer_prog tp;
+	struct load l;
+	int err = timer_prog__open(&tp, 2, starts);
 
-	if (!btf) {
-		set(pr, PF_FACT_ASYNC_CB_ROOT, PF_UNKNOWN, "BTF: %s", strerror(errno));
-		return;
-	}
-	int_id = btf__add_int(btf, "int", 4, BTF_INT_SIGNED);
-	u64_id = btf__add_int(btf, "unsigned long long", 8, 0);
-	arr = btf__add_array(btf, int_id, u64_id, 2);
-	timer = btf__add_struct(btf, "bpf_timer", 16);
-	err = timer < 0 ? timer : btf__add_field(btf, "__opaque", arr, 0, 0);
-	val = err ? err : btf__add_struct(btf, "val", 16);
-	err = val < 0 ? val : btf__add_field(btf, "t", timer, 0, 0);
-	proto = err ? err : btf__add_func_proto(btf, int_id);
-	f0 = proto < 0 ? proto : btf__add_func(btf, "f0", BTF_FUNC_STATIC, proto);
-	f1 = f0 < 0 ? f0 : btf__add_func(btf, "f1", BTF_FUNC_STATIC, proto);
-	err = f1 < 0 ? f1 : btf__load_into_kernel(btf);
-	if (!err) {
-		LIBBPF_OPTS(bpf_map_create_opts, mo, .btf_fd = (__u32)btf__fd(btf),
-			    .btf_key_type_id = (__u32)int_id, .btf_value_type_id = (__u32)val);
-
-		map = bpf_map_create(BPF_MAP_TYPE_ARRAY, "pf_probe", 4, 16, 1, &mo);
-		err = map < 0 ? -errno : 0;
-	}
 	if (err) {
 		set(pr, PF_FACT_ASYNC_CB_ROOT, PF_UNKNOWN, "a map with a bpf_timer: %s", strerror(-err));
-		goto out;
-	}
-	{
+	} else {
 		const struct bpf_insn p[] = {
-			MOV_IMM(BPF_REG_1, 0), STX_DW(BPF_REG_10, BPF_REG_1, -320),
-			ST_W(BPF_REG_10, -4, 0), MOV_REG(BPF_REG_2, BPF_REG_10),
-			ALU_IMM(BPF_ADD, BPF_REG_2, -4), LD_MAP(BPF_REG_1, map),
-			CALL_HELPER(BPF_FUNC_map_lookup_elem), JEQ_IMM(BPF_REG_0, 0, 10),
-			MOV_REG(BPF_REG_6, BPF_REG_0), MOV_REG(BPF_REG_1, BPF_REG_6),
-			LD_MAP(BPF_REG_2, map), MOV_IMM(BPF_REG_3, 1),
-			CALL_HELPER(BPF_FUNC_timer_init), MOV_REG(BPF_REG_1, BPF_REG_6),
-			ins(BPF_LD | BPF_DW | BPF_IMM, BPF_REG_2, BPF_PSEUDO_FUNC, 0, 4), ins(0, 0, 0, 0, 0),
-			CALL_HELPER(BPF_FUNC_timer_set_callback), MOV_IMM(BPF_REG_0, 0), EXIT(),
-			/* the callback, insn 21 */
-			MOV_IMM(BPF_REG_1, 0), STX_DW(BPF_REG_10, BPF_REG_1, -320),
-			MOV_IMM(BPF_REG_0, 0), EXIT(),
+			TIMER_MAIN(tp.map, -320, false, 0, 22),
+			FRAME(-320), MOV_IMM(BPF_REG_0, 0), EXIT(),
 		};
-		LIBBPF_OPTS(bpf_prog_load_opts, opts, .prog_btf_fd = (__u32)btf__fd(btf),
-			    .func_info = info, .func_info_cnt = 2,
-			    .func_info_rec_size = sizeof(struct bpf_func_info));
 
-		info[0].insn_off = 0;
-		info[0].type_id = (__u32)f0;
-		info[1].insn_off = 21;
-		info[1].type_id = (__u32)f1;
-		load_keep(BPF_PROG_TYPE_SOCKET_FILTER, p, NR(p), &opts, &l);
+		timer_prog__load(&tp, p, NR(p), 2, &l);
+		if (l.fd >= 0)
+			set(pr, PF_FACT_ASYNC_CB_ROOT, PF_YES,
+			    "frame 320 arming a timer whose callback has 320: accepted");
+		else if (strstr(l.msg, "combined stack size"))
+			set(pr, PF_FACT_ASYNC_CB_ROOT, PF_NO,
+			    "frame 320 arming a timer whose callback has 320: refused '%s'", l.msg);
+		else
+			set(pr, PF_FACT_ASYNC_CB_ROOT, PF_UNKNOWN,
+			    "frame 320 arming a timer whose callback has 320: refused '%s'", refusal(&l));
 	}
-	if (l.fd >= 0)
-		set(pr, PF_FACT_ASYNC_CB_ROOT, PF_YES, "frame 320 arming a timer whose callback has 320: accepted");
-	else if (strstr(l.msg, "combined stack size"))
-		set(pr, PF_FACT_ASYNC_CB_ROOT, PF_NO,
-		    "frame 320 arming a timer whose callback has 320: refused '%s'", l.msg);
-	else
-		set(pr, PF_FACT_ASYNC_CB_ROOT, PF_UNKNOWN,
-		    "frame 320 arming a timer whose callback has 320: refused '%s'", refusal(&l));
-out:
-	if (l.fd >= 0)
-		close(l.fd);
-	if (map >= 0)
-		close(map);
-	btf__free(btf);
+	timer_prog__close(&tp);
+}
+
+/*
+ * The order of roots in check_max_stack_depth() ("bpf: Find eligible
+ * subprogs for private stack support" walks them from the last): two
+ * roots too deep, main (320, calling 336) and the timer callback (320,
+ * calling 320). The first refusal names the first root walked: 640 is
+ * the callback's chain, anything else main's (656, or 672 rounded to 32).
+ */
+static void probe_roots_reverse(struct pf_probe *pr)
+{
+	const __u32 starts[] = { 0, 22, 26, 31 };
+	struct timer_prog tp;
+	struct load l;
+	int err = timer_prog__open(&tp, 4, starts);
+
+	if (err || !pr->facts[PF_FACT_ASYNC_CB_ROOT].measured ||
+	    pr->facts[PF_FACT_ASYNC_CB_ROOT].value != PF_YES) {
+		set(pr, PF_FACT_ROOTS_REVERSE, PF_UNKNOWN, "%s", err ? strerror(-err) :
+		    "callbacks are not roots of their own here, so there is no second root");
+	} else {
+		const struct bpf_insn p[] = {
+			TIMER_MAIN(tp.map, -320, true, 22, 26),
+			FRAME(-336), MOV_IMM(BPF_REG_0, 0), EXIT(),		/* 22: a */
+			FRAME(-320), CALL_SUB(2), MOV_IMM(BPF_REG_0, 0), EXIT(), /* 26: cb */
+			FRAME(-320), MOV_IMM(BPF_REG_0, 0), EXIT(),		/* 31: b */
+		};
+
+		timer_prog__load(&tp, p, NR(p), 4, &l);
+		if (l.fd < 0 && strstr(l.msg, "combined stack size of 2 calls is 640"))
+			set(pr, PF_FACT_ROOTS_REVERSE, PF_YES, "main 320+336, timer callback 320+320: '%s'",
+			    l.msg);
+		else if (l.fd < 0 && strstr(l.msg, "combined stack size of 2 calls is"))
+			set(pr, PF_FACT_ROOTS_REVERSE, PF_NO, "main 320+336, timer callback 320+320: '%s'",
+			    l.msg);
+		else
+			set(pr, PF_FACT_ROOTS_REVERSE, PF_UNKNOWN, "main 320+336, timer callback 320+320: %s",
+			    l.fd >= 0 ? "accepted" : refusal(&l));
+	}
+	timer_prog__close(&tp);
 }
 
 /*
@@ -1245,7 +1323,7 @@ static void probe_prog_array_resolve_ext(struct pf_probe *pr)
 			CALL_HELPER(BPF_FUNC_tail_call), EXIT(),
 		};
 
-		load_ext(t.fd, ext, NR(ext), &e);
+		load_ext(t.fd, EXT_TARGET_BTF_ID, ext, NR(ext), &e);
 	}
 	if (e.fd >= 0)
 		set(pr, PF_FACT_PROG_ARRAY_RESOLVE_EXT, PF_YES,
@@ -1265,6 +1343,51 @@ out:
 	if (t.fd >= 0)
 		close(t.fd);
 	close(jt);
+}
+
+/*
+ * A tracing program's main as BTF: an freplace of an fentry program whose
+ * main is `int f0(void)`. Reliable (6.1): it loads; unreliable (6.12):
+ * "Cannot replace static functions" (tests/lib/freplace-records.md).
+ */
+static void probe_tracing_main(struct pf_probe *pr)
+{
+	const struct bpf_insn p[] = { MOV_IMM(BPF_REG_0, 0), EXIT() };
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_FENTRY);
+	struct funcs fn = { .cnt = 1, .start = { 0 }, .linkage = { BTF_FUNC_GLOBAL } };
+	struct load t, e = { .fd = -1 };
+	int id = pr->vmlinux ? btf__find_by_name_kind(pr->vmlinux, "bpf_fentry_test1", BTF_KIND_FUNC) : -1;
+
+	if (id <= 0) {
+		set(pr, PF_FACT_TRACING_MAIN_UNRELIABLE, PF_UNKNOWN, "no bpf_fentry_test1 in vmlinux BTF");
+		return;
+	}
+	opts.attach_btf_id = (__u32)id;
+	load_funcs(BPF_PROG_TYPE_TRACING, p, NR(p), &fn, &opts, &t);
+	if (t.fd < 0) {
+		set(pr, PF_FACT_TRACING_MAIN_UNRELIABLE, PF_UNKNOWN, "fentry/bpf_fentry_test1: %s",
+		    refusal(&t));
+		return;
+	}
+	/* f0 is the target BTF's type 3: int, the proto, f0 */
+	load_ext(t.fd, 3, p, NR(p), &e);
+	/*
+	 * bpf_check_attach_target() refuses an unreliable target before it
+	 * refuses extending fentry/fexit at all: the latter means reliable.
+	 */
+	if (e.fd >= 0 || strstr(e.msg, "Cannot extend fentry/fexit"))
+		set(pr, PF_FACT_TRACING_MAIN_UNRELIABLE, PF_NO,
+		    "freplace of an fentry main 'int f0(void)': %s", e.fd >= 0 ? "accepted" :
+		    "past the static-function check, refused 'Cannot extend fentry/fexit'");
+	else if (strstr(e.msg, "Cannot replace static functions"))
+		set(pr, PF_FACT_TRACING_MAIN_UNRELIABLE, PF_YES,
+		    "freplace of an fentry main 'int f0(void)': refused '%s'", e.msg);
+	else
+		set(pr, PF_FACT_TRACING_MAIN_UNRELIABLE, PF_UNKNOWN,
+		    "freplace of an fentry main 'int f0(void)': %s", refusal(&e));
+	if (e.fd >= 0)
+		close(e.fd);
+	close(t.fd);
 }
 
 static int read_jit(bool *jit)
@@ -1360,7 +1483,9 @@ int pf_probe__run(struct pf_probe *pr, char *err, size_t errlen)
 	probe_zero_size_end(pr);
 	probe_tailcall_hier(pr);
 	probe_async_cb_root(pr);
+	probe_roots_reverse(pr);
 	probe_prog_array_resolve_ext(pr);
+	probe_tracing_main(pr);
 	probe_features(pr);
 out:
 	btf__free(pr->vmlinux);
