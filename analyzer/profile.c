@@ -34,7 +34,17 @@ struct fact_row {
 	 * not to have it; releases after it and before upstream are unknown.
 	 */
 	uint32_t known_without;
+	/*
+	 * Where `bpf-preflight probe` measured this row's value (make
+	 * vmtest checks it on every run: tests/lib/profile-vs-table.py);
+	 * NULL: no experiment can see it.
+	 */
+	const char *probed;
 };
+
+#define PROBED_VM	"6.1.170, 6.1.192, 6.12.118 (Debian, qemu)"
+#define PROBED_VM_HOST	PROBED_VM ", 6.18.44 (host)"
+#define PROBED_612_HOST	"6.12.118 (Debian, qemu), 6.18.44 (host)"
 
 
 #define ALL(v)	{ v, v, v, v, v, v }
@@ -42,16 +52,16 @@ struct fact_row {
 
 static const struct fact_row facts[PF_FACT_NR] = {
 	/* "bpf: Fix test verif_scale_strobemeta_subprogs failure due to llvm19" */
-	[PF_FACT_ROUND16_JIT] = { PF_FACT_ROUND16_JIT, ALL(PF_KV(6, 9, 0)), {}, .jit = true },
+	[PF_FACT_ROUND16_JIT] = { PF_FACT_ROUND16_JIT, ALL(PF_KV(6, 9, 0)), {}, .jit = true, .probed = PROBED_VM_HOST },
 	/* grow_stack_state() rounds to 8; measured: 6.1.170 exact, 6.1.192 by 8 */
 	[PF_FACT_DEPTH_ROUND8] = { PF_FACT_DEPTH_ROUND8, ALL(PF_KV(6, 8, 0)),
-	  { { PF_KV(6, 1, 0), 192, 170 } }, .jit = false },
+	  { { PF_KV(6, 1, 0), 192, 170 } }, .jit = false, .probed = PROBED_VM_HOST },
 	/* 5415ccd50a86 "bpf: Fix max stack depth check for async callbacks" */
 	[PF_FACT_ASYNC_CB_ROOT] = { PF_FACT_ASYNC_CB_ROOT, ALL(PF_KV(6, 5, 0)),
-	  { { PF_KV(6, 1, 0), 170, 0 } }, .jit = false },
+	  { { PF_KV(6, 1, 0), 170, 0 } }, .jit = false, .probed = PROBED_VM_HOST },
 	/* x86-64 e411901c0b77 (5.10), arm64 6.0, s390x dd691e847d28, loongarch bb035ef0cc91 */
 	[PF_FACT_SUBPROG_TAILCALL] = { PF_FACT_SUBPROG_TAILCALL,
-	  { PF_KV(5, 10, 0), PF_KV(6, 0, 0), PF_KV(6, 3, 0), PF_KV(6, 4, 0), 0, 0 }, {}, .jit = true },
+	  { PF_KV(5, 10, 0), PF_KV(6, 0, 0), PF_KV(6, 3, 0), PF_KV(6, 4, 0), 0, 0 }, {}, .jit = true, .probed = PROBED_VM_HOST },
 	/* a2598045ead9 "bpf: clarify a misleading verifier error message" */
 	[PF_FACT_MIXING_MSG_V615] = { PF_FACT_MIXING_MSG_V615, ALL(PF_KV(6, 15, 0)), {}, .jit = false },
 	/*
@@ -61,45 +71,45 @@ static const struct fact_row facts[PF_FACT_NR] = {
 	 * tracepoint and raw_tp frames of 304+304 while perf_event is accepted,
 	 * -v669 accepted kprobe): `bpf-preflight probe` measures them.
 	 */
-	[PF_FACT_PRIV_STACK_KPROBE] = { PF_FACT_PRIV_STACK_KPROBE, PRIV_STACK_UPSTREAM, {}, .jit = true },
-	[PF_FACT_PRIV_STACK_TRACEPOINT] = { PF_FACT_PRIV_STACK_TRACEPOINT, PRIV_STACK_UPSTREAM, {}, .jit = true },
-	[PF_FACT_PRIV_STACK_PERF_EVENT] = { PF_FACT_PRIV_STACK_PERF_EVENT, PRIV_STACK_UPSTREAM, {}, .jit = true },
-	[PF_FACT_PRIV_STACK_RAW_TP] = { PF_FACT_PRIV_STACK_RAW_TP, PRIV_STACK_UPSTREAM, {}, .jit = true },
-	[PF_FACT_PRIV_STACK_TRACING] = { PF_FACT_PRIV_STACK_TRACING, PRIV_STACK_UPSTREAM, {}, .jit = true },
-	[PF_FACT_EXCEPTION_CB] = { PF_FACT_EXCEPTION_CB, ALL(PF_KV(6, 7, 0)), {}, .jit = false },
+	[PF_FACT_PRIV_STACK_KPROBE] = { PF_FACT_PRIV_STACK_KPROBE, PRIV_STACK_UPSTREAM, {}, .jit = true, .probed = PROBED_VM },
+	[PF_FACT_PRIV_STACK_TRACEPOINT] = { PF_FACT_PRIV_STACK_TRACEPOINT, PRIV_STACK_UPSTREAM, {}, .jit = true, .probed = PROBED_VM },
+	[PF_FACT_PRIV_STACK_PERF_EVENT] = { PF_FACT_PRIV_STACK_PERF_EVENT, PRIV_STACK_UPSTREAM, {}, .jit = true, .probed = PROBED_VM_HOST },
+	[PF_FACT_PRIV_STACK_RAW_TP] = { PF_FACT_PRIV_STACK_RAW_TP, PRIV_STACK_UPSTREAM, {}, .jit = true, .probed = PROBED_VM },
+	[PF_FACT_PRIV_STACK_TRACING] = { PF_FACT_PRIV_STACK_TRACING, PRIV_STACK_UPSTREAM, {}, .jit = true, .probed = PROBED_VM },
+	[PF_FACT_EXCEPTION_CB] = { PF_FACT_EXCEPTION_CB, ALL(PF_KV(6, 7, 0)), {}, .jit = false, .probed = PROBED_VM_HOST },
 	/* 116e04ba1459 "bpf, x64: Fix tailcall hierarchy" and its arm64 twin */
 	[PF_FACT_TAILCALL_HIER_FIX] = { PF_FACT_TAILCALL_HIER_FIX,
 	  { PF_KV(6, 12, 0), PF_KV(6, 12, 0), PF_KV(6, 17, 0), 0, 0, 0 },
-	  { { PF_KV(6, 12, 0), 54, 0 } }, .jit = true },
+	  { { PF_KV(6, 12, 0), 54, 0 } }, .jit = true, .probed = PROBED_VM_HOST },
 	/* d6083f040d5d "bpf: Prevent tailcall infinite loop caused by freplace" */
 	[PF_FACT_EXT_PROG_ARRAY_BAN] = { PF_FACT_EXT_PROG_ARRAY_BAN, ALL(PF_KV(6, 13, 0)),
-	  { { PF_KV(6, 1, 0), 192, 170 }, { PF_KV(6, 12, 0), 117, 0 } }, .jit = false },
+	  { { PF_KV(6, 1, 0), 192, 170 }, { PF_KV(6, 12, 0), 117, 0 } }, .jit = false, .probed = PROBED_VM },
 	/* 4540aed51b12 "bpf: Enforce expected_attach_type for tailcall compatibility";
 	 * measured on 6.1.170 too (tests/lib/freplace-records.md, fact 4) */
 	[PF_FACT_PROG_ARRAY_ATTACH_TYPE] = { PF_FACT_PROG_ARRAY_ATTACH_TYPE, ALL(PF_KV(6, 18, 0)),
-	  { { PF_KV(6, 1, 0), 170, 0 }, { PF_KV(6, 12, 0), 57, 0 } }, .jit = false },
+	  { { PF_KV(6, 1, 0), 170, 0 }, { PF_KV(6, 12, 0), 57, 0 } }, .jit = false, .probed = PROBED_VM_HOST },
 	/* 1c123c567fb1 "bpf: Resolve fext program type when checking map compatibility";
 	 * measured on 6.1.170 (freplace-records.md, fact 3) */
 	[PF_FACT_PROG_ARRAY_RESOLVE_EXT] = { PF_FACT_PROG_ARRAY_RESOLVE_EXT, ALL(PF_KV(6, 2, 0)),
-	  { { PF_KV(6, 1, 0), 170, 0 } }, .jit = false },
+	  { { PF_KV(6, 1, 0), 170, 0 } }, .jit = false, .probed = PROBED_VM },
 	/* measured: `int f(void)` fentry is reliable on 6.1.170/.192, not on 6.12.117;
 	 * the release between that changed it is not known */
 	[PF_FACT_TRACING_MAIN_UNRELIABLE] = { PF_FACT_TRACING_MAIN_UNRELIABLE, ALL(PF_KV(6, 12, 0)), {},
-	  .jit = false, .known_without = PF_KV(6, 1, 0) },
+	  .jit = false, .known_without = PF_KV(6, 1, 0), .probed = PROBED_VM },
 	/* "bpf: check changes_pkt_data property for extension programs" */
 	[PF_FACT_EXT_PKT_DATA] = { PF_FACT_EXT_PKT_DATA, ALL(PF_KV(6, 13, 0)),
-	  { { PF_KV(6, 12, 0), 117, 0 } }, .jit = false },
+	  { { PF_KV(6, 12, 0), 117, 0 } }, .jit = false, .probed = PROBED_VM },
 	/* "bpf: Find eligible subprogs for private stack support"; Debian 6.12 carries it */
 	[PF_FACT_ROOTS_REVERSE] = { PF_FACT_ROOTS_REVERSE, ALL(PF_KV(6, 13, 0)),
-	  { { PF_KV(6, 12, 0), 58, 0 } }, .jit = false },
+	  { { PF_KV(6, 12, 0), 58, 0 } }, .jit = false, .probed = PROBED_VM_HOST },
 	/* "bpf: Inline calls to bpf_loop when callback is known" */
-	[PF_FACT_BPF_LOOP_INLINE] = { PF_FACT_BPF_LOOP_INLINE, ALL(PF_KV(5, 19, 0)), {}, .jit = false },
+	[PF_FACT_BPF_LOOP_INLINE] = { PF_FACT_BPF_LOOP_INLINE, ALL(PF_KV(5, 19, 0)), {}, .jit = false, .probed = PROBED_VM_HOST },
 	/* "bpf: Support new sign-extension load insns" and the rest of cpu v4 */
-	[PF_FACT_ISA_V4] = { PF_FACT_ISA_V4, ALL(PF_KV(6, 6, 0)), {}, .jit = false },
+	[PF_FACT_ISA_V4] = { PF_FACT_ISA_V4, ALL(PF_KV(6, 6, 0)), {}, .jit = false, .probed = PROBED_VM_HOST },
 	/* d2102f2f5d75 "bpf: verifier: Support eliding map lookup nullness" */
-	[PF_FACT_NULL_ELIDE_CONST_KEY] = { PF_FACT_NULL_ELIDE_CONST_KEY, ALL(PF_KV(6, 14, 0)), {}, .jit = false },
+	[PF_FACT_NULL_ELIDE_CONST_KEY] = { PF_FACT_NULL_ELIDE_CONST_KEY, ALL(PF_KV(6, 14, 0)), {}, .jit = false, .probed = PROBED_VM_HOST },
 	/* "bpf: validate global subprogs lazily" (v6.8): uncalled globals are never verified */
-	[PF_FACT_GLOBAL_LAZY] = { PF_FACT_GLOBAL_LAZY, ALL(PF_KV(6, 8, 0)), {}, .jit = false },
+	[PF_FACT_GLOBAL_LAZY] = { PF_FACT_GLOBAL_LAZY, ALL(PF_KV(6, 8, 0)), {}, .jit = false, .probed = PROBED_VM_HOST },
 	/*
 	 * 10e14e9652bf "bpf: fix control-flow graph checking in privileged
 	 * mode" (v6.7, 6.6.3): a bpf-to-bpf call may close a loop in
@@ -107,14 +117,14 @@ static const struct fact_row facts[PF_FACT_NR] = {
 	 * measured on 6.1.170/.192).
 	 */
 	[PF_FACT_CFG_CALL_LOOP_OK] = { PF_FACT_CFG_CALL_LOOP_OK, ALL(PF_KV(6, 7, 0)),
-	  { { PF_KV(6, 6, 0), 3, 0 } }, .jit = false },
+	  { { PF_KV(6, 6, 0), 3, 0 } }, .jit = false, .probed = PROBED_VM_HOST },
 	/*
 	 * 37cce22dbd51 "bpf: verifier: Refactor helper access type tracking"
 	 * (v6.14; not in 6.12.y): measured 6.12.117 "invalid indirect access
 	 * to stack R3 off=-513 size=8", 6.18.44 "invalid write to stack R3 ..."
 	 */
 	[PF_FACT_HELPER_ACCESS_TYPED] = { PF_FACT_HELPER_ACCESS_TYPED, ALL(PF_KV(6, 14, 0)), {},
-	  .jit = false },
+	  .jit = false, .probed = PROBED_VM_HOST },
 	/*
 	 * is_scalar_branch_taken() in Debian's 6.12.118 source decides a JEQ
 	 * or JNE by disjoint bounds and by known bits that differ
@@ -124,7 +134,7 @@ static const struct fact_row facts[PF_FACT_NR] = {
 	 * that changed it is not known.
 	 */
 	[PF_FACT_JEQ_BOUNDS] = { PF_FACT_JEQ_BOUNDS, ALL(PF_KV(6, 12, 0)), {},
-	  .jit = false, .known_without = PF_KV(6, 1, 0) },
+	  .jit = false, .known_without = PF_KV(6, 1, 0), .probed = PROBED_VM_HOST },
 	/*
 	 * 6b4a64bafd10 "bpf: Fix accesses to uninit stack slots" (v6.8;
 	 * 6.1.191, CVE-2023-52452): reads below the written stack are allowed
@@ -132,7 +142,7 @@ static const struct fact_row facts[PF_FACT_NR] = {
 	 * from stack R10 off=-496 size=1", 6.1.192 accepts (tools/gen-programs.py).
 	 */
 	[PF_FACT_UNINIT_STACK_READ] = { PF_FACT_UNINIT_STACK_READ, ALL(PF_KV(6, 8, 0)),
-	  { { PF_KV(6, 1, 0), 191, 170 } }, .jit = false },
+	  { { PF_KV(6, 1, 0), 191, 170 } }, .jit = false, .probed = PROBED_VM_HOST },
 	/*
 	 * a833a17aeac7 "bpf: Fix verification of indirect var-off stack
 	 * access" (v6.8; the int-overflow fix of v6.9 names it): a zero-sized
@@ -142,11 +152,11 @@ static const struct fact_row facts[PF_FACT_NR] = {
 	 * Which 6.1 release took the backport is not known.
 	 */
 	[PF_FACT_ZERO_SIZE_END] = { PF_FACT_ZERO_SIZE_END, ALL(PF_KV(6, 8, 0)),
-	  { { PF_KV(6, 1, 0), 170, 0 } }, .jit = false },
+	  { { PF_KV(6, 1, 0), 170, 0 } }, .jit = false, .probed = PROBED_VM_HOST },
 	/* 5bd90cdc65ef "bpf: Minor logging improvement" (v6.8): "var_off=%s off=%d size=%d" */
-	[PF_FACT_VAR_OFF_MSG_OFF] = { PF_FACT_VAR_OFF_MSG_OFF, ALL(PF_KV(6, 8, 0)), {}, .jit = false },
+	[PF_FACT_VAR_OFF_MSG_OFF] = { PF_FACT_VAR_OFF_MSG_OFF, ALL(PF_KV(6, 8, 0)), {}, .jit = false, .probed = PROBED_VM_HOST },
 	/* 011832b97b31 "bpf: Introduce may_goto instruction" (v6.9, stack_extra 8); measured on 6.12.117 */
-	[PF_FACT_MAY_GOTO_STACK] = { PF_FACT_MAY_GOTO_STACK, ALL(PF_KV(6, 9, 0)), {}, .jit = false },
+	[PF_FACT_MAY_GOTO_STACK] = { PF_FACT_MAY_GOTO_STACK, ALL(PF_KV(6, 9, 0)), {}, .jit = false, .probed = PROBED_VM_HOST },
 	/*
 	 * 6.12's kernel/bpf/log.c prints a constant tnum as a number (16-bit
 	 * values in decimal); 6.1's kernel/bpf/tnum.c always "(%#llx; %#llx)".
@@ -154,14 +164,14 @@ static const struct fact_row facts[PF_FACT_NR] = {
 	 * verifier_raw_stack selftest). The release between is not known.
 	 */
 	[PF_FACT_TNUM_CONST_DECIMAL] = { PF_FACT_TNUM_CONST_DECIMAL, ALL(PF_KV(6, 12, 0)), {},
-	  .jit = false, .known_without = PF_KV(6, 1, 0) },
+	  .jit = false, .known_without = PF_KV(6, 1, 0), .probed = PROBED_VM_HOST },
 	/*
 	 * e723608bf428 "bpf: Add verifier support for timed may_goto" (v6.15)
 	 * with 2fb761823ead for the x86-64 JIT: 16 bytes; measured on 6.18.
 	 * Other JITs gained it later (arm64 posted in August 2025): not known.
 	 */
 	[PF_FACT_MAY_GOTO_TIMED] = { PF_FACT_MAY_GOTO_TIMED, { PF_KV(6, 15, 0), 0, 0, 0, 0, 0 }, {},
-	  .jit = true },
+	  .jit = true, .probed = PROBED_VM_HOST },
 	/*
 	 * 5b5f51bff1b6 "bpf: no_caller_saved_registers attribute for helper
 	 * calls" (v6.12, renamed bpf_fastcall before the release):
@@ -170,7 +180,7 @@ static const struct fact_row facts[PF_FACT_NR] = {
 	 * are in Debian's 6.12.118 source. Measured on 6.18: the selftest
 	 * verifier_bpf_fastcall 'simple' prints "stack depth 8" (48 without).
 	 */
-	[PF_FACT_FASTCALL] = { PF_FACT_FASTCALL, ALL(PF_KV(6, 12, 0)), {}, .jit = false },
+	[PF_FACT_FASTCALL] = { PF_FACT_FASTCALL, ALL(PF_KV(6, 12, 0)), {}, .jit = false, .probed = PROBED_612_HOST },
 	/*
 	 * bpf_get_smp_processor_id() is the one helper with .allow_fastcall;
 	 * the x86-64 verifier inlines it when the JIT is on (6.12's
@@ -179,7 +189,7 @@ static const struct fact_row facts[PF_FACT_NR] = {
 	 * verifier_bpf_fastcall.c says so). Elsewhere the pairs stay.
 	 */
 	[PF_FACT_FASTCALL_HELPER] = { PF_FACT_FASTCALL_HELPER,
-	  { PF_KV(6, 12, 0), PF_KV(6, 12, 0), 0, 0, PF_KV(6, 12, 0), 0 }, {}, .jit = true },
+	  { PF_KV(6, 12, 0), PF_KV(6, 12, 0), 0, 0, PF_KV(6, 12, 0), 0 }, {}, .jit = true, .probed = PROBED_VM_HOST },
 };
 
 enum pf_tristate pf_profile__has(const struct pf_profile *p, enum pf_fact fact)
@@ -434,6 +444,13 @@ const char *pf_fact__describe(enum pf_fact fact, char *buf, size_t len)
 	}
 	snprintf(buf, len, "not in the table");
 	return buf;
+}
+
+const char *pf_fact__probed(enum pf_fact fact)
+{
+	const struct fact_row *row = row_of(fact);
+
+	return row ? row->probed : NULL;
 }
 
 const char *pf_fact__name(enum pf_fact fact)

@@ -4,7 +4,8 @@
  * tool speaks for (all built-in ones by default, or those -k names, a
  * probed @FILE included), every fact of each with its value and where the
  * value comes from: the fact table (with the row's provenance: upstream
- * release per architecture, backports, JIT) or the profile file.
+ * release per architecture, backports, JIT, and the kernels `probe`
+ * measured it on) or the profile file.
  */
 #include <stdio.h>
 
@@ -60,9 +61,15 @@ int cmd_kernels(struct pf_opts *opts)
 					cJSON_AddBoolToObject(o, "value", v == PF_YES);
 				cJSON_AddStringToObject(o, "source", own ? "profile" : "table");
 				cJSON_AddStringToObject(o, "table", desc);
+				if (pf_fact__probed(f))
+					cJSON_AddStringToObject(o, "probed", pf_fact__probed(f));
+				else
+					cJSON_AddNullToObject(o, "probed");
 			} else {
-				printf("  %-24s %-8s %s%s\n", pf_fact__name(f), pf_tristate__name(v),
-				       own ? "profile file; table: " : "table: ", desc);
+				printf("  %-24s %-8s %s%s%s%s\n", pf_fact__name(f), pf_tristate__name(v),
+				       own ? "profile file; table: " : "table: ", desc,
+				       pf_fact__probed(f) ? "; probed on " : "; not probed",
+				       pf_fact__probed(f) ? pf_fact__probed(f) : "");
 			}
 		}
 	}

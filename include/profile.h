@@ -129,6 +129,8 @@ enum pf_tristate pf_profile__has(const struct pf_profile *p, enum pf_fact fact);
 const char *pf_fact__since(enum pf_fact fact, enum pf_arch arch, char *buf, size_t len);
 /* The row's provenance: "6.13; backports 6.12.117, 6.1.192; with the JIT". */
 const char *pf_fact__describe(enum pf_fact fact, char *buf, size_t len);
+/* The kernels `probe` measured the row on ("6.1.170, ... (host)"), or NULL. */
+const char *pf_fact__probed(enum pf_fact fact);
 /* What the fact table alone says (no profile override). */
 enum pf_tristate pf_profile__table(const struct pf_profile *p, enum pf_fact fact);
 /* The fact's name in profile files ("priv_stack_kprobe"); NULL if out of range. */
