@@ -287,7 +287,7 @@ static struct btf *funcs_btf(struct funcs *fn, struct bpf_prog_load_opts *opts)
 {
 	struct btf *btf = btf__new_empty();
 	int i, int_id, proto, id, err;
-	char name[8];
+	char name[16];
 
 	if (!btf)
 		return NULL;
@@ -1142,7 +1142,7 @@ struct timer_prog {
 static int timer_prog__open(struct timer_prog *tp, int nfunc, const __u32 *starts)
 {
 	int int_id, u64_id, arr, timer, val, proto, id = 0, err, i;
-	char name[8];
+	char name[16];
 
 	tp->map = -1;
 	tp->btf = btf__new_empty();

@@ -13,7 +13,8 @@ masks, correlated branches; frames near and past 512 bytes; call chains
 summing near 512; nine nested static calls on a dead or live branch; bounded
 loops, bpf_loop and bpf_for_each_map_elem callbacks touching their own stack
 and the caller's through ctx; a timer callback re-arming itself; bounded self
-recursion; helper memory arguments of variable size.  Each program carries a
+recursion; helper memory arguments of variable size; tail calls in main or
+in subprograms behind frames near the 256 bytes the verifier allows.  Each program carries a
 comment with its rough intent and no expected verdict: the kernel is the
 oracle (tests/t_engine_gen.sh).
 
@@ -26,7 +27,8 @@ kernel says about the twin.
 can_loop (the kernel's bpf_experimental.h: may_goto) is written as its
 encoding (.8byte), since libbpf 1.1.2's headers lack the macro and clang-14
 cannot assemble may_goto; which programs get a can_loop loop is drawn from a
-second generator seeded per program, so the others stay as they were.
+second generator seeded per program, so the others stay as they were; tail
+calls the same way, from a third.
 """
 import os
 import random
@@ -87,6 +89,15 @@ struct {
 } tmap SEC(".maps");
 """
 
+JT_MAP = r"""
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, __u32);
+} jt SEC(".maps");
+"""
+
 ARRAY_MAP = r"""
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -113,6 +124,7 @@ class FileGen:
         self.knobs = []
         self.timer = False
         self.array = False
+        self.jt = False
 
     def knob(self, value, alt):
         """A `const volatile __u32` in .rodata; alt: the value its twin gets."""
@@ -696,6 +708,57 @@ class Prog:
         self.kinds.add("can_loop")
         return True
 
+    def f_tail_call(self):
+        """A tail call (bpf_tail_call(ctx, &jt, x & 1)) in main, or in a
+        subprogram behind main's frame and perhaps another subprogram's:
+        frames summing near the 256 bytes check_max_stack_depth() allows
+        before a tail call, and the mixing of tail calls and calls."""
+        r = self.rng
+        self.fg.jt = True
+        form = r.choice(["main", "sub", "sub", "chain"])
+        tc = "bpf_tail_call(ctx, &jt, acc & 1);"
+        if form == "main":
+            self.body.append(tc)
+            self.intent.append("tail call in main"
+                               + (" (with subprograms)" if self.subs else ""))
+            self.kinds.add("tail_call")
+            return True
+        a = r.choice([0, 0, self.size(8, 160), self.size(160, 300)])
+        if a and not self.add_main(a):
+            a = 0
+        b = r.choice([0, self.size(8, 120)])
+        name = self.uid("tc")
+        lines = [f"static __noinline int {name}(void *ctx, int x)", "{"]
+        if b:
+            lines.append(f"\tFRAME(b, {b}, x);")
+        lines += ["\tint acc = x;", "\t" + tc]
+        lines.append("\treturn acc + b[0];" if b else "\treturn acc;")
+        lines.append("}")
+        self.subs.append("\n".join(lines))
+        callee, note = name, f"{name} ({b}) tail-calls"
+        if form == "chain":
+            c = self.size(8, 200)
+            mid = self.uid("tm")
+            self.subs.append("\n".join([
+                f"static __noinline int {mid}(void *ctx, int x)", "{",
+                f"\tFRAME(b, {c}, x);", f"\tint acc = x + {name}(ctx, x);",
+                "\treturn acc + b[0];", "}"]))
+            callee, note = mid, f"{mid} ({c}) calls {note}"
+        call = [f"acc += {callee}(ctx, acc);"]
+        if r.random() < 0.4:
+            setup, cond, d = self.guard()
+            call = self.wrap(setup, cond, call)
+            note += f", called under {d}"
+        if a:
+            m = self.uid("m")
+            self.body += ["{", f"\tFRAME({m}, {a}, acc);"] + ["\t" + l for l in call] + \
+                [f"\tacc += {m}[0];", "}"]
+        else:
+            self.body += ["{"] + ["\t" + l for l in call] + ["}"]
+        self.intent.append(f"main {a}: {note}")
+        self.kinds.add("tail_call")
+        return True
+
     FEATURES = [  # (weight, method)
         (12, "f_knob_main"), (12, "f_knob_sub"), (10, "f_guarded_call"), (12, "f_chain"),
         (6, "f_near512"), (7, "f_past512"), (6, "f_nest9"), (9, "f_loop"),
@@ -729,6 +792,12 @@ class Prog:
         if cl.random() < 0.2:
             main_rng, self.rng = self.rng, cl
             self.f_can_loop()
+            self.rng = main_rng
+        # tail calls likewise, from a stream of their own
+        tc = random.Random(f"tail_call {self.name}")
+        if tc.random() < 0.15:
+            main_rng, self.rng = self.rng, tc
+            self.f_tail_call()
             self.rng = main_rng
 
     def text(self):
@@ -781,6 +850,8 @@ def render(fg, progs, seed, flips=None, flip_of=None):
         out.append(TIMER_MAP)
     if fg.array:
         out.append(ARRAY_MAP)
+    if fg.jt:
+        out.append(JT_MAP)
     for p in progs:
         out.append("")
         out.append(p.text())
