@@ -120,7 +120,11 @@ cp "$LOADER_STATIC" "$stage/bin/loader"
 # LD_LIBRARY_PATH over the directories the libraries came from.
 probe_libpath=""
 if [ -n "$probe_bin" ]; then
-	cp "$probe_bin" "$stage/bin/bpf-preflight"
+	# Stripped: its debug info is 3/4 of the file, and every byte of the
+	# initramfs is copied and unpacked under emulation at each boot.
+	if ! strip -o "$stage/bin/bpf-preflight" "$probe_bin" 2>/dev/null; then
+		cp "$probe_bin" "$stage/bin/bpf-preflight"
+	fi
 	libs=$(ldd "$probe_bin") || die "ldd $probe_bin failed"
 	if grep -q 'not found' <<<"$libs"; then
 		die "ldd $probe_bin: a library is missing: $(grep 'not found' <<<"$libs" | tr -s '\t\n' '  ')"
