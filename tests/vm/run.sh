@@ -23,6 +23,14 @@
 #                  VM_PLAN_OUT (required with VM_PLAN), never to stdout
 #   VM_PLAN_OBJS   extra objects only the plan uses (newline- or
 #                  space-separated paths, e.g. libxdp's xdp-dispatcher.o)
+#   VM_PROBE_BIN   a (dynamically linked) bpf-preflight: in the same boot,
+#                  after the loader (and the plan) are done, run
+#                  "bpf-preflight probe" on the booted kernel; its profile
+#                  goes to VM_PROBE_OUT (required with VM_PROBE_BIN), never
+#                  to stdout.  The binary, the libraries ldd names and the
+#                  dynamic loader are copied into the initramfs.  A probe
+#                  that fails prints its exit code and stderr here and
+#                  leaves VM_PROBE_OUT absent; the records are unaffected.
 #
 # The guest writes the records to a second serial port (ttyS1 -> a file on
 # the host), so kernel messages on the console (ttyS0) never interleave with
@@ -58,6 +66,12 @@ if [ -n "$plan" ]; then
 	for o in "${plan_objs[@]}"; do
 		[ -f "$o" ] || die "plan object '$o' not found"
 	done
+fi
+probe_bin=${VM_PROBE_BIN:-}
+if [ -n "$probe_bin" ]; then
+	[ -x "$probe_bin" ] || die "VM_PROBE_BIN '$probe_bin' not executable"
+	[ -n "${VM_PROBE_OUT:-}" ] || die "VM_PROBE_BIN needs VM_PROBE_OUT (where the profile goes)"
+	rm -f "$VM_PROBE_OUT"
 fi
 
 qemu=$(command -v qemu-system-x86_64 || true)
@@ -99,6 +113,46 @@ for applet in sh mount mkdir cat echo poweroff uname stty sleep sync; do
 	ln -s busybox "$stage/bin/$applet"
 done
 cp "$LOADER_STATIC" "$stage/bin/loader"
+# The probe is the host's own dynamically linked build (libcjson has no
+# static archive on Debian): the binary, every library ldd resolves and the
+# dynamic loader go to the same paths inside, so the ELF interpreter path
+# and the search below hold.  The initramfs has no ld.so.cache, hence
+# LD_LIBRARY_PATH over the directories the libraries came from.
+probe_libpath=""
+if [ -n "$probe_bin" ]; then
+	# Stripped: its debug info is 3/4 of the file, and every byte of the
+	# initramfs is copied and unpacked under emulation at each boot.
+	if ! strip -o "$stage/bin/bpf-preflight" "$probe_bin" 2>/dev/null; then
+		cp "$probe_bin" "$stage/bin/bpf-preflight"
+	fi
+	libs=$(ldd "$probe_bin") || die "ldd $probe_bin failed"
+	if grep -q 'not found' <<<"$libs"; then
+		die "ldd $probe_bin: a library is missing: $(grep 'not found' <<<"$libs" | tr -s '\t\n' '  ')"
+	fi
+	# "libx.so.1 => /lib/.../libx.so.1 (0x...)" and "/lib64/ld-linux-x86-64.so.2 (0x...)"
+	while read -r lib; do
+		mkdir -p "$stage$(dirname "$lib")"
+		cp -L "$lib" "$stage$lib"
+		case :$probe_libpath: in
+		*:"$(dirname "$lib")":*) ;;
+		*) probe_libpath+=${probe_libpath:+:}$(dirname "$lib") ;;
+		esac
+	done < <(sed -n 's/.*=> \(\/[^ ]*\) (0x.*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (0x.*/\1/p' <<<"$libs")
+	# After the loader (and the plan): nothing it does can change their
+	# records.  -o a file, so that only the profile is between the markers.
+	cat >"$stage/run-probe.sh" <<EOF
+#!/bin/sh
+LD_LIBRARY_PATH=$probe_libpath /bin/bpf-preflight probe -o /tmp/profile.json 2>/tmp/probe.err
+st=\$?
+echo "===BPF-PREFLIGHT-PROBE==="
+cat /tmp/profile.json 2>/dev/null
+echo "===BPF-PREFLIGHT-PROBE-STDERR==="
+cat /tmp/probe.err
+echo "===BPF-PREFLIGHT-PROBE-EXIT \$st==="
+EOF
+	chmod +x "$stage/run-probe.sh"
+fi
+
 # The kernel opens /dev/console for init before /init can mount devtmpfs;
 # without the node init starts with no stdio (and /init re-opens it anyway).
 if [ "$(id -u)" -eq 0 ]; then
@@ -160,10 +214,19 @@ echo "bpf-preflight: init at ${up}s"
 	echo "===BPF-PREFLIGHT-BEGIN==="
 	/bin/sh /run-loader.sh
 	echo "===BPF-PREFLIGHT-EXIT $?==="
+	if [ -x /run-probe.sh ]; then
+		read -r up _ </proc/uptime
+		echo "bpf-preflight: loader done at ${up}s" >/dev/console
+		/bin/sh /run-probe.sh
+	fi
 	echo "===BPF-PREFLIGHT-END==="
 } >"$out"
 read -r up _ </proc/uptime
-echo "bpf-preflight: loader done at ${up}s"
+if [ -x /run-probe.sh ]; then
+	echo "bpf-preflight: probe done at ${up}s"
+else
+	echo "bpf-preflight: loader done at ${up}s"
+fi
 # Closing the tty waits for its output to drain; sync is for good measure.
 sync
 poweroff -f
@@ -220,6 +283,28 @@ if ! grep -q '^===BPF-PREFLIGHT-END===$' "$work/results.txt"; then
 	exit 1
 fi
 
+probe_note=""
+if [ -n "$probe_bin" ]; then
+	# The probe's section (last before END) is cut out first, so that the
+	# record and plan splitting below sees exactly what it saw without it.
+	probe_rc=$(sed -n 's/^===BPF-PREFLIGHT-PROBE-EXIT \([0-9]*\)===$/\1/p' "$work/results.txt")
+	sed -n '/^===BPF-PREFLIGHT-PROBE===$/,/^===BPF-PREFLIGHT-PROBE-STDERR===$/p' "$work/results.txt" |
+		grep -av '^===BPF-PREFLIGHT-' >"$work/profile.json" || true
+	sed -n '/^===BPF-PREFLIGHT-PROBE-STDERR===$/,/^===BPF-PREFLIGHT-PROBE-EXIT [0-9]*===$/p' "$work/results.txt" |
+		grep -av '^===BPF-PREFLIGHT-' >"$work/probe.err" || true
+	sed -i '/^===BPF-PREFLIGHT-PROBE===$/,/^===BPF-PREFLIGHT-PROBE-EXIT [0-9]*===$/d' "$work/results.txt"
+	if [ "${probe_rc:-x}" = 0 ] && [ -s "$work/profile.json" ]; then
+		cp "$work/profile.json" "$VM_PROBE_OUT"
+		probe_note=", probe exit 0"
+	else
+		keep_work=1
+		echo "run.sh: $(basename "$kernel"): the probe failed in the VM (exit ${probe_rc:-?}); see $work" >&2
+		probe_note=", probe exit ${probe_rc:-?}"
+	fi
+	# Its stderr: facts that differ from the table, or why it failed.
+	sed "s|^|run.sh: $(basename "$kernel"): probe stderr: |" "$work/probe.err" >&2
+fi
+
 if [ -z "$plan" ]; then
 	sed -n '/^===BPF-PREFLIGHT-BEGIN===$/,/^===BPF-PREFLIGHT-END===$/p' "$work/results.txt" |
 		grep -av '^===BPF-PREFLIGHT-'
@@ -235,5 +320,6 @@ loader_rc=$(sed -n 's/^===BPF-PREFLIGHT-EXIT \([0-9]*\)===$/\1/p' "$work/results
 # Guest-side timing from the console: kernel boot until /init, then loads.
 t_init=$(tr -d '\r' <"$work/console.log" | sed -n 's/.*bpf-preflight: init at \([0-9.]*\)s$/\1/p')
 t_done=$(tr -d '\r' <"$work/console.log" | sed -n 's/.*bpf-preflight: loader done at \([0-9.]*\)s$/\1/p')
-echo "run.sh: $(basename "$kernel"): ${elapsed}s wall (guest: /init at ${t_init:-?}s, loader done at ${t_done:-?}s; accel $accel, qemu exit $rc, loader exit ${loader_rc:-?})" >&2
+t_probe=$(tr -d '\r' <"$work/console.log" | sed -n 's/.*bpf-preflight: probe done at \([0-9.]*\)s$/\1/p')
+echo "run.sh: $(basename "$kernel"): ${elapsed}s wall (guest: /init at ${t_init:-?}s, loader done at ${t_done:-?}s${t_probe:+, probe done at ${t_probe}s}; accel $accel, qemu exit $rc, loader exit ${loader_rc:-?}$probe_note)" >&2
 [ "${loader_rc:-1}" = 0 ] || { keep_work=1; die "loader failed in the VM (exit ${loader_rc:-?}); see $work"; }

@@ -22,8 +22,21 @@
 # its records under $VM_RESULTS_DIR/results-<plan name>-<uname -r>.txt
 # (tests/vm/freplace-experiments.sh drives this for issue 5).
 #
+# The probe, in the same boots (issue 15 item 4): after the loads,
+# "bpf-preflight probe" (VMTEST_PROBE_BIN, default <repo>/bpf-preflight,
+# which `make vmtest` builds) measures each booted kernel; its profile goes to
+#   $VM_RESULTS_DIR/profile-<uname -r>.json
+# and tests/lib/profile-vs-table.py compares it with the fact table's row
+# for its release, arch and JIT state: one summary line per kernel, and a
+# "MISMATCH" line per measured fact the table gets wrong.  VMTEST_PROBE=0
+# leaves the probe out (the records do not change either way);
+# VMTEST_PROFILE_CHECK=0 files the profiles without comparing them
+# (tests/t_verdict_vm.sh compares them itself).
+#
 # Exits 77 with "SKIP: <reason>" when qemu, busybox-static, cpio or the kernel
-# packages cannot be had; 1 when a kernel gives no complete results; else 0.
+# packages cannot be had; 1 when a kernel gives no complete results; 3 when
+# all records are complete but the probe failed on a kernel or a measured
+# fact differs from the table; else 0.
 # Other knobs: see run.sh (VM_TIMEOUT, VM_ACCEL, ...) and fetch-kernels.sh
 # (VM_KERNEL_DIR, VM_PKG_*).
 set -euo pipefail
@@ -84,6 +97,17 @@ case $rc in
 *) die "fetch-kernels.sh failed (exit $rc)" ;;
 esac
 
+probe_bin=""
+if [ "${VMTEST_PROBE:-1}" = 0 ]; then
+	echo "skip part: probe: VMTEST_PROBE=0"
+else
+	probe_bin=${VMTEST_PROBE_BIN:-$repo/bpf-preflight}
+	if [ ! -x "$probe_bin" ]; then
+		echo "skip part: probe: $probe_bin not built (make, or set VMTEST_PROBE_BIN)"
+		probe_bin=""
+	fi
+fi
+
 plan=${VMTEST_PLAN:-}
 if [ -n "$plan" ]; then
 	[ -r "$plan" ] || die "VMTEST_PLAN '$plan' not readable"
@@ -91,20 +115,25 @@ if [ -n "$plan" ]; then
 fi
 
 mkdir -p "$results"
-failed=0
+failed=0 probe_failed=0
 while read -r label release vmlinuz; do
 	[ -n "$label" ] || continue
 	tmp=$results/.results-$release.tmp
 	start=$(date +%s.%N)
 	ptmp=$results/.plan-$release.tmp
+	ftmp=$results/.profile-$release.tmp
+	# No profile from an earlier run may pass for this one's.
+	rm -f "$results/profile-$release.json" "$ftmp"
+	run_env=()
 	if [ -n "$plan" ]; then
-		run_env=(VM_PLAN="$plan" VM_PLAN_OBJS="${VMTEST_PLAN_OBJS:-}" VM_PLAN_OUT="$ptmp")
-	else
-		run_env=()
+		run_env+=(VM_PLAN="$plan" VM_PLAN_OBJS="${VMTEST_PLAN_OBJS:-}" VM_PLAN_OUT="$ptmp")
+	fi
+	if [ -n "$probe_bin" ]; then
+		run_env+=(VM_PROBE_BIN="$probe_bin" VM_PROBE_OUT="$ftmp")
 	fi
 	if ! env "${run_env[@]}" "$here/run.sh" "$vmlinuz" "$@" >"$tmp"; then
 		echo "vmtest: $label $release: FAILED (see messages above)"
-		rm -f "$tmp" "$ptmp"
+		rm -f "$tmp" "$ptmp" "$ftmp"
 		failed=1
 		continue
 	fi
@@ -136,6 +165,24 @@ while read -r label release vmlinuz; do
 			cat "$pout"
 		fi
 	fi
+	if [ -n "$probe_bin" ]; then
+		fout=$results/profile-${vm_release:-$release}.json
+		if [ ! -s "$ftmp" ]; then
+			echo "vmtest: $label ${vm_release:-?}: probe FAILED (see messages above)"
+			rm -f "$ftmp"
+			probe_failed=1
+			continue
+		fi
+		mv "$ftmp" "$fout"
+		echo "vmtest: $label ${vm_release:-?}: probe -> ${fout#"$repo"/}"
+		if [ "${VMTEST_PROFILE_CHECK:-1}" != 0 ]; then
+			python3 "$repo/tests/lib/profile-vs-table.py" --bin "$probe_bin" "$fout" |
+				sed "s/^/vmtest: $label: /"
+			[ "${PIPESTATUS[0]}" = 0 ] || probe_failed=1
+		fi
+	fi
 done <<<"$kernels"
 
-exit $failed
+[ $failed = 0 ] || exit 1
+[ $probe_failed = 0 ] || exit 3
+exit 0
