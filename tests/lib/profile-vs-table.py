@@ -24,7 +24,10 @@ Rules, per fact of the profile:
                                              -> "MISMATCH <kernel> <fact>: probe
                                                 X, table Y (<the probe's how>)";
   not measured (the probe kept the table's value and says so)
-                                             -> counted, listed by name.
+                                             -> counted, listed by name; but a
+                                                MISMATCH when the row's "probed"
+                                                names this kernel (the table
+                                                claims a measurement it lacks).
 Facts the table has and the profile lacks (a probe older than the table) are
 listed, never compared.  Other keys of the profile ("features", ...) are not
 this script's business.
@@ -93,10 +96,11 @@ def load_table(binary, kernel, arch, jit):
     got = (row.get("kernel"), row.get("arch"), row.get("jit"))
     if got != (kernel, arch, jit):
         raise InputError(f"{' '.join(cmd)}: the row is for {got}, wanted {(kernel, arch, jit)}")
-    return {name: f.get("value") for name, f in row.get("facts", {}).items()}
+    return ({name: f.get("value") for name, f in row.get("facts", {}).items()},
+            {name: f.get("probed") or "" for name, f in row.get("facts", {}).items()})
 
 
-def compare(path, d, table):
+def compare(path, d, table, probed):
     """Print the profile's mismatches and summary; return the mismatch count
     (-1 when nothing was measured)."""
     kernel = d["kernel"]
@@ -104,6 +108,11 @@ def compare(path, d, table):
     for name, f in d["facts"].items():
         if not f["measured"]:
             unmeasured.append(name)
+            # the row says the probe measures it on this kernel: it must
+            if kernel in [k.split(" (")[0] for k in probed.get(name, "").split(", ")]:
+                print(f"MISMATCH {kernel} {name}: the table's row says it is probed on "
+                      f"{kernel}, this probe did not measure it ({f.get('how', '')})")
+                mismatch += 1
             continue
         if name not in table:
             print(f"MISMATCH {kernel} {name}: probe {tristate(f['value'])}, "
@@ -146,11 +155,11 @@ def main(argv):
     for path in args:
         try:
             d = load_profile(path)
-            table = load_table(binary, d["kernel"], d["arch"], d["jit"])
+            table, probed = load_table(binary, d["kernel"], d["arch"], d["jit"])
         except InputError as e:
             print(f"profile-vs-table: {e}", file=sys.stderr)
             return 2
-        if compare(path, d, table):
+        if compare(path, d, table, probed):
             rc = 1
     return rc
 
