@@ -331,8 +331,11 @@ int cmd_check(struct pf_opts *opts)
 		return PF_EXIT_INPUT;
 	if (pf_cli__profiles(opts))
 		return PF_EXIT_INPUT;
-	/* --kernel none: model and report input problems only */
-	if (!opts->profile_cnt)
+	/*
+	 * --kernel none: model and report input problems only; a JSON or
+	 * SARIF consumer still gets its document (no targets, no verdicts).
+	 */
+	if (!opts->profile_cnt && opts->format == PF_FMT_TEXT)
 		return pf_cli__for_each_object(opts, model_only, NULL);
 	if (opts->format == PF_FMT_JSON) {
 		root = cJSON_CreateObject();

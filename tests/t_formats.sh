@@ -70,6 +70,9 @@ pair ok text    check "${k[@]}" "$combined"
 pair ok check   check -f json "${k[@]}" "$combined"
 pair ok json    check -f sarif "${k[@]}" "$combined"	# the multitool: t_sarif.sh
 pair refused -  check -f dot "$combined"
+# -k none: no kernels, but a JSON or SARIF consumer still gets its document
+pair ok check   check -f json -k none "$combined"
+pair ok json    check -f sarif -k none "$combined"
 pair ok text    stack "${k[@]}" "$combined"
 pair ok stack   stack -f json "${k[@]}" "$combined" "$tail"
 pair ok stack   stack -f json -k 6.18 -p c200_304 "$combined"
