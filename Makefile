@@ -9,6 +9,9 @@ CC         ?= cc
 PKG_CONFIG ?= pkg-config
 PKGS       := libbpf libelf libcjson
 BUILD      := build
+# The command's path: a cross build (tests/vm/arm64.sh) puts it under its
+# own BUILD so that the host's stays.
+BIN        := bpf-preflight
 # The one place the version is defined: --version and the SARIF driver.
 VERSION    := 0.1.0
 
@@ -52,10 +55,10 @@ DEPS_TEST  := clang clang-19 llvm-19 gcc-bpf bpftool qemu-system-x86 \
 # make fuzz-afl only: the second fuzzing engine.
 DEPS_AFL   := afl++
 
-.PHONY: all deps deps-test demo check test vmtest bench install clean \
+.PHONY: all deps deps-test demo check test vmtest vmtest-arm64 bench install clean \
         fuzz fuzz-afl memcheck unit FORCE
 
-all: bpf-preflight
+all: $(BIN)
 
 # The rule pages are built in (xxd -i): `bpf-preflight explain RULE`, SARIF
 # help. docs/rules itself is a prerequisite so that a page added or removed
@@ -83,9 +86,9 @@ $(SAN_LIB): $(SAN_LIB_OBJS)
 	@echo "  AR      $@"
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
-bpf-preflight: $(CLI_OBJS) $(LIB)
+$(BIN): $(CLI_OBJS) $(LIB)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(CFLAGS) -o $@ $(CLI_OBJS) $(LIB) $(LIBS_PKG)
+	$(Q)$(CC) $(CFLAGS) -o $@ $(CLI_OBJS) $(LIB) $(LIBS_PKG) $(LDFLAGS)
 
 $(BUILD)/obj/%.o: %.c $(VERSION_STAMP)
 	@mkdir -p $(dir $@)
@@ -149,6 +152,12 @@ vmtest: deps-test all
 	@tests/vm/vmtest.sh
 	@PF_ROOT=$(CURDIR) PF_BIN=$(CURDIR)/bpf-preflight PF_BUILD=$(CURDIR)/$(BUILD) \
 		bash tests/t_freplace_vm.sh
+	@tests/vm/arm64.sh
+
+# Debian's arm64 cloud kernels under qemu-system-aarch64: probe and compare
+# with the fact table's arm64 rows (installs the cross tools it needs).
+vmtest-arm64: all
+	@tests/vm/arm64.sh
 
 bench: deps-test all
 	@tools/bench.sh

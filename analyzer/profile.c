@@ -42,9 +42,9 @@ struct fact_row {
 	const char *probed;
 };
 
-#define PROBED_VM	"6.1.170, 6.1.192, 6.12.118 (Debian, qemu)"
-#define PROBED_VM_HOST	PROBED_VM ", 6.18.44 (host)"
-#define PROBED_612_HOST	"6.12.118 (Debian, qemu), 6.18.44 (host)"
+#define PROBED_VM	"6.1.170, 6.1.192, 6.12.118 (Debian, qemu, x86_64 and arm64)"
+#define PROBED_VM_HOST	PROBED_VM ", 6.18.44 (host, x86_64)"
+#define PROBED_612_HOST	"6.12.118 (Debian, qemu, x86_64 and arm64), 6.18.44 (host)"
 
 
 #define ALL(v)	{ v, v, v, v, v, v }
