@@ -630,7 +630,8 @@ int pf_profile__place(const char *s, char *why, size_t len)
 					"-k '%s~%s'", s, s, near);
 	else if (series < oldest)
 		used = (size_t)snprintf(why, len, "kernel %s is older than the oldest the tool knows (%u.%u); "
-					"assume it is like a known kernel with -k %s~%s if you must",
+					"measure it with 'bpf-preflight probe' and use -k @FILE, or "
+					"assume it is like a known kernel: -k %s~%s",
 					s, PF_KV_MAJOR(oldest), PF_KV_MINOR(oldest), s, near);
 	else if (series > newest)
 		used = (size_t)snprintf(why, len, "kernel %s is newer than the newest the tool knows (%u.%u); "
