@@ -12,6 +12,7 @@
  * The file holds one setting a line, "key = value"; '#' starts a comment:
  *
  *   kernels  = 6.1.192, 6.12.117     (as --kernel; "kernel" works too)
+ *   profiles = profiles              (as --kernel @DIR; relative to this file)
  *   arch     = arm64                 (as --arch)
  *   jit      = false                 (as --no-jit; true is the default)
  *   disable  = printk-stack          (as --disable, comma-separated)
@@ -611,7 +612,8 @@ static int parse_version(struct pf_opts *opts, char *val, const struct pf_optsrc
 const struct pf_option pf_options[] = {
 	{ "kernel", 'k', true, "LIST", "kernels", KERNELS,
 	  "kernels: X.Y[.Z], host, all (default), none, @FILE (a profile\n"
-	  "written by probe); comma-separated, repeatable", parse_kernel },
+	  "written by probe), @DIR (its *.json profiles), X~KNOWN (X\n"
+	  "assumed like KNOWN); comma-separated, repeatable", parse_kernel },
 	{ NULL, 0, true, NULL, "profiles", KERNELS, NULL, parse_profiles },
 	{ "output", 'o', true, "FILE", NULL, PF_CMD_PROBE,
 	  "probe: write the profile to FILE", parse_output },
