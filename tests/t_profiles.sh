@@ -148,7 +148,7 @@ PY
 	[ "$(json "$out" 'd["target"]["kernel"]')" = "6.18" ] && echo "ok -k replaces the file's profiles" ||
 		fail "-k 6.18 with profiles = fleet: $(head -c 300 "$out")"
 	(cd "$w/proj/src" && "$PF_BIN" kernels >"$out" 2>"$err")
-	[ "$(grep -c '^[^ ]' "$out")" -eq 2 ] && grep -q '^db-6.1 x86_64' "$out" &&
+	[ "$(grep -c '^[^ ]' "$out")" -eq 2 ] && grep -qx 'db-6.1 x86_64 (table row: 6.1.170)' "$out" &&
 		grep -Eq '^  priv_stack_kprobe +(yes|no) +profile file' "$out" ||
 		fail "kernels with profiles = fleet: $(head -n 3 "$out")"
 	if [ $can_unpriv -eq 1 ]; then
