@@ -21,8 +21,6 @@
 
 #include "cli.h"
 #include "bpf_preflight.h"
-#include "probe.h"
-#include "util.h"
 
 struct host {
 	struct utsname u;
