@@ -112,10 +112,10 @@ done
 # the table does not have. The schema's facts are the table's.
 mkdir -p "$d/profile" "$d/profile-bad"
 if bash tests/lib/host-profile.sh "$d/profile/probe.json" >"$d/profile.log" 2>&1; then
-	for f in "$XDG_CACHE_HOME"/bpf-preflight/*.json; do
+	for f in "${XDG_CACHE_HOME:-$HOME/.cache}"/bpf-preflight/*.json; do
 		[ -f "$f" ] && cp "$f" "$d/profile/cache-$(basename "$f")"
 	done
-	[ -n "$(find "$d/profile" -name 'cache-*')" ] || { echo "FAIL: -k host (root) left no cache in $XDG_CACHE_HOME"; rc=1; }
+	[ -n "$(find "$d/profile" -name 'cache-*')" ] || { echo "FAIL: -k host (root) left no cache in ${XDG_CACHE_HOME:-$HOME/.cache}"; rc=1; }
 	python3 - "$d/profile/probe.json" "$d/profile-bad" <<'PY'
 import copy, json, sys
 d = json.load(open(sys.argv[1]))
