@@ -478,20 +478,53 @@ int pf_fact__parse(const char *name, enum pf_fact *out)
 		goto out;						\
 	} while (0)
 
+/*
+ * A label names the kernel in every report and in -k lists: one word that
+ * fits pf_profile's name, without the list's comma or blanks that would
+ * make "refused by A, B" ambiguous.
+ */
+static int label_check(const char *label, char *err, size_t errlen)
+{
+	const char *c;
+
+	if (strlen(label) >= sizeof(((struct pf_profile *)0)->name)) {
+		snprintf(err, errlen, "label '%.20s...' is longer than %zu characters", label,
+			 sizeof(((struct pf_profile *)0)->name) - 1);
+		return -EINVAL;
+	}
+	for (c = label; *c; c++) {
+		if (*c == ',' || (unsigned char)*c <= ' ' || *c == 0x7f) {
+			snprintf(err, errlen, "label '%s' has a comma, a blank or a control character", label);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 int pf_profile__load(const char *path, struct pf_profile *out, char *err, size_t errlen)
+{
+	char *text;
+	size_t len;
+	int ret;
+
+	ret = pf_file__read(path, 1 << 20, &text, &len);
+	if (ret) {
+		snprintf(err, errlen, "cannot read profile (%s)", strerror(-ret));
+		return ret;
+	}
+	ret = pf_profile__load_text(text, out, err, errlen);
+	free(text);
+	return ret;
+}
+
+int pf_profile__load_text(const char *text, struct pf_profile *out, char *err, size_t errlen)
 {
 	const cJSON *v, *facts, *f;
 	cJSON *doc = NULL;
 	enum pf_arch arch = PF_ARCH_X86_64;
 	int ret = 0;
-	char *text;
-	size_t len;
 
-	ret = pf_file__read(path, 1 << 20, &text, &len);
-	if (ret)
-		LOAD_FAIL(ret, "cannot read profile (%s)", strerror(-ret));
 	doc = cJSON_Parse(text);
-	free(text);
 	if (!doc || !cJSON_IsObject(doc))
 		LOAD_FAIL(-EINVAL, "not a JSON profile");
 	v = cJSON_GetObjectItemCaseSensitive(doc, "bpf_preflight_profile");
@@ -508,8 +541,14 @@ int pf_profile__load(const char *path, struct pf_profile *out, char *err, size_t
 		LOAD_FAIL(-EINVAL, "\"jit\" is not true or false");
 	out->jit = cJSON_IsTrue(v);
 	v = cJSON_GetObjectItemCaseSensitive(doc, "label");
-	if (cJSON_IsString(v) && *v->valuestring)
+	if (v && (!cJSON_IsString(v) || !*v->valuestring))
+		LOAD_FAIL(-EINVAL, "\"label\" is not a non-empty string");
+	if (v) {
+		ret = label_check(v->valuestring, err, errlen);
+		if (ret)
+			goto out;
 		snprintf(out->name, sizeof(out->name), "%s", v->valuestring);
+	}
 	/*
 	 * Limits every kernel the tool knows shares: a kernel measured with
 	 * others is one the tool cannot speak for, whatever its facts say.
@@ -553,22 +592,40 @@ out:
 	return ret;
 }
 
+const char *pf_profile__nearest(const char *s, char *buf, size_t len)
+{
+	const char *const *known = pf_profile__known(), *best = known[0];
+	struct pf_profile p, k;
+	size_t i;
+
+	if (pf_profile__parse(s, PF_ARCH_X86_64, true, &p))
+		return NULL;
+	/* the table's list is in release order: the last one not after @s */
+	for (i = 0; known[i]; i++)
+		if (!pf_profile__parse(known[i], PF_ARCH_X86_64, true, &k) && k.version <= p.version)
+			best = known[i];
+	snprintf(buf, len, "%s", best);
+	return buf;
+}
+
 /*
  * Can the table speak for @s? Only for an upstream release between the
  * oldest and the newest kernels it knows: outside them a fact's state is
  * a guess, and a distribution or vendor build (a tag after X.Y.Z) carries
  * backports the table cannot know. Never a silent guess: the reason says
- * what to do instead.
+ * what to do instead, the explicit "assumed like" opt-in included.
  */
 int pf_profile__place(const char *s, char *why, size_t len)
 {
 	const char *const *known = pf_profile__known();
 	uint32_t oldest = 0, newest = 0, series;
 	struct pf_profile p, k;
+	char near[32];
 	size_t used, i;
 
 	if (pf_profile__parse(s, PF_ARCH_X86_64, true, &p)) {
-		snprintf(why, len, "bad kernel version '%s' (want X.Y or X.Y.Z, host, all, none or @FILE)", s);
+		snprintf(why, len, "bad kernel version '%s' (want X.Y or X.Y.Z, host, all, none, @FILE, "
+			 "@DIR or X~KNOWN)", s);
 		return -EINVAL;
 	}
 	for (i = 0; known[i]; i++) {
@@ -581,18 +638,23 @@ int pf_profile__place(const char *s, char *why, size_t len)
 			newest = series;
 	}
 	series = p.version & ~0xffu;
+	pf_profile__nearest(s, near, sizeof(near));
 	if (s[strspn(s, "0123456789.")])
 		used = (size_t)snprintf(why, len, "cannot place kernel '%s': a distribution or vendor build "
 					"carries backports the fact table does not know; measure it with "
 					"'bpf-preflight probe' on that machine and use -k @FILE, or give "
-					"its upstream release X.Y.Z", s);
+					"its upstream release X.Y.Z, or assume it is like a known kernel: "
+					"-k '%s~%s'", s, s, near);
 	else if (series < oldest)
-		used = (size_t)snprintf(why, len, "kernel %s is older than the oldest the tool knows (%u.%u)",
-					s, PF_KV_MAJOR(oldest), PF_KV_MINOR(oldest));
+		used = (size_t)snprintf(why, len, "kernel %s is older than the oldest the tool knows (%u.%u); "
+					"measure it with 'bpf-preflight probe' and use -k @FILE, or "
+					"assume it is like a known kernel: -k %s~%s",
+					s, PF_KV_MAJOR(oldest), PF_KV_MINOR(oldest), s, near);
 	else if (series > newest)
 		used = (size_t)snprintf(why, len, "kernel %s is newer than the newest the tool knows (%u.%u); "
-					"measure it with 'bpf-preflight probe' and use -k @FILE",
-					s, PF_KV_MAJOR(newest), PF_KV_MINOR(newest));
+					"measure it with 'bpf-preflight probe' and use -k @FILE, or "
+					"assume it is like a known kernel: -k %s~%s",
+					s, PF_KV_MAJOR(newest), PF_KV_MINOR(newest), s, near);
 	else
 		return 0;
 	for (i = 0; known[i] && used < len; i++)

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
 /* Shared command-line plumbing: opening operands, the input error path. */
+#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <bpf/libbpf.h>
@@ -328,15 +329,10 @@ const char *pf_map_type_str(unsigned int type)
 	return s ? s : "unknown";
 }
 
-/* The running kernel's upstream release (Debian's 6.1.0-N says it in uname -v). */
-static void host_release(char *buf, size_t len)
+void pf_cli__run_note(const char *message)
 {
-	struct utsname u;
-
-	if (uname(&u))
-		snprintf(buf, len, "unknown");
-	else
-		pf_profile__uname_release(u.release, u.version, buf, len);
+	fprintf(stderr, "bpf-preflight: %s\n", message);
+	problem_add(false, NULL, message);
 }
 
 /* The next profile slot, or NULL (said) when the run has as many as it takes. */
@@ -355,11 +351,30 @@ static int add_profile(struct pf_opts *opts, const char *ver)
 	if (!p)
 		return -EINVAL;
 	if (pf_profile__parse(ver, opts->arch, !opts->no_jit, p)) {
-		fprintf(stderr, "bpf-preflight: bad kernel version '%s' (want X.Y or X.Y.Z, host, all, none or @FILE)\n",
-			ver);
+		fprintf(stderr, "bpf-preflight: bad kernel version '%s' (want X.Y or X.Y.Z, host, all, none, "
+			"@FILE, @DIR or X~KNOWN)\n", ver);
 		return -EINVAL;
 	}
 	opts->profile_cnt++;
+	return 0;
+}
+
+/*
+ * A kernel named by a label (a profile file, -k host) must be the only
+ * one of that name: reports, baselines and stack_depth keys tell the
+ * kernels apart by name alone.
+ */
+static int name_unique(const struct pf_opts *opts, const struct pf_profile *p, const char *what)
+{
+	size_t i;
+
+	for (i = 0; i < opts->profile_cnt; i++) {
+		if (&opts->profiles[i] != p && !strcmp(opts->profiles[i].name, p->name)) {
+			fprintf(stderr, "bpf-preflight: %s: kernel '%s' is in the run twice; reports name "
+				"kernels by label, so give each profile its own \"label\"\n", what, p->name);
+			return -EINVAL;
+		}
+	}
 	return 0;
 }
 
@@ -377,6 +392,8 @@ static int add_profile_file(struct pf_opts *opts, const char *path)
 		fprintf(stderr, "bpf-preflight: %s: %s\n", path, why);
 		return err;
 	}
+	if (name_unique(opts, p, path))
+		return -EINVAL;
 	/*
 	 * The measured facts stand; the others come from the table, which
 	 * cannot place a kernel outside its range: say so, once.
@@ -390,6 +407,140 @@ static int add_profile_file(struct pf_opts *opts, const char *path)
 		p->jit = false;
 	opts->profile_cnt++;
 	return 0;
+}
+
+static int json_name(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return d->d_name[0] != '.' && n > 5 && !strcmp(d->d_name + n - 5, ".json");
+}
+
+static int name_cmp(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+/*
+ * -k @DIR (and the config file's "profiles = DIR"): a fleet's recorded
+ * kernels, every *.json in DIR in byte order (the same in every locale).
+ * A directory without one is an error: a CI job pointed at the wrong
+ * place must not pass for checking nothing.
+ */
+static int add_profile_dir(struct pf_opts *opts, const char *dir)
+{
+	struct dirent **names = NULL;
+	char path[4096];
+	int n, i, err = 0;
+
+	n = scandir(dir, &names, json_name, name_cmp);
+	if (n < 0) {
+		err = -errno;
+		fprintf(stderr, "bpf-preflight: %s: %s\n", dir, strerror(errno));
+		return err;
+	}
+	if (!n) {
+		fprintf(stderr, "bpf-preflight: %s: no profiles (*.json) in the directory; write them "
+			"with 'bpf-preflight probe -o %s/HOST.json' on each kind of machine\n", dir, dir);
+		err = -ENOENT;
+	}
+	for (i = 0; i < n; i++) {
+		if (!err) {
+			snprintf(path, sizeof(path), "%s%s%s", dir,
+				 dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]->d_name);
+			err = add_profile_file(opts, path);
+		}
+		free(names[i]);
+	}
+	free(names);
+	return err;
+}
+
+static int add_profile_path(struct pf_opts *opts, const char *path)
+{
+	struct stat st;
+
+	if (!*path) {
+		fprintf(stderr, "bpf-preflight: --kernel @FILE wants a file name\n");
+		return -EINVAL;
+	}
+	if (!stat(path, &st) && S_ISDIR(st.st_mode))
+		return add_profile_dir(opts, path);
+	return add_profile_file(opts, path);
+}
+
+/*
+ * -k X~KNOWN: the explicit opt-in for a kernel the table cannot place
+ * (a release after its newest, a vendor build): KNOWN's row, labelled
+ * "X~KNOWN" in every report and said once. "X~" is X's nearest known.
+ */
+static int add_assumed(struct pf_opts *opts, const char *tok)
+{
+	const char *tilde = strchr(tok, '~');
+	char x[64], like[32], why[600], note[200];
+	struct pf_profile *p;
+	int err;
+
+	snprintf(x, sizeof(x), "%.*s", (int)(tilde - tok), tok);
+	if (!strcmp(x, "host")) {
+		p = next_profile(opts);
+		if (!p)
+			return -EINVAL;
+		err = pf_cli__host_profile(opts, tilde + 1, p);
+		if (!err)
+			err = name_unique(opts, p, "-k host");
+		if (!err)
+			opts->profile_cnt++;
+		return err;
+	}
+	err = pf_profile__place(x, why, sizeof(why));
+	if (err == -EINVAL) {
+		fprintf(stderr, "bpf-preflight: -k %s: %s\n", tok, why);
+		return err;
+	}
+	if (!err) {
+		/* the table knows X (now): its own row beats any other's */
+		snprintf(note, sizeof(note), "kernel %s: the fact table knows it; '~%s' ignored", x,
+			 tilde + 1);
+		pf_cli__run_note(note);
+		return add_profile(opts, x);
+	}
+	if (tilde[1])
+		snprintf(like, sizeof(like), "%s", tilde + 1);
+	else if (!pf_profile__nearest(x, like, sizeof(like)))
+		return add_profile(opts, x);	/* not a version: said there */
+	if (pf_profile__place(like, why, sizeof(why))) {
+		fprintf(stderr, "bpf-preflight: -k %s: %s\n", tok, why);
+		return -EINVAL;
+	}
+	err = add_profile(opts, like);
+	if (err)
+		return err;
+	p = &opts->profiles[opts->profile_cnt - 1];
+	if (snprintf(p->name, sizeof(p->name), "%s~%s", x, like) >= (int)sizeof(p->name)) {
+		fprintf(stderr, "bpf-preflight: -k %s: longer than %zu characters\n", tok,
+			sizeof(p->name) - 1);
+		opts->profile_cnt--;
+		return -EINVAL;
+	}
+	snprintf(note, sizeof(note), "kernel %s: assumed like %s (not measured)", x, like);
+	pf_cli__run_note(note);
+	return 0;
+}
+
+static int add_host(struct pf_opts *opts)
+{
+	struct pf_profile *p = next_profile(opts);
+	int err;
+
+	if (!p)
+		return -EINVAL;
+	err = pf_cli__host_profile(opts, NULL, p);
+	if (!err)
+		err = name_unique(opts, p, "-k host");
+	if (!err)
+		opts->profile_cnt++;
+	return err;
 }
 
 int pf_cli__profiles(struct pf_opts *opts)
@@ -410,13 +561,12 @@ int pf_cli__profiles(struct pf_opts *opts)
 		return -ENOMEM;
 	for (tok = strtok_r(list, ",", &save); tok && !err;
 	     tok = strtok_r(NULL, ",", &save)) {
-		char host[80];
-
 		if (tok[0] == '@') {
-			err = add_profile_file(opts, tok + 1);
+			err = add_profile_path(opts, tok + 1);
+		} else if (strchr(tok, '~')) {
+			err = add_assumed(opts, tok);
 		} else if (!strcmp(tok, "host")) {
-			host_release(host, sizeof(host));
-			err = add_profile(opts, host);
+			err = add_host(opts);
 		} else if (!strcmp(tok, "all")) {
 			for (known = pf_profile__known(); *known && !err; known++)
 				err = add_profile(opts, *known);

@@ -181,6 +181,22 @@ struct cJSON *pf_cli__json_profile(const struct pf_profile *p);
 
 /* Resolve --kernel/--arch/--no-jit into opts->profiles; 0 or -EINVAL. */
 int pf_cli__profiles(struct pf_opts *opts);
+/*
+ * -k host (host.c): the running kernel measured (root), cached under
+ * $XDG_CACHE_HOME/bpf-preflight, else the table's row, said. @like: the
+ * "host~KNOWN" opt-in for a release the table cannot place ("" for the
+ * nearest), or NULL. 0 or -errno, said on stderr.
+ */
+int pf_cli__host_profile(const struct pf_opts *opts, const char *like, struct pf_profile *out);
+/* The profile document `probe` writes (cmd_probe.c), for -k host's cache too. */
+struct pf_probe;
+struct cJSON *pf_cli__probe_json(const struct pf_probe *pr);
+/*
+ * A note about the run that a report reader must see ("kernel 7.0: assumed
+ * like 6.18"): "bpf-preflight: message" on stderr, and a warning of the
+ * SARIF invocation, since a CI upload never shows stderr.
+ */
+void pf_cli__run_note(const char *message);
 
 /* Names for display ("xdp", "prog_array"); never NULL. */
 const char *pf_prog_type_str(int type);

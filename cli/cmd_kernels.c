@@ -8,6 +8,7 @@
  * measured it on) or the profile file.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include <cjson/cJSON.h>
 
@@ -45,7 +46,19 @@ int cmd_kernels(struct pf_opts *opts)
 			jf = cJSON_AddObjectToObject(jk, "facts");
 			cJSON_AddItemToArray(arr, jk);
 		} else {
-			printf("%s %s%s\n", p->name, pf_arch__name(p->arch), p->jit ? "" : " (no JIT)");
+			char ver[32];
+
+			/* a label or "7.0~6.18" says nothing of the row behind it: name it */
+			if (p->patch_known)
+				snprintf(ver, sizeof(ver), "%u.%u.%u", PF_KV_MAJOR(p->version),
+					 PF_KV_MINOR(p->version), PF_KV_PATCH(p->version));
+			else
+				snprintf(ver, sizeof(ver), "%u.%u", PF_KV_MAJOR(p->version),
+					 PF_KV_MINOR(p->version));
+			printf("%s %s%s", p->name, pf_arch__name(p->arch), p->jit ? "" : " (no JIT)");
+			if (strcmp(ver, p->name))
+				printf(" (table row: %s)", ver);
+			putchar('\n');
 		}
 		for (f = 0; f < PF_FACT_NR; f++) {
 			enum pf_tristate v = pf_profile__has(p, f);

@@ -78,7 +78,7 @@ static void features_json(cJSON *doc, const struct pf_probe *pr)
 		cJSON_AddItemToArray(kf, cJSON_CreateString(ft->kfuncs[t]));
 }
 
-static cJSON *profile_json(const struct pf_probe *pr)
+cJSON *pf_cli__probe_json(const struct pf_probe *pr)
 {
 	cJSON *doc = cJSON_CreateObject(), *facts;
 	int i;
@@ -140,7 +140,7 @@ int cmd_probe(struct pf_opts *opts)
 				"%s %s (table: %s; %s)\n", pr->release, pr->profile.name,
 				pf_fact__name(i), pf_tristate__name(pr->facts[i].value), pf_tristate__name(table), pr->facts[i].how);
 	}
-	doc = profile_json(pr);
+	doc = pf_cli__probe_json(pr);
 	text = doc ? cJSON_Print(doc) : NULL;
 	if (!text)
 		goto out;

@@ -12,6 +12,7 @@
  * The file holds one setting a line, "key = value"; '#' starts a comment:
  *
  *   kernels  = 6.1.192, 6.12.117     (as --kernel; "kernel" works too)
+ *   profiles = profiles              (as --kernel @DIR; relative to this file)
  *   arch     = arm64                 (as --arch)
  *   jit      = false                 (as --no-jit; true is the default)
  *   disable  = printk-stack          (as --disable, comma-separated)
@@ -33,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -155,6 +157,29 @@ static int set_string(struct pf_opts *opts, const char **dst, const char *val,
 	return 0;
 }
 
+/*
+ * X~KNOWN (or X~ for the nearest): the opt-in to assume that X, a kernel
+ * the table cannot place, behaves like KNOWN, which it can.
+ */
+static int assumed_ok(const char *k, char *why, size_t len)
+{
+	const char *tilde = strchr(k, '~');
+	struct pf_profile p;
+	char x[64];
+
+	if (tilde == k || strchr(tilde + 1, '~') || tilde - k >= (int)sizeof(x)) {
+		snprintf(why, len, "'%s': want X~KNOWN (X assumed like the known kernel KNOWN)", k);
+		return -EINVAL;
+	}
+	snprintf(x, sizeof(x), "%.*s", (int)(tilde - k), k);
+	if (strcmp(x, "host") && pf_profile__parse(x, PF_ARCH_X86_64, true, &p)) {
+		snprintf(why, len, "'%s': '%.*s' is not a kernel version (X.Y[.Z] or host)", k,
+			 (int)(tilde - k), k);
+		return -EINVAL;
+	}
+	return tilde[1] && pf_profile__place(tilde + 1, why, len) ? -EINVAL : 0;
+}
+
 /* 0, or -EINVAL with the reason in @why: a kernel the table cannot place is an error */
 static int kernel_ok(const char *k, char *why, size_t len)
 {
@@ -162,9 +187,33 @@ static int kernel_ok(const char *k, char *why, size_t len)
 		snprintf(why, len, "--kernel @FILE wants a file name");
 		return k[1] ? 0 : -EINVAL;
 	}
+	if (strchr(k, '~'))
+		return assumed_ok(k, why, len);
 	if (!strcmp(k, "host") || !strcmp(k, "all") || !strcmp(k, "none"))
 		return 0;
 	return pf_profile__place(k, why, len) ? -EINVAL : 0;
+}
+
+/*
+ * A relative path in the config file is relative to the file's directory,
+ * where its writer looked, not where a later run starts; @s kept.
+ */
+static char *config_path(struct pf_opts *opts, const char *val, const struct pf_optsrc *src)
+{
+	const char *slash = src ? strrchr(src->path, '/') : NULL;
+	char *s, *kept;
+	int n;
+
+	if (!slash || val[0] == '/')
+		return keep(opts, val, strlen(val));
+	n = (int)(slash - src->path);
+	s = malloc((size_t)n + strlen(val) + 2);
+	if (!s)
+		return NULL;
+	sprintf(s, "%.*s/%s", n, src->path, val);
+	kept = keep(opts, s, strlen(s));
+	free(s);
+	return kept;
 }
 
 /*
@@ -193,6 +242,9 @@ static int parse_kernel(struct pf_opts *opts, char *val, const struct pf_optsrc 
 	}
 	memcpy(list, old, len + 1);
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		const char *path = NULL;
+		char *grown;
+
 		tok = trim(tok);
 		if (!*tok)
 			continue;
@@ -200,8 +252,20 @@ static int parse_kernel(struct pf_opts *opts, char *val, const struct pf_optsrc 
 			err = opt_error(src, "%s", why);
 			break;
 		}
+		/* "kernels = @profiles" in a file: in the file's directory */
+		if (tok[0] == '@' && src && !(path = config_path(opts, tok + 1, src))) {
+			err = oom(src);
+			break;
+		}
 		none |= !strcmp(tok, "none");
-		len += (size_t)sprintf(list + len, "%s%s", len ? "," : "", tok);
+		grown = realloc(list, len + strlen(path ? path : tok) + 3);
+		if (!grown) {
+			err = oom(src);
+			break;
+		}
+		list = grown;
+		len += (size_t)sprintf(list + len, "%s%s%s", len ? "," : "", path ? "@" : "",
+				       path ? path : tok);
 		cnt++;
 	}
 	if (!err && !cnt)
@@ -215,6 +279,42 @@ static int parse_kernel(struct pf_opts *opts, char *val, const struct pf_optsrc 
 	}
 	free(copy);
 	free(list);
+	return err;
+}
+
+/*
+ * "profiles = DIR" (config file only): a fleet's recorded kernels, every
+ * *.json in DIR, as "kernels = @DIR". Checked here, so that a wrong path
+ * is refused with the file's line; what is in it is read with the rest.
+ */
+static int parse_profiles(struct pf_opts *opts, char *val, const struct pf_optsrc *src)
+{
+	const char *dir;
+	char *k, *real;
+	struct stat st;
+	int err;
+
+	if (!*val)
+		return opt_error(src, "profiles wants a directory");
+	dir = config_path(opts, val, src);
+	if (!dir)
+		return oom(src);
+	if (stat(dir, &st))
+		return opt_error(src, "profiles: %s: %s", dir, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return opt_error(src, "profiles: %s is not a directory (a single profile: kernels = @FILE)",
+				 dir);
+	/* absolute: parse_kernel() would make a relative one the file's again */
+	real = realpath(dir, NULL);
+	k = real ? malloc(strlen(real) + 2) : NULL;
+	if (!k) {
+		free(real);
+		return oom(src);
+	}
+	sprintf(k, "@%s", real);
+	err = parse_kernel(opts, k, src);
+	free(k);
+	free(real);
 	return err;
 }
 
@@ -512,7 +612,9 @@ static int parse_version(struct pf_opts *opts, char *val, const struct pf_optsrc
 const struct pf_option pf_options[] = {
 	{ "kernel", 'k', true, "LIST", "kernels", KERNELS,
 	  "kernels: X.Y[.Z], host, all (default), none, @FILE (a profile\n"
-	  "written by probe); comma-separated, repeatable", parse_kernel },
+	  "written by probe), @DIR (its *.json profiles), X~KNOWN (X\n"
+	  "assumed like KNOWN); comma-separated, repeatable", parse_kernel },
+	{ NULL, 0, true, NULL, "profiles", KERNELS, NULL, parse_profiles },
 	{ "output", 'o', true, "FILE", NULL, PF_CMD_PROBE,
 	  "probe: write the profile to FILE", parse_output },
 	{ "arch", 'a', true, "ARCH", "arch", KERNELS,

@@ -8,12 +8,17 @@
 # refuses the options it does not take), rule ids from
 # `bpf-preflight rules` (--enable, --disable, explain), kernels for
 # --kernel (host, all, none and the releases of `--kernel all`, also after a
-# comma), architectures, formats, severities, program names of the objects
+# comma; profile files and directories after @; known kernels after X~),
+# architectures, formats, severities, program names of the objects
 # already on the line (--prog), and *.o files.
 
-# The releases `--kernel all` selects: `bpf-preflight kernels` lists them
-# (tests/t_install.sh checks that this list is the same).
-_bpf_preflight_kernels="5.10 5.15 6.1.170 6.1.192 6.6 6.8 6.9 6.12.117 6.13 6.15 6.18"
+# The releases `--kernel all` selects, as this version of the tool lists
+# them (no config file: its profiles are not kernels one types).
+_bpf_preflight_kernels()
+{
+	local tool=$1
+	"$tool" kernels --config=/dev/null -k all 2>/dev/null | awk '/^[0-9]/ { print $1 }'
+}
 
 _bpf_preflight_rules()
 {
@@ -116,7 +121,18 @@ _bpf_preflight_value()
 	-k|--kernel)
 		local head="" last=$val
 		if [[ $val == *,* ]]; then head=${val%,*},; last=${val##*,}; fi
-		COMPREPLY=($(compgen -P "$head" -W "host all none $_bpf_preflight_kernels" -- "$last"))
+		case $last in
+		@*)	# a profile file or a directory of them
+			compopt -o filenames -o nospace 2>/dev/null
+			COMPREPLY=($(compgen -P "$head@" -f -X '!*.json' -- "${last#@}")
+				   $(compgen -P "$head@" -d -- "${last#@}"))
+			return ;;
+		*~*)	# X~KNOWN: X assumed like a known kernel
+			COMPREPLY=($(compgen -P "$head${last%%~*}~" -W "$(_bpf_preflight_kernels "$tool")" \
+				-- "${last#*~}"))
+			return ;;
+		esac
+		COMPREPLY=($(compgen -P "$head" -W "host all none $(_bpf_preflight_kernels "$tool")" -- "$last"))
 		[[ $val == *,* || ${#COMPREPLY[@]} -gt 1 ]] && compopt -o nospace 2>/dev/null
 		return ;;
 	-a|--arch)

@@ -111,7 +111,7 @@ struct pf_profile {
 	bool patch_known;	/* "6.1" vs "6.1.170" */
 	enum pf_arch arch;
 	bool jit;
-	char name[48];		/* "6.1.170", or a profile file's label */
+	char name[64];		/* "6.1.170", a profile file's label, "7.0~6.18" */
 	uint8_t fact[PF_FACT_NR];	/* enum pf_fact_src: overrides the table */
 };
 
@@ -145,6 +145,8 @@ void pf_profile__set(struct pf_profile *p, enum pf_fact fact, enum pf_tristate v
  * overrides the table. 0, or -errno with a one-line reason in @err.
  */
 int pf_profile__load(const char *path, struct pf_profile *out, char *err, size_t errlen);
+/* The same from the file's text (a profile just probed, a cached one). */
+int pf_profile__load_text(const char *text, struct pf_profile *out, char *err, size_t errlen);
 
 /*
  * 0 when @s is an upstream release the table can speak for; else -EINVAL
@@ -159,6 +161,13 @@ int pf_profile__place(const char *s, char *why, size_t len);
  * ("... Debian 6.1.170-3 (date)"); other kernels say it in -r.
  */
 void pf_profile__uname_release(const char *release, const char *version, char *buf, size_t len);
+
+/*
+ * The known kernel (of pf_profile__known()) nearest @s: the newest not
+ * after it, else the oldest; into @buf. NULL when @s is not a version.
+ * What "-k X~" assumes X is like.
+ */
+const char *pf_profile__nearest(const char *s, char *buf, size_t len);
 
 /* The kernels `--kernel all` (and no --kernel) reports on. */
 const char *const *pf_profile__known(void);

@@ -12,6 +12,8 @@ export PF_BUILD=$PWD/build/test
 export PF_DEBIAN_OBJECTS=${PF_DEBIAN_OBJECTS:-1}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+# -k host caches the profile it measures: in the build tree, not the home
+export XDG_CACHE_HOME=$PF_BUILD/cache
 mkdir -p "$PF_BUILD"
 
 pass=0 fail=0 skip=0

@@ -12,9 +12,15 @@ for f in bin/bpf-preflight share/man/man1/bpf-preflight.1 share/bash-completion/
 done
 "$dest/opt/pf/bin/bpf-preflight" --version || rc=1
 [ -z "$(find "$dest" -type f -not -path "$dest/opt/pf/*")" ] || { echo "FAIL: files outside PREFIX"; rc=1; }
-# The completion offers the kernels `bpf-preflight kernels` lists, no others.
-comp=$(sed -n 's/^_bpf_preflight_kernels="\(.*\)"$/\1/p' completion/bpf-preflight.bash)
-tool=$("$dest/opt/pf/bin/bpf-preflight" kernels | sed -n 's/^\([0-9][0-9.]*\) .*/\1/p' | tr '\n' ' ' | sed 's/ $//')
+# The completion offers the kernels `bpf-preflight kernels` lists, no others
+# (it asks the tool; a config file's profiles where it runs are not offered).
+comp=$(cd "$PF_BUILD" && printf 'kernels = 6.1\n' >.bpf-preflight && bash -c '
+	compopt() { :; }
+	. "$1"
+	words=("$2"); _bpf_preflight_value -k "" check "$2"
+	printf "%s\n" "${COMPREPLY[@]}"' _ "$dest/opt/pf/share/bash-completion/completions/bpf-preflight" \
+	"$dest/opt/pf/bin/bpf-preflight" | grep -v '^host$\|^all$\|^none$' | tr '\n' ' ' | sed 's/ $//'; rm -f .bpf-preflight)
+tool=$("$dest/opt/pf/bin/bpf-preflight" kernels --config=/dev/null | sed -n 's/^\([0-9][0-9.]*\) .*/\1/p' | tr '\n' ' ' | sed 's/ $//')
 if [ -n "$comp" ] && [ "$comp" = "$tool" ]; then
 	echo "ok completion kernels = bpf-preflight kernels: $tool"
 else

@@ -4,6 +4,7 @@
 # tools/npm/package-lock.json, installed locally by tools/npm-tools.sh):
 #   check --format=json           -> schema/check.schema.json
 #   stack --explain --format=json -> schema/explain.schema.json
+#   probe (the host's, root), the -k host cache -> schema/profile.schema.json
 # over every testdata object of every compiler variant, with one kernel
 # ("target"/"verdict"), several ("targets"/"verdicts"), all, other
 # architectures, the interpreter, --kernel host and --kernel none, and one
@@ -25,7 +26,7 @@ echo "validator: ajv-cli $(node -p 'require(process.argv[1]).version' "$bin/../a
 d=$PF_BUILD/schema
 rm -rf "$d"; mkdir -p "$d/check" "$d/explain"
 rc=0
-for s in check explain; do
+for s in check explain profile; do
 	"$ajv" compile --spec=draft2020 --strict=true -s "schema/$s.schema.json" >"$d/$s.compile" 2>&1 ||
 		{ echo "FAIL: schema/$s.schema.json does not compile:"; cat "$d/$s.compile"; rc=1; }
 done
@@ -74,6 +75,9 @@ for v in "$PF_BUILD"/objs/*/; do
 	[ ${#vo[@]} -gt 0 ] || continue
 	run "$d/check" "$(basename "$v")/*" check --format=json -k 6.1.170,6.12.117 "${vo[@]}"
 	run "$d/check" "$(basename "$v")/*" check --format=json -k 6.6 "${vo[@]}"
+	# kernels named by label: assumed like a known one, a profile file
+	run "$d/check" "$(basename "$v")/*" check --format=json -k 7.0~6.18,6.1.192 "${vo[@]}"
+	run "$d/explain" "$(basename "$v")/*" stack --explain --format=json -k 7.0~6.18 "${vo[@]}"
 	run "$d/explain" "$(basename "$v")/*" stack --explain --format=json -k 6.6 "${vo[@]}"
 done
 
@@ -102,6 +106,53 @@ for s in check explain; do
 		echo "ok $s: ${#docs[@]} documents valid against schema/$s.schema.json"
 	fi
 done
+
+# The profile file: the host's probe and the -k host cache (both need
+# root); and what must not pass: a key the format does not have, a fact
+# the table does not have. The schema's facts are the table's.
+mkdir -p "$d/profile" "$d/profile-bad"
+if bash tests/lib/host-profile.sh "$d/profile/probe.json" >"$d/profile.log" 2>&1; then
+	for f in "${XDG_CACHE_HOME:-$HOME/.cache}"/bpf-preflight/*.json; do
+		[ -f "$f" ] && cp "$f" "$d/profile/cache-$(basename "$f")"
+	done
+	[ -n "$(find "$d/profile" -name 'cache-*')" ] || { echo "FAIL: -k host (root) left no cache in ${XDG_CACHE_HOME:-$HOME/.cache}"; rc=1; }
+	python3 - "$d/profile/probe.json" "$d/profile-bad" <<'PY'
+import copy, json, sys
+d = json.load(open(sys.argv[1]))
+bad = {"extra-key": dict(d, surprise=1),
+       "unknown-fact": copy.deepcopy(d),
+       "fact-extra-key": copy.deepcopy(d),
+       "label-comma": dict(d, label="a,b"),
+       "features-extra": copy.deepcopy(d)}
+bad["unknown-fact"]["facts"]["no_such_fact"] = {"value": True, "measured": True, "how": ""}
+next(iter(bad["fact-extra-key"]["facts"].values()))["why"] = 1
+bad["features-extra"].setdefault("features", {})["surprise"] = []
+for name, doc in bad.items():
+    json.dump(doc, open(f"{sys.argv[2]}/{name}.json", "w"))
+PY
+	mapfile -t docs < <(find "$d/profile" -name '*.json' | sort)
+	args=()
+	for f in "${docs[@]}"; do args+=(-d "$f"); done
+	if "$ajv" validate --spec=draft2020 --strict=true --all-errors --errors=text 		-s schema/profile.schema.json "${args[@]}" >"$d/profile.out" 2>&1; then
+		echo "ok profile: ${#docs[@]} documents (probe, -k host cache) valid against schema/profile.schema.json"
+	else
+		echo "FAIL: profile documents not valid:"; head -n 20 "$d/profile.out"; rc=1
+	fi
+	accepted=0
+	for f in "$d"/profile-bad/*.json; do
+		if "$ajv" validate --spec=draft2020 --strict=true -s schema/profile.schema.json -d "$f" >/dev/null 2>&1; then
+			echo "FAIL: schema/profile.schema.json accepts $(basename "$f" .json)"; rc=1
+			accepted=$((accepted + 1))
+		fi
+	done
+	[ $accepted -eq 0 ] && echo "ok profile: $(ls "$d"/profile-bad | wc -l) broken profiles refused by the schema"
+else
+	echo "skip part: profile schema on a probed profile: $(grep -m1 . "$d/profile.log")"
+fi
+want=$("$PF_BIN" kernels -k 6.18 -f json | python3 -c 'import json, sys; print(sorted(json.load(sys.stdin)["kernels"][0]["facts"]))')
+have=$(python3 -c 'import json, sys; print(sorted(json.load(open(sys.argv[1]))["properties"]["facts"]["propertyNames"]["enum"]))' schema/profile.schema.json)
+[ "$want" = "$have" ] && echo "ok profile: the schema's facts are the table's" ||
+	{ echo "FAIL: schema/profile.schema.json facts differ from 'bpf-preflight kernels': $want vs $have"; rc=1; }
 
 # What the schema cannot express.
 python3 - "$d/check" <<'PY' || rc=1
