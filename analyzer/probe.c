@@ -172,6 +172,22 @@ static const char *refusal(const struct load *l)
 	return l->msg[0] ? l->msg : strerror(-l->err);
 }
 
+/*
+ * The common reading of one load: accepted means @accepted; a refusal
+ * whose text holds @needle means the other answer; any other refusal
+ * cannot tell, and the table's value stands.
+ */
+static void decide(struct pf_probe *pr, enum pf_fact f, const struct load *l,
+		   enum pf_tristate accepted, const char *needle, const char *what)
+{
+	if (l->fd >= 0)
+		set(pr, f, accepted, "%s: accepted", what);
+	else if (strstr(l->msg, needle))
+		set(pr, f, accepted == PF_YES ? PF_NO : PF_YES, "%s: refused '%s'", what, l->msg);
+	else
+		set(pr, f, PF_UNKNOWN, "%s: refused for another reason '%s'", what, refusal(l));
+}
+
 /* A main frame touching @main_off below r10 that calls a subprogram touching @sub_off. */
 static void load_two_frames(enum bpf_prog_type type, int16_t main_off, int16_t sub_off,
 			    struct load *l)
@@ -195,6 +211,7 @@ static void load_two_frames(enum bpf_prog_type type, int16_t main_off, int16_t s
 static void probe_priv_stack(struct pf_probe *pr, enum pf_fact f, enum bpf_prog_type type,
 			     const char *tname)
 {
+	char what[64];
 	struct load l;
 
 	if (!pr->jit) {
@@ -202,13 +219,8 @@ static void probe_priv_stack(struct pf_probe *pr, enum pf_fact f, enum bpf_prog_
 		return;
 	}
 	load_two_frames(type, -304, -304, &l);
-	if (l.fd >= 0)
-		set(pr, f, PF_YES, "%s frames 304+304: accepted", tname);
-	else if (strstr(l.msg, "combined stack size"))
-		set(pr, f, PF_NO, "%s frames 304+304: refused '%s'", tname, l.msg);
-	else
-		set(pr, f, PF_UNKNOWN, "%s frames 304+304: refused for another reason '%s'",
-		    tname, refusal(&l));
+	snprintf(what, sizeof(what), "%s frames 304+304", tname);
+	decide(pr, f, &l, PF_YES, "combined stack size", what);
 }
 
 /*
@@ -225,13 +237,8 @@ static void probe_round16(struct pf_probe *pr)
 		return;
 	}
 	load_two_frames(BPF_PROG_TYPE_SOCKET_FILTER, -8, -488, &l);
-	if (l.fd >= 0)
-		set(pr, PF_FACT_ROUND16_JIT, PF_YES, "socket filter frames 8+488: accepted (16+496)");
-	else if (strstr(l.msg, "combined stack size of 2 calls is 544"))
-		set(pr, PF_FACT_ROUND16_JIT, PF_NO, "socket filter frames 8+488: refused '%s'", l.msg);
-	else
-		set(pr, PF_FACT_ROUND16_JIT, PF_UNKNOWN,
-		    "socket filter frames 8+488: refused for another reason '%s'", refusal(&l));
+	decide(pr, PF_FACT_ROUND16_JIT, &l, PF_YES, "combined stack size of 2 calls is 544",
+	       "socket filter frames 8+488 (16+496, or 32+512)");
 }
 
 /* stack_depth as recorded: a 4-byte store at r10-4 reads "stack depth 4" or 8. */
@@ -467,12 +474,8 @@ static void probe_jeq_bounds(struct pf_probe *pr)
 	struct load l;
 
 	load(BPF_PROG_TYPE_SOCKET_FILTER, p, NR(p), &l);
-	if (l.fd >= 0)
-		set(pr, PF_FACT_JEQ_BOUNDS, PF_YES, "(len & 15) * 4 + 3 == 62: branch pruned, accepted");
-	else if (strstr(l.msg, "R9 !read_ok"))
-		set(pr, PF_FACT_JEQ_BOUNDS, PF_NO, "(len & 15) * 4 + 3 == 62: explored, refused '%s'", l.msg);
-	else
-		set(pr, PF_FACT_JEQ_BOUNDS, PF_UNKNOWN, "(len & 15) * 4 + 3 == 62: refused '%s'", refusal(&l));
+	decide(pr, PF_FACT_JEQ_BOUNDS, &l, PF_YES, "R9 !read_ok",
+	       "a branch on (len & 15) * 4 + 3 == 62 that reads an unwritten r9");
 }
 
 /* A privileged read of a stack slot no path wrote (6b4a64bafd10). */
@@ -484,13 +487,8 @@ static void probe_uninit_stack_read(struct pf_probe *pr)
 	struct load l;
 
 	load(BPF_PROG_TYPE_SOCKET_FILTER, p, NR(p), &l);
-	if (l.fd >= 0)
-		set(pr, PF_FACT_UNINIT_STACK_READ, PF_YES, "read of unwritten r10-8: accepted");
-	else if (strstr(l.msg, "invalid read from stack"))
-		set(pr, PF_FACT_UNINIT_STACK_READ, PF_NO, "read of unwritten r10-8: refused '%s'", l.msg);
-	else
-		set(pr, PF_FACT_UNINIT_STACK_READ, PF_UNKNOWN, "read of unwritten r10-8: refused '%s'",
-		    refusal(&l));
+	decide(pr, PF_FACT_UNINIT_STACK_READ, &l, PF_YES, "invalid read from stack",
+	       "read of unwritten r10-8");
 }
 
 /*
@@ -590,13 +588,8 @@ static void probe_null_elide(struct pf_probe *pr)
 		load(BPF_PROG_TYPE_SOCKET_FILTER, p, NR(p), &l);
 	}
 	close(map);
-	if (l.fd >= 0)
-		set(pr, PF_FACT_NULL_ELIDE_CONST_KEY, PF_YES, "unchecked lookup of key 0: accepted");
-	else if (strstr(l.msg, "map_value_or_null"))
-		set(pr, PF_FACT_NULL_ELIDE_CONST_KEY, PF_NO, "unchecked lookup of key 0: refused '%s'", l.msg);
-	else
-		set(pr, PF_FACT_NULL_ELIDE_CONST_KEY, PF_UNKNOWN, "unchecked lookup of key 0: refused '%s'",
-		    refusal(&l));
+	decide(pr, PF_FACT_NULL_ELIDE_CONST_KEY, &l, PF_YES, "map_value_or_null",
+	       "unchecked lookup of key 0");
 }
 
 /*
@@ -754,16 +747,10 @@ static void probe_global_lazy(struct pf_probe *pr)
 	struct load l;
 
 	load_funcs(BPF_PROG_TYPE_SOCKET_FILTER, p, NR(p), &fn, NULL, &l);
-	if (l.fd >= 0) {
+	if (l.fd >= 0)
 		close(l.fd);
-		set(pr, PF_FACT_GLOBAL_LAZY, PF_YES, "a global function called only on a dead branch: accepted");
-	} else if (strstr(l.msg, "R9 !read_ok")) {
-		set(pr, PF_FACT_GLOBAL_LAZY, PF_NO,
-		    "a global function called only on a dead branch: verified, refused '%s'", l.msg);
-	} else {
-		set(pr, PF_FACT_GLOBAL_LAZY, PF_UNKNOWN, "a global function called only on a dead branch: %s",
-		    refusal(&l));
-	}
+	decide(pr, PF_FACT_GLOBAL_LAZY, &l, PF_YES, "R9 !read_ok",
+	       "a global function called only on a dead branch");
 }
 
 /*
@@ -794,16 +781,10 @@ static void probe_priv_stack_tracing(struct pf_probe *pr)
 	}
 	opts.attach_btf_id = (__u32)id;
 	load_funcs(BPF_PROG_TYPE_TRACING, p, NR(p), &fn, &opts, &l);
-	if (l.fd >= 0) {
+	if (l.fd >= 0)
 		close(l.fd);
-		set(pr, PF_FACT_PRIV_STACK_TRACING, PF_YES, "fentry/bpf_fentry_test1 frames 304+304: accepted");
-	} else if (strstr(l.msg, "combined stack size")) {
-		set(pr, PF_FACT_PRIV_STACK_TRACING, PF_NO, "fentry/bpf_fentry_test1 frames 304+304: refused '%s'",
-		    l.msg);
-	} else {
-		set(pr, PF_FACT_PRIV_STACK_TRACING, PF_UNKNOWN,
-		    "fentry/bpf_fentry_test1 frames 304+304: refused for another reason '%s'", refusal(&l));
-	}
+	decide(pr, PF_FACT_PRIV_STACK_TRACING, &l, PF_YES, "combined stack size",
+	       "fentry/bpf_fentry_test1 frames 304+304");
 }
 
 /*
@@ -886,17 +867,10 @@ static void probe_ext(struct pf_probe *pr)
 	if (e.fd >= 0)
 		close(e.fd);
 	load_ext(t.fd, EXT_TARGET_BTF_ID, ext_pkt, NR(ext_pkt), &e);
-	if (e.fd >= 0) {
+	if (e.fd >= 0)
 		close(e.fd);
-		set(pr, PF_FACT_EXT_PKT_DATA, PF_NO,
-		    "freplace calling bpf_skb_pull_data() of a function that does not: accepted");
-	} else if (strstr(e.msg, "changes packet data")) {
-		set(pr, PF_FACT_EXT_PKT_DATA, PF_YES,
-		    "freplace calling bpf_skb_pull_data() of a function that does not: refused '%s'", e.msg);
-	} else {
-		set(pr, PF_FACT_EXT_PKT_DATA, PF_UNKNOWN,
-		    "freplace calling bpf_skb_pull_data() of a function that does not: %s", refusal(&e));
-	}
+	decide(pr, PF_FACT_EXT_PKT_DATA, &e, PF_NO, "changes packet data",
+	       "freplace calling bpf_skb_pull_data() of a function that does not");
 	close(t.fd);
 }
 
@@ -917,14 +891,8 @@ static void probe_zero_size_end(struct pf_probe *pr)
 	struct load l;
 
 	load(BPF_PROG_TYPE_SOCKET_FILTER, p, NR(p), &l);
-	if (l.fd >= 0)
-		set(pr, PF_FACT_ZERO_SIZE_END, PF_NO, "probe_read_kernel(fp-16 .. fp+47, 0): accepted");
-	else if (strstr(l.msg, "invalid variable-offset"))
-		set(pr, PF_FACT_ZERO_SIZE_END, PF_YES, "probe_read_kernel(fp-16 .. fp+47, 0): refused '%s'",
-		    l.msg);
-	else
-		set(pr, PF_FACT_ZERO_SIZE_END, PF_UNKNOWN, "probe_read_kernel(fp-16 .. fp+47, 0): refused '%s'",
-		    refusal(&l));
+	decide(pr, PF_FACT_ZERO_SIZE_END, &l, PF_NO, "invalid variable-offset",
+	       "probe_read_kernel(fp-16 .. fp+47, 0)");
 }
 
 /* The kfuncs vmlinux BTF tags "bpf_kfunc" (kernels since the tag). */
@@ -1232,15 +1200,8 @@ static void probe_async_cb_root(struct pf_probe *pr)
 		};
 
 		timer_prog__load(&tp, p, NR(p), 2, &l);
-		if (l.fd >= 0)
-			set(pr, PF_FACT_ASYNC_CB_ROOT, PF_YES,
-			    "frame 320 arming a timer whose callback has 320: accepted");
-		else if (strstr(l.msg, "combined stack size"))
-			set(pr, PF_FACT_ASYNC_CB_ROOT, PF_NO,
-			    "frame 320 arming a timer whose callback has 320: refused '%s'", l.msg);
-		else
-			set(pr, PF_FACT_ASYNC_CB_ROOT, PF_UNKNOWN,
-			    "frame 320 arming a timer whose callback has 320: refused '%s'", refusal(&l));
+		decide(pr, PF_FACT_ASYNC_CB_ROOT, &l, PF_YES, "combined stack size",
+		       "frame 320 arming a timer whose callback has 320");
 	}
 	timer_prog__close(&tp);
 }

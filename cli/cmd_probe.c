@@ -16,25 +16,29 @@
 #include "cli.h"
 #include "bpf_preflight.h"
 
+/* One limit: its value (null: not seen) and how it was measured. */
+static void limit_json(cJSON *limits, const char *name, int value, const char *how)
+{
+	cJSON *o = cJSON_AddObjectToObject(limits, name);
+
+	if (!o)
+		return;
+	if (value)
+		cJSON_AddNumberToObject(o, "value", value);
+	else
+		cJSON_AddNullToObject(o, "value");
+	cJSON_AddStringToObject(o, "how", how);
+}
+
 /* "limits": what every kernel the tool knows shares, seen on this one */
 static void limits_json(cJSON *doc, const struct pf_probe *pr)
 {
-	cJSON *l = cJSON_AddObjectToObject(doc, "limits"), *o;
+	cJSON *l = cJSON_AddObjectToObject(doc, "limits");
 
 	if (!l)
 		return;
-	o = cJSON_AddObjectToObject(l, "stack");
-	if (pr->limits.stack)
-		cJSON_AddNumberToObject(o, "value", pr->limits.stack);
-	else
-		cJSON_AddNullToObject(o, "value");
-	cJSON_AddStringToObject(o, "how", pr->limits.stack_how);
-	o = cJSON_AddObjectToObject(l, "tailcall_frames");
-	if (pr->limits.tailcall_frames)
-		cJSON_AddNumberToObject(o, "value", pr->limits.tailcall_frames);
-	else
-		cJSON_AddNullToObject(o, "value");
-	cJSON_AddStringToObject(o, "how", pr->limits.tailcall_how);
+	limit_json(l, "stack", pr->limits.stack, pr->limits.stack_how);
+	limit_json(l, "tailcall_frames", pr->limits.tailcall_frames, pr->limits.tailcall_how);
 }
 
 /* "features": as `bpftool feature probe` reports them, by libbpf's names */

@@ -223,6 +223,15 @@ class Prog:
         """Lines: setup, then if (cond) { inner }."""
         return setup + [f"if ({cond}) {{"] + ["\t" + l for l in inner] + ["}"]
 
+    def in_main_frame(self, a, lines):
+        """Main's lines: @lines in a block, under a main buffer of @a bytes
+        (0: none) that the block touches after them."""
+        if not a:
+            return ["{"] + ["\t" + l for l in lines] + ["}"]
+        m = self.uid("m")
+        return ["{", f"\tFRAME({m}, {a}, acc);"] + ["\t" + l for l in lines] + \
+            [f"\tacc += {m}[0];", "}"]
+
     # ---- helpers that emit functions --------------------------------------
 
     def sub_frame(self, size, tag="s", extra=None, note=""):
@@ -665,12 +674,7 @@ class Prog:
             a = 0
         setup, cond, d = self.guard()
         call = self.wrap(setup, cond, [f"acc += {name}(acc);"])
-        if a:
-            m = self.uid("m")
-            self.body += ["{", f"\tFRAME({m}, {a}, acc);"] + ["\t" + l for l in call] + \
-                [f"\tacc += {m}[0];", "}"]
-        else:
-            self.body += ["{"] + ["\t" + l for l in call] + ["}"]
+        self.body += self.in_main_frame(a, call)
         self.intent.append(f"main {a}, global {name} ({b}) called under {d}")
         return True
 
@@ -749,12 +753,7 @@ class Prog:
             setup, cond, d = self.guard()
             call = self.wrap(setup, cond, call)
             note += f", called under {d}"
-        if a:
-            m = self.uid("m")
-            self.body += ["{", f"\tFRAME({m}, {a}, acc);"] + ["\t" + l for l in call] + \
-                [f"\tacc += {m}[0];", "}"]
-        else:
-            self.body += ["{"] + ["\t" + l for l in call] + ["}"]
+        self.body += self.in_main_frame(a, call)
         self.intent.append(f"main {a}: {note}")
         self.kinds.add("tail_call")
         return True
