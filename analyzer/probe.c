@@ -1351,6 +1351,50 @@ static void probe_tracing_main(struct pf_probe *pr)
 	close(t.fd);
 }
 
+/*
+ * Constant .rodata: a frozen BPF_F_RDONLY_PROG array (what libbpf makes
+ * of .rodata) holding 0, read through its direct value address; a branch
+ * on the value reads an unwritten register when it is not 0. Read as a
+ * constant, the branch is dead: accepted; else "R9 !read_ok". Every
+ * kernel the tool models does this (the engine's .rodata knobs rely on
+ * it), so it is kept with the limits, not as a fact.
+ */
+static void probe_rodata_const(struct pf_probe *pr)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, mo, .map_flags = BPF_F_RDONLY_PROG);
+	int map = bpf_map_create(BPF_MAP_TYPE_ARRAY, "pf_probe", 4, 8, 1, &mo);
+	__u32 key = 0;
+	__u64 zero = 0;
+	struct load l;
+
+	pr->limits.rodata_const = PF_UNKNOWN;
+	if (map < 0 || bpf_map_update_elem(map, &key, &zero, BPF_ANY) || bpf_map_freeze(map)) {
+		snprintf(pr->limits.rodata_how, sizeof(pr->limits.rodata_how),
+			 "a frozen read-only array: %s", strerror(errno));
+		if (map >= 0)
+			close(map);
+		return;
+	}
+	{
+		const struct bpf_insn p[] = {
+			ins(BPF_LD | BPF_DW | BPF_IMM, BPF_REG_1, BPF_PSEUDO_MAP_VALUE, 0, map),
+			ins(0, 0, 0, 0, 0), LDX_DW(BPF_REG_0, BPF_REG_1, 0),
+			JEQ_IMM(BPF_REG_0, 0, 2), MOV_REG(BPF_REG_0, BPF_REG_9), EXIT(),
+			MOV_IMM(BPF_REG_0, 0), EXIT(),
+		};
+
+		load(BPF_PROG_TYPE_SOCKET_FILTER, p, NR(p), &l);
+	}
+	close(map);
+	if (l.fd >= 0)
+		pr->limits.rodata_const = PF_YES;
+	else if (strstr(l.msg, "R9 !read_ok"))
+		pr->limits.rodata_const = PF_NO;
+	snprintf(pr->limits.rodata_how, sizeof(pr->limits.rodata_how),
+		 "a branch on 0 read from a frozen read-only array, reading an unwritten r9 "
+		 "when not 0: %s", l.fd >= 0 ? "accepted" : refusal(&l));
+}
+
 static int read_jit(bool *jit)
 {
 	FILE *f = fopen("/proc/sys/net/core/bpf_jit_enable", "r");
@@ -1428,6 +1472,7 @@ int pf_probe__run(struct pf_probe *pr, char *err, size_t errlen)
 	probe_isa_v4(pr);
 	probe_subprog_tailcall(pr);
 	probe_stack_limit(pr);
+	probe_rodata_const(pr);
 	probe_cfg_call_loop(pr);
 	probe_jeq_bounds(pr);
 	probe_uninit_stack_read(pr);

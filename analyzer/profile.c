@@ -567,6 +567,12 @@ int pf_profile__load_text(const char *text, struct pf_profile *out, char *err, s
 				LOAD_FAIL(-ERANGE, "limit '%s' measured %d bytes; the tool models kernels "
 					  "with %d", lim[i].name, v->valueint, lim[i].want);
 		}
+		/* the engine reads .rodata knobs as constants, as these kernels do */
+		v = cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(limits, "rodata_const"), "value");
+		if (cJSON_IsFalse(v))
+			LOAD_FAIL(-ERANGE, "this kernel does not read frozen read-only maps (.rodata) "
+				  "as constants; the tool models kernels that do");
 	}
 	facts = cJSON_GetObjectItemCaseSensitive(doc, "facts");
 	if (facts && !cJSON_IsObject(facts))

@@ -33,12 +33,20 @@ static void limit_json(cJSON *limits, const char *name, int value, const char *h
 /* "limits": what every kernel the tool knows shares, seen on this one */
 static void limits_json(cJSON *doc, const struct pf_probe *pr)
 {
-	cJSON *l = cJSON_AddObjectToObject(doc, "limits");
+	cJSON *l = cJSON_AddObjectToObject(doc, "limits"), *o;
 
 	if (!l)
 		return;
 	limit_json(l, "stack", pr->limits.stack, pr->limits.stack_how);
 	limit_json(l, "tailcall_frames", pr->limits.tailcall_frames, pr->limits.tailcall_how);
+	o = cJSON_AddObjectToObject(l, "rodata_const");
+	if (!o)
+		return;
+	if (pr->limits.rodata_const == PF_UNKNOWN)
+		cJSON_AddNullToObject(o, "value");
+	else
+		cJSON_AddBoolToObject(o, "value", pr->limits.rodata_const == PF_YES);
+	cJSON_AddStringToObject(o, "how", pr->limits.rodata_how);
 }
 
 /* "features": as `bpftool feature probe` reports them, by libbpf's names */

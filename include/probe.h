@@ -25,8 +25,11 @@ struct pf_probe_fact {
 struct pf_probe_limits {
 	int stack;		/* MAX_BPF_STACK: 512 */
 	int tailcall_frames;	/* caller frames before a tail call: 256 */
+	/* loads from a frozen read-only map are constants (.rodata knobs) */
+	enum pf_tristate rodata_const;
 	char stack_how[400];
 	char tailcall_how[400];
+	char rodata_how[400];
 };
 
 /*

@@ -38,8 +38,9 @@ def main(argv):
     w("reads each fact of the fact table off the verdict, the verifier log's last line,")
     w("its `stack depth` line, a prog-array update or one `BPF_PROG_TEST_RUN`. A fact")
     w("no experiment can decide on that kernel keeps the table's value, `\"measured\":")
-    w("false`, and its `how` says why. The profile also records two limits every kernel")
-    w("the tool models shares (a profile measuring others is refused as input) and")
+    w("false`, and its `how` says why. The profile also records what every kernel the")
+    w("tool models shares (the 512-byte stack, the 256 bytes of frames before a tail")
+    w("call, `.rodata` read as constants; a profile measuring otherwise is refused) and")
     w("`features`: program and map types, the helpers each program type may call, and")
     w("the kfuncs vmlinux BTF tags `bpf_kfunc` (null where the kernel's BTF has no such")
     w("tags).")
@@ -72,7 +73,10 @@ def main(argv):
         seen = sorted({str(d.get("limits", {}).get(key, {}).get("value")) for d in profs})
         w(f"Limit {what}: {', '.join(seen)} on every kernel above "
           f"(\"{lim.get(key, {}).get('how', '')}\").")
-        w("")
+        rc = sorted({json.dumps(d.get("limits", {}).get("rodata_const", {}).get("value")) for d in profs})
+    w(f"`rodata_const` (a frozen read-only map read as constants): {', '.join(rc)} "
+      f"(\"{lim.get('rodata_const', {}).get('how', '')}\").")
+    w("")
     w("Helpers per program type (socket_filter / kprobe / xdp): " + "; ".join(
         f"{c}: " + " / ".join(str(len(d.get("features", {}).get("helpers", {}).get(t, [])))
                               for t in ("socket_filter", "kprobe", "xdp"))
