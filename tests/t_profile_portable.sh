@@ -67,3 +67,15 @@ st=$?
 [ $st -eq 2 ] && grep -q "limit 'stack' measured 1024" <<<"$err" ||
 	{ echo "FAIL: a profile with a 1024-byte stack: exit $st: $err"; exit 1; }
 echo "a profile measured with a 1024-byte stack: exit 2, said"
+python3 - "$profile" "$work/rodata.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["limits"]["rodata_const"]["value"] is True, d["limits"]["rodata_const"]
+d["limits"]["rodata_const"]["value"] = False
+json.dump(d, open(sys.argv[2], "w"))
+PY
+err=$("$PF_BIN" check -k "@$work/rodata.json" "${objs[0]}" 2>&1)
+st=$?
+[ $st -eq 2 ] && grep -q "does not read frozen read-only maps" <<<"$err" ||
+	{ echo "FAIL: a profile without constant .rodata: exit $st: $err"; exit 1; }
+echo "a profile measured without constant .rodata: exit 2, said"
