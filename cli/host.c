@@ -84,6 +84,22 @@ static int host_init(struct host *h, const struct pf_opts *opts)
 	return 0;
 }
 
+/* Is the JIT on now (net.core.bpf_jit_enable)? -errno when it cannot be read. */
+static int host_jit(bool *on)
+{
+	FILE *f = fopen("/proc/sys/net/core/bpf_jit_enable", "r");
+	int v = 0, n;
+
+	if (!f)
+		return -errno;
+	n = fscanf(f, "%d", &v);
+	fclose(f);
+	if (n != 1)
+		return -EIO;
+	*on = v != 0;
+	return 0;
+}
+
 static bool json_str_is(const cJSON *doc, const char *key, const char *want)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(doc, key);
@@ -99,6 +115,7 @@ static bool json_str_is(const cJSON *doc, const char *key, const char *want)
  */
 static int cache_read(const struct host *h, struct pf_profile *out, char *why, size_t len)
 {
+	bool jit = false;
 	const cJSON *facts;
 	cJSON *doc = NULL;
 	char *text = NULL;
@@ -121,6 +138,14 @@ static int cache_read(const struct host *h, struct pf_profile *out, char *why, s
 	if (!json_str_is(doc, "release", h->u.release) || !json_str_is(doc, "uname_v", h->u.version) ||
 	    !json_str_is(doc, "arch", pf_arch__name(h->arch))) {
 		snprintf(why, len, "the profile of another build (its release, uname -v or arch differ)");
+		goto out;
+	}
+	/* net.core.bpf_jit_enable changes what the kernel does, not its name */
+	if (host_jit(&jit) == 0 &&
+	    cJSON_IsBool(cJSON_GetObjectItemCaseSensitive(doc, "jit")) &&
+	    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(doc, "jit")) != jit) {
+		snprintf(why, len, "measured with the JIT %s, which is %s now", jit ? "off" : "on",
+			 jit ? "on" : "off");
 		goto out;
 	}
 	facts = cJSON_GetObjectItemCaseSensitive(doc, "facts");

@@ -199,6 +199,17 @@ PY
 	grep -q "^bpf-preflight: $f: not a usable profile (the profile of another build" "$err" ||
 		fail "another build's cache: $(cat "$err")"
 	[ "$(json "$f" 'd["uname_v"]')" = "$(uname -v)" ] || fail "another build's cache not replaced"
+	# measured with the JIT set otherwise than now: measured again, said
+	python3 - "$f" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); d["jit"] = not d["jit"]
+json.dump(d, open(sys.argv[1], "w"))
+PY
+	expect_exit 0 "-k host with a cache of the other JIT state" "$PF_BIN" check -k host "$acl"
+	grep -q "^bpf-preflight: $f: not a usable profile (measured with the JIT" "$err" ||
+		fail "a cache of the other JIT state: $(cat "$err")"
+	[ "$(json "$f" 'd["jit"]')" = "$(python3 -c 'print(open("/proc/sys/net/core/bpf_jit_enable").read().strip() != "0")')" ] ||
+		fail "a cache of the other JIT state not replaced"
 	cp "$f" "$w/host-cached.json"
 	BPF_PREFLIGHT_NO_CACHE=1 XDG_CACHE_HOME=$w/nocache "$PF_BIN" check -k host "$acl" >/dev/null 2>"$err"
 	[ ! -e "$w/nocache" ] && grep -q "no cache: BPF_PREFLIGHT_NO_CACHE is set" "$err" &&
