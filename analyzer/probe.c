@@ -491,6 +491,18 @@ static void probe_uninit_stack_read(struct pf_probe *pr)
 	       "read of unwritten r10-8");
 }
 
+/* A refusal whose text says the fact: @yes, or @no; anything else cannot tell. */
+static void decide_text(struct pf_probe *pr, enum pf_fact f, const struct load *l,
+			const char *yes, const char *no, const char *what)
+{
+	if (strstr(l->msg, yes))
+		set(pr, f, PF_YES, "%s: '%s'", what, l->msg);
+	else if (strstr(l->msg, no))
+		set(pr, f, PF_NO, "%s: '%s'", what, l->msg);
+	else
+		set(pr, f, PF_UNKNOWN, "%s: %s", what, l->fd >= 0 ? "accepted" : refusal(l));
+}
+
 /*
  * The texts of stack refusals: a helper writing below the frame ("invalid
  * indirect access to stack" before 37cce22dbd51, "invalid write to
@@ -515,31 +527,16 @@ static void probe_stack_messages(struct pf_probe *pr)
 	struct load l;
 
 	load(BPF_PROG_TYPE_SOCKET_FILTER, helper, NR(helper), &l);
-	if (strstr(l.msg, "invalid write to stack R3 off=-520 size=8"))
-		set(pr, PF_FACT_HELPER_ACCESS_TYPED, PF_YES, "skb_load_bytes to r10-520: '%s'", l.msg);
-	else if (strstr(l.msg, "invalid indirect access to stack R3 off=-520 size=8"))
-		set(pr, PF_FACT_HELPER_ACCESS_TYPED, PF_NO, "skb_load_bytes to r10-520: '%s'", l.msg);
-	else
-		set(pr, PF_FACT_HELPER_ACCESS_TYPED, PF_UNKNOWN, "skb_load_bytes to r10-520: %s",
-		    l.fd >= 0 ? "accepted" : refusal(&l));
-
+	decide_text(pr, PF_FACT_HELPER_ACCESS_TYPED, &l, "invalid write to stack R3 off=-520 size=8",
+		    "invalid indirect access to stack R3 off=-520 size=8", "skb_load_bytes to r10-520");
 	load(BPF_PROG_TYPE_SOCKET_FILTER, var_off, NR(var_off), &l);
-	if (strstr(l.msg, "invalid variable-offset write to stack R2 var_off=(0x0; 0x8) off=-8 size=8"))
-		set(pr, PF_FACT_VAR_OFF_MSG_OFF, PF_YES, "store at r10+(len&8)-8: '%s'", l.msg);
-	else if (strstr(l.msg, "invalid variable-offset write to stack R2 var_off=(0x0; 0x8) size=8"))
-		set(pr, PF_FACT_VAR_OFF_MSG_OFF, PF_NO, "store at r10+(len&8)-8: '%s'", l.msg);
-	else
-		set(pr, PF_FACT_VAR_OFF_MSG_OFF, PF_UNKNOWN, "store at r10+(len&8)-8: %s",
-		    l.fd >= 0 ? "accepted" : refusal(&l));
-
+	decide_text(pr, PF_FACT_VAR_OFF_MSG_OFF, &l,
+		    "invalid variable-offset write to stack R2 var_off=(0x0; 0x8) off=-8 size=8",
+		    "invalid variable-offset write to stack R2 var_off=(0x0; 0x8) size=8",
+		    "store at r10+(len&8)-8");
 	load(BPF_PROG_TYPE_SOCKET_FILTER, misaligned, NR(misaligned), &l);
-	if (strstr(l.msg, "misaligned stack access off 0+0+-6 size 8"))
-		set(pr, PF_FACT_TNUM_CONST_DECIMAL, PF_YES, "8-byte store at r10-6: '%s'", l.msg);
-	else if (strstr(l.msg, "misaligned stack access off (0x0; 0x0)+0+-6 size 8"))
-		set(pr, PF_FACT_TNUM_CONST_DECIMAL, PF_NO, "8-byte store at r10-6: '%s'", l.msg);
-	else
-		set(pr, PF_FACT_TNUM_CONST_DECIMAL, PF_UNKNOWN, "8-byte store at r10-6: %s",
-		    l.fd >= 0 ? "accepted" : refusal(&l));
+	decide_text(pr, PF_FACT_TNUM_CONST_DECIMAL, &l, "misaligned stack access off 0+0+-6 size 8",
+		    "misaligned stack access off (0x0; 0x0)+0+-6 size 8", "8-byte store at r10-6");
 }
 
 /* may_goto: unknown before 6.9, then 8 bytes of stack, 16 when timed. */

@@ -56,26 +56,21 @@ fi
 echo "same predictions with and without root for ${#objs[@]} objects"
 # a kernel measured with other limits than every kernel the tool models is
 # refused, never predicted with the wrong numbers
-python3 - "$profile" "$work/limits.json" <<'PY'
+# refused_limit NAME VALUE JSON-VALUE WANT: the profile with limits.NAME.value
+# set to VALUE must be an input error whose line holds WANT
+refused_limit() {
+	python3 - "$profile" "$work/$1.json" "$1" "$2" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
-d["limits"]["stack"]["value"] = 1024
+assert d["limits"][sys.argv[3]]["value"] is not None, d["limits"][sys.argv[3]]
+d["limits"][sys.argv[3]]["value"] = json.loads(sys.argv[4])
 json.dump(d, open(sys.argv[2], "w"))
 PY
-err=$("$PF_BIN" check -k "@$work/limits.json" "${objs[0]}" 2>&1)
-st=$?
-[ $st -eq 2 ] && grep -q "limit 'stack' measured 1024" <<<"$err" ||
-	{ echo "FAIL: a profile with a 1024-byte stack: exit $st: $err"; exit 1; }
-echo "a profile measured with a 1024-byte stack: exit 2, said"
-python3 - "$profile" "$work/rodata.json" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-assert d["limits"]["rodata_const"]["value"] is True, d["limits"]["rodata_const"]
-d["limits"]["rodata_const"]["value"] = False
-json.dump(d, open(sys.argv[2], "w"))
-PY
-err=$("$PF_BIN" check -k "@$work/rodata.json" "${objs[0]}" 2>&1)
-st=$?
-[ $st -eq 2 ] && grep -q "does not read frozen read-only maps" <<<"$err" ||
-	{ echo "FAIL: a profile without constant .rodata: exit $st: $err"; exit 1; }
-echo "a profile measured without constant .rodata: exit 2, said"
+	err=$("$PF_BIN" check -k "@$work/$1.json" "${objs[0]}" 2>&1)
+	st=$?
+	[ $st -eq 2 ] && grep -q "$3" <<<"$err" ||
+		{ echo "FAIL: a profile with limits.$1 = $2: exit $st: $err"; exit 1; }
+	echo "a profile measured with limits.$1 = $2: exit 2, said"
+}
+refused_limit stack 1024 "limit 'stack' measured 1024"
+refused_limit rodata_const false "does not read frozen read-only maps"
