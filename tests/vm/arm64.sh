@@ -47,7 +47,12 @@ if ! command -v qemu-system-aarch64 >/dev/null || ! command -v aarch64-linux-gnu
 	[ "$(id -u)" -eq 0 ] || skip "not root: cannot install qemu-system-arm, gcc-aarch64-linux-gnu"
 	echo "arm64.sh: installing qemu-system-arm, gcc-aarch64-linux-gnu and arm64 apt lists"
 	dpkg --add-architecture arm64
-	apt-get update -qq >"$out/apt.log" 2>&1 || skip "apt-get update failed (see $out/apt.log)"
+	if ! apt-get update -qq >"$out/apt.log" 2>&1; then
+		# a mirror without arm64 must not leave later apt-get runs failing
+		dpkg --remove-architecture arm64 2>/dev/null || true
+		apt-get update -qq >>"$out/apt.log" 2>&1 || true
+		skip "apt-get update failed with arm64 added (see $out/apt.log)"
+	fi
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-system-arm gcc-aarch64-linux-gnu \
 		>>"$out/apt.log" 2>&1 || skip "cannot install qemu-system-arm gcc-aarch64-linux-gnu (see $out/apt.log)"
 fi
